@@ -1,0 +1,155 @@
+/**
+ * Electron main process: one window, the engine in a utility process, IPC only through the
+ * contract (relayed and validated here), and the security settings the Electron docs prescribe.
+ */
+import { app, BrowserWindow, dialog, ipcMain, net, protocol, session, utilityProcess, type IpcMainEvent, type IpcMainInvokeEvent, type UtilityProcess } from 'electron';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { IPC_CHANNELS, type RpcMessage } from '../protocol/contract.js';
+import { RpcRelay, type RelayPort } from '../protocol/RpcRelay.js';
+import { buildMenu } from './menu.js';
+import { startupPathFromArgv } from './startupPath.js';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const appRoot = path.resolve(here, '..', '..');
+const rendererDir = path.join(appRoot, 'build', 'renderer');
+const APP_ORIGIN = 'app://membrana';
+
+protocol.registerSchemesAsPrivileged([{ scheme: 'app', privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
+
+const startupPath = startupPathFromArgv(process.argv, app.isPackaged);
+let engine: UtilityProcess | null = null;
+let relay: RpcRelay | null = null;
+const ports = new Map<number, RelayPort>();
+
+function startEngine(): RpcRelay {
+  const child = utilityProcess.fork(path.join(appRoot, 'build', 'engine', 'host', 'utilityProcess.js'), startupPath ? [`--startup-path=${startupPath}`] : [], {
+    serviceName: 'Membrana engine',
+    stdio: 'inherit',
+  });
+  const listeners = new Set<(message: RpcMessage) => void>();
+  child.on('message', (message: RpcMessage) => listeners.forEach((listener) => listener(message)));
+  child.on('exit', (code) => {
+    // A crash in the engine must not take the window down: report it and start a fresh engine.
+    if (engine !== child) return;
+    console.error(`Membrana engine exited with code ${code}; restarting it.`);
+    for (const window of BrowserWindow.getAllWindows()) {
+      window.webContents.send(IPC_CHANNELS.rpc, { kind: 'event', name: 'log', payload: { level: 'error', message: `The engine stopped (code ${code}) and was restarted; reopen your file.` } } satisfies RpcMessage);
+    }
+    relay?.dispose();
+    ports.clear();
+    relay = startEngine();
+  });
+  engine = child;
+  return new RpcRelay({
+    send: (message) => child.postMessage(message),
+    onMessage: (listener) => {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+  });
+}
+
+/** Only our own pages may talk to the engine. */
+function isTrustedSender(event: IpcMainEvent | IpcMainInvokeEvent): boolean {
+  const url = event.senderFrame?.url ?? '';
+  return url.startsWith(`${APP_ORIGIN}/`);
+}
+
+function portFor(event: IpcMainEvent): RelayPort | null {
+  if (!relay) return null;
+  const { sender } = event;
+  let port = ports.get(sender.id);
+  if (!port) {
+    port = relay.connect((message) => {
+      if (!sender.isDestroyed()) sender.send(IPC_CHANNELS.rpc, message);
+    });
+    ports.set(sender.id, port);
+    sender.once('destroyed', () => {
+      ports.get(sender.id)?.close();
+      ports.delete(sender.id);
+    });
+  }
+  return port;
+}
+
+async function chooseVolume(window: BrowserWindow): Promise<string | null> {
+  const result = await dialog.showOpenDialog(window, {
+    title: 'Open EM stack',
+    properties: ['openFile', 'openDirectory'],
+    filters: [
+      { name: 'EM images (TIFF, PNG)', extensions: ['tif', 'tiff', 'png'] },
+      { name: 'All files', extensions: ['*'] },
+    ],
+  });
+  return result.canceled ? null : (result.filePaths[0] ?? null);
+}
+
+function createWindow(): BrowserWindow {
+  const window = new BrowserWindow({
+    width: 1280,
+    height: 860,
+    minWidth: 640,
+    minHeight: 480,
+    backgroundColor: '#16181c',
+    title: 'Membrana',
+    show: false,
+    webPreferences: {
+      preload: path.join(here, 'preload.cjs'),
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      webSecurity: true,
+      spellcheck: false,
+    },
+  });
+  window.once('ready-to-show', () => window.show());
+  window.webContents.on('will-navigate', (event) => event.preventDefault());
+  window.webContents.setWindowOpenHandler(() => ({ action: 'deny' }));
+  void window.loadURL(`${APP_ORIGIN}/index.html`);
+  return window;
+}
+
+app.whenReady().then(() => {
+  // Serve the built renderer from app://membrana/, never leaving its folder.
+  protocol.handle('app', (request) => {
+    const { host, pathname } = new URL(request.url);
+    const file = path.resolve(rendererDir, `.${decodeURIComponent(pathname)}`);
+    if (host !== 'membrana' || !file.startsWith(rendererDir + path.sep)) return new Response('Not found', { status: 404 });
+    return net.fetch(pathToFileURL(file).toString());
+  });
+  session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
+
+  relay = startEngine();
+  ipcMain.on(IPC_CHANNELS.rpc, (event, message: unknown) => {
+    if (!isTrustedSender(event)) return;
+    portFor(event)?.receive(message);
+  });
+  ipcMain.handle(IPC_CHANNELS.showOpenDialog, async (event) => {
+    if (!isTrustedSender(event)) return null;
+    const window = BrowserWindow.fromWebContents(event.sender);
+    return window ? chooseVolume(window) : null;
+  });
+
+  const window = createWindow();
+  buildMenu({
+    open: async () => {
+      const target = BrowserWindow.getFocusedWindow() ?? window;
+      const chosen = await chooseVolume(target);
+      if (chosen) target.webContents.send(IPC_CHANNELS.openPath, chosen);
+    },
+  });
+  app.on('activate', () => {
+    if (BrowserWindow.getAllWindows().length === 0) createWindow();
+  });
+});
+
+app.on('window-all-closed', () => {
+  if (process.platform !== 'darwin') app.quit();
+});
+
+app.on('will-quit', () => {
+  const child = engine;
+  engine = null;
+  child?.kill();
+});

@@ -1,0 +1,101 @@
+import { randomUUID } from 'node:crypto';
+import path from 'node:path';
+import type { EngineHandlers, EngineInfo, Slice, VolumeInfo } from '../protocol/contract.js';
+import { intensityStats } from './io/intensityWindow.js';
+import { readVolume, readVolumeFromFiles } from './io/readVolume.js';
+import type { Volume } from './io/Volume.js';
+import { findAppRoot, readAppVersion } from './appRoot.js';
+
+export interface EngineServiceOptions {
+  host: EngineInfo['host'];
+  startupPath?: string | null;
+  /** Folder holding `sample/`; found from the installed app when not given. */
+  assetsDir?: string;
+}
+
+export class CallError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly hint?: string,
+    readonly file?: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Relative path of the built-in sample inside `assets/`. */
+export const SAMPLE_PATH = path.join('sample', 'isbi2012-test-crop.tif');
+
+/**
+ * The engine's state and its implementation of the contract. Plain Node: it runs inside a
+ * worker thread (serve mode), an Electron utility process, or directly in tests.
+ */
+export class EngineService {
+  private readonly volumes = new Map<string, { volume: Volume; info: VolumeInfo }>();
+  private readonly assetsDir: string;
+
+  constructor(private readonly options: EngineServiceOptions) {
+    this.assetsDir = options.assetsDir ?? path.join(findAppRoot(), 'assets');
+  }
+
+  readonly handlers: EngineHandlers = {
+    hello: async () => ({
+      version: readAppVersion(),
+      host: this.options.host,
+      startupPath: this.options.startupPath ?? null,
+    }),
+    openSample: async () => this.add(await readVolume(path.join(this.assetsDir, SAMPLE_PATH)), 'ISBI 2012 sample'),
+    openPath: async ({ path: target }) => {
+      if (typeof target !== 'string' || target.trim() === '') {
+        throw new CallError('BAD_ARGUMENT', 'No path given to open.', 'Type the path of a TIFF file, a PNG image or a folder of PNG slices.');
+      }
+      return this.add(await readVolume(path.resolve(target.trim())));
+    },
+    openFiles: async ({ files }) => {
+      if (!Array.isArray(files) || files.length === 0) {
+        throw new CallError('BAD_ARGUMENT', 'No files were given to open.', 'Drop a TIFF stack, an image, or a folder of PNG slices.');
+      }
+      return this.add(readVolumeFromFiles(files.map((f) => ({ name: f.name, data: new Uint8Array(f.data) }))));
+    },
+    getSlice: async ({ volumeId, z }) => this.slice(volumeId, z),
+    closeVolume: async ({ volumeId }) => {
+      this.volumes.delete(volumeId);
+      return null;
+    },
+  };
+
+  private add(volume: Volume, name = volume.name): VolumeInfo {
+    const { range, window } = intensityStats(volume);
+    const info: VolumeInfo = {
+      id: randomUUID(),
+      name,
+      source: volume.source,
+      format: volume.format,
+      width: volume.width,
+      height: volume.height,
+      depth: volume.depth,
+      dtype: volume.dtype,
+      voxelSize: volume.voxelSize,
+      range,
+      window,
+    };
+    this.volumes.set(info.id, { volume, info });
+    return info;
+  }
+
+  private slice(volumeId: string, z: number): Slice {
+    const entry = this.volumes.get(volumeId);
+    if (!entry) {
+      throw new CallError('NO_SUCH_VOLUME', `Volume ${volumeId} is not open in the engine.`, 'Open the file again.');
+    }
+    const { volume } = entry;
+    if (!Number.isInteger(z) || z < 0 || z >= volume.depth) {
+      throw new CallError('BAD_ARGUMENT', `Slice ${String(z)} is outside ${volume.name} (0–${volume.depth - 1}).`, 'Pick a slice inside the stack.');
+    }
+    const n = volume.width * volume.height;
+    // A copy, so transferring it never detaches the engine's own volume.
+    const data = volume.data.slice(z * n, (z + 1) * n).buffer as ArrayBuffer;
+    return { volumeId, z, width: volume.width, height: volume.height, dtype: volume.dtype, data };
+  }
+}

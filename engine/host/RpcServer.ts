@@ -1,0 +1,65 @@
+import {
+  isCallName,
+  type CallContext,
+  type EngineEvents,
+  type EngineHandlers,
+  type ErrorInfo,
+  type EventName,
+  type RpcMessage,
+} from '../../protocol/contract.js';
+import type { MessageLink } from '../../protocol/RpcClient.js';
+import { toErrorInfo } from './toErrorInfo.js';
+
+export interface RpcServer {
+  emit<E extends EventName>(event: E, payload: EngineEvents[E]): void;
+  dispose(): void;
+}
+
+/**
+ * Serves the contract's handlers over a MessageLink: runs each call with its own AbortSignal,
+ * forwards progress, turns thrown errors into ErrorInfo, and cancels on request.
+ */
+export function serveRpc(link: MessageLink, handlers: EngineHandlers): RpcServer {
+  const running = new Map<number, AbortController>();
+
+  const stop = link.onMessage((message: RpcMessage) => {
+    if (message.kind === 'cancel') {
+      running.get(message.id)?.abort();
+      return;
+    }
+    if (message.kind !== 'call') return;
+    const { id, method, args } = message;
+    if (!isCallName(method)) {
+      link.send({ kind: 'result', id, ok: false, error: { code: 'UNKNOWN_CALL', message: `Unknown engine call "${String(method)}".` } });
+      return;
+    }
+    const controller = new AbortController();
+    running.set(id, controller);
+    const context: CallContext = {
+      signal: controller.signal,
+      progress: (progress) => link.send({ kind: 'progress', id, progress }),
+    };
+    const handler = handlers[method] as (args: unknown, context: CallContext) => Promise<unknown>;
+    Promise.resolve()
+      .then(() => handler(args, context))
+      .then(
+        (value) => link.send({ kind: 'result', id, ok: true, value }),
+        (error: unknown) => {
+          const info: ErrorInfo = controller.signal.aborted
+            ? { code: 'CANCELLED', message: `${method} was cancelled.` }
+            : toErrorInfo(error);
+          link.send({ kind: 'result', id, ok: false, error: info });
+        },
+      )
+      .finally(() => running.delete(id));
+  });
+
+  return {
+    emit: (name, payload) => link.send({ kind: 'event', name, payload }),
+    dispose: () => {
+      stop();
+      for (const controller of running.values()) controller.abort();
+      running.clear();
+    },
+  };
+}

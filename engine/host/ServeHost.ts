@@ -1,0 +1,140 @@
+import { createReadStream, existsSync, statSync } from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { WebSocketServer, type WebSocket } from 'ws';
+import type { RpcMessage } from '../../protocol/contract.js';
+import { RpcRelay } from '../../protocol/RpcRelay.js';
+import { decodeFrame, encodeFrame } from '../../protocol/wire.js';
+import { findAppRoot } from '../appRoot.js';
+import type { EngineServiceOptions } from '../EngineService.js';
+import { portLink } from './portLink.js';
+
+export interface ServeOptions {
+  port: number;
+  host: string;
+  startupPath: string | null;
+  /** Built renderer (index.html and assets); defaults to build/renderer in the app folder. */
+  rendererDir?: string;
+}
+
+const MIME: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.json': 'application/json',
+  '.wasm': 'application/wasm',
+  '.map': 'application/json',
+};
+
+/** Same policy as the <meta> tag in renderer/index.html, sent as a header too. */
+const CSP =
+  "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data: blob:; " +
+  "connect-src 'self'; worker-src 'self' blob:; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+
+export interface RunningServer {
+  url: string;
+  close(): Promise<void>;
+}
+
+/**
+ * Serve mode: the built renderer over HTTP and the engine (in a worker thread) over a WebSocket
+ * at /engine, both on one port. Only pages served from this origin may open the socket, so a web
+ * page elsewhere cannot use the engine to read the user's files.
+ */
+export async function startServeHost(options: ServeOptions): Promise<RunningServer> {
+  const rendererDir = options.rendererDir ?? path.join(findAppRoot(), 'build', 'renderer');
+  if (!existsSync(path.join(rendererDir, 'index.html'))) {
+    throw new Error(`The UI is not built: ${path.join(rendererDir, 'index.html')} is missing. Run \`npm run build\` first.`);
+  }
+  const workerOptions: EngineServiceOptions = { host: 'serve', startupPath: options.startupPath };
+  const worker = new Worker(fileURLToPath(new URL('./engineWorker.js', import.meta.url)), { workerData: workerOptions });
+  worker.on('error', (error) => console.error(`Membrana engine worker failed: ${error.stack ?? error.message}`));
+  const relay = new RpcRelay(portLink(worker));
+
+  const server = http.createServer((request, response) => serveStatic(rendererDir, request, response));
+  const sockets = new WebSocketServer({ noServer: true, maxPayload: 4 * 1024 ** 3 });
+  server.on('upgrade', (request, socket, head) => {
+    const url = new URL(request.url ?? '/', 'http://localhost');
+    if (url.pathname !== '/engine' || !isSameOrigin(request)) {
+      socket.end('HTTP/1.1 403 Forbidden\r\n\r\n');
+      return;
+    }
+    sockets.handleUpgrade(request, socket, head, (ws) => attach(ws, relay));
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, options.host, () => resolve());
+  });
+  const address = server.address() as AddressInfo;
+  const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  return {
+    url: `http://${shownHost}:${address.port}/`,
+    close: async () => {
+      for (const client of sockets.clients) client.terminate();
+      sockets.close();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      relay.dispose();
+      await worker.terminate();
+    },
+  };
+}
+
+function attach(ws: WebSocket, relay: RpcRelay): void {
+  const port = relay.connect((message: RpcMessage) => {
+    if (ws.readyState === ws.OPEN) ws.send(encodeFrame(message));
+  });
+  ws.on('message', (data, isBinary) => {
+    if (!isBinary) return;
+    try {
+      port.receive(decodeFrame(toBytes(data)));
+    } catch (error) {
+      console.warn(`Dropped a malformed message from a UI: ${(error as Error).message}`);
+    }
+  });
+  ws.on('close', () => port.close());
+}
+
+function toBytes(data: Buffer | ArrayBuffer | Buffer[]): Uint8Array {
+  if (Array.isArray(data)) return Buffer.concat(data);
+  return data instanceof ArrayBuffer ? new Uint8Array(data) : data;
+}
+
+function isSameOrigin(request: http.IncomingMessage): boolean {
+  const origin = request.headers.origin;
+  if (!origin) return true; // non-browser clients (tests, scripts) send no Origin
+  try {
+    return new URL(origin).host === request.headers.host;
+  } catch {
+    return false;
+  }
+}
+
+function serveStatic(root: string, request: http.IncomingMessage, response: http.ServerResponse): void {
+  const url = new URL(request.url ?? '/', 'http://localhost');
+  let relative: string;
+  try {
+    relative = decodeURIComponent(url.pathname);
+  } catch {
+    response.writeHead(400).end('Bad request');
+    return;
+  }
+  if (relative.endsWith('/')) relative += 'index.html';
+  const file = path.resolve(root, `.${relative}`);
+  if (!file.startsWith(root + path.sep) || !existsSync(file) || !statSync(file).isFile()) {
+    response.writeHead(404, { 'content-type': 'text/plain' }).end(`Not found: ${url.pathname}`);
+    return;
+  }
+  response.writeHead(200, {
+    'content-type': MIME[path.extname(file)] ?? 'application/octet-stream',
+    'content-security-policy': CSP,
+    'x-content-type-options': 'nosniff',
+    'cache-control': 'no-cache',
+  });
+  createReadStream(file).pipe(response);
+}

@@ -1,0 +1,9 @@
+/** Worker-thread entry: the engine for serve mode, off the server's event loop. */
+import { parentPort, workerData } from 'node:worker_threads';
+import { EngineService, type EngineServiceOptions } from '../EngineService.js';
+import { portLink } from './portLink.js';
+import { serveRpc } from './RpcServer.js';
+
+if (!parentPort) throw new Error('engineWorker.js must run as a worker thread.');
+const service = new EngineService(workerData as EngineServiceOptions);
+serveRpc(portLink(parentPort), service.handlers);

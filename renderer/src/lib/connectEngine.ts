@@ -1,0 +1,52 @@
+import type { ElectronBridge, RpcMessage } from '../../../protocol/contract.js';
+import { createEngineClient, type MessageLink } from '../../../protocol/RpcClient.js';
+import { decodeFrame, encodeFrame } from '../../../protocol/wire.js';
+
+declare global {
+  interface Window {
+    /** Present only inside the Electron app (see electron/preload.cts). */
+    membrana?: ElectronBridge;
+  }
+}
+
+export type Engine = ReturnType<typeof createEngineClient>;
+
+/** Where the UI runs: the desktop app, or a browser against `npm run serve`. */
+export type HostKind = 'electron' | 'browser';
+
+export interface EngineConnection {
+  engine: Engine;
+  host: HostKind;
+  /** The Electron bridge when running in the desktop app (native dialogs, menu events). */
+  bridge: ElectronBridge | null;
+}
+
+/** Connects to the engine: through the preload bridge in Electron, else over the serve-mode WebSocket. */
+export async function connectEngine(): Promise<EngineConnection> {
+  const bridge = window.membrana ?? null;
+  if (bridge) return { engine: createEngineClient(bridge), host: 'electron', bridge };
+  const link = await openWebSocketLink(`${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/engine`);
+  return { engine: createEngineClient(link), host: 'browser', bridge: null };
+}
+
+function openWebSocketLink(url: string): Promise<MessageLink> {
+  return new Promise((resolve, reject) => {
+    const socket = new WebSocket(url);
+    socket.binaryType = 'arraybuffer';
+    const listeners = new Set<(message: RpcMessage) => void>();
+    socket.addEventListener('message', (event: MessageEvent<ArrayBuffer>) => {
+      const message = decodeFrame(new Uint8Array(event.data)) as RpcMessage;
+      for (const listener of listeners) listener(message);
+    });
+    socket.addEventListener('open', () =>
+      resolve({
+        send: (message) => socket.send(encodeFrame(message)),
+        onMessage: (listener) => {
+          listeners.add(listener);
+          return () => listeners.delete(listener);
+        },
+      }),
+    );
+    socket.addEventListener('error', () => reject(new Error(`Cannot reach the Membrana engine at ${url}. Is \`npm run serve\` running?`)));
+  });
+}
