@@ -18,6 +18,16 @@ describe('wire frames', () => {
     expect(out.value.nested[0]!.shorts).toEqual(shorts);
   });
 
+  it('decodes from a view into a larger buffer, as a Node Buffer from ws is', () => {
+    const frame = encodeFrame({ data: new Uint8Array([4, 5, 6]) });
+    const pool = new Uint8Array(frame.byteLength + 64);
+    pool.set(frame, 32);
+    const view = new Uint8Array(pool.buffer, 32, frame.byteLength);
+    const out = decodeFrame(view) as { data: Uint8Array };
+    expect(out.data.buffer.byteLength).toBe(3);
+    expect(Array.from(out.data)).toEqual([4, 5, 6]);
+  });
+
   it('keeps a subarray view to its own bytes', () => {
     const whole = new Uint8Array([9, 8, 7, 6, 5]);
     const out = decodeFrame(encodeFrame({ part: whole.subarray(1, 3) })) as { part: Uint8Array };

@@ -95,7 +95,8 @@ export function decodeFrame(bytes: Uint8Array): unknown {
   for (let i = 0; i < refs.length; i++) lengths.push(view.getFloat64(tableAt + 8 * i, true));
   const decoded: unknown[] = lengths.map((length, i) => {
     if (at + length > tableAt) throw new Error('Truncated Membrana message frame (buffer past end).');
-    const copy = bytes.slice(at, at + length).buffer; // aligned, owned copy
+    // An aligned, owned copy (Uint8Array's slice copies even when `bytes` is a Node Buffer, whose slice does not).
+    const copy = Uint8Array.prototype.slice.call(bytes, at, at + length).buffer;
     at = align8(at + length);
     const type = refs.find((r) => r.$buffer === i)?.$type ?? 'ArrayBuffer';
     return type === 'ArrayBuffer' ? copy : new TYPED_ARRAYS[type](copy);

@@ -57,6 +57,8 @@ export function createLayeringPlugin(root) {
     },
     create(context) {
       const file = context.filename;
+      // Build and test configs (vite.config.ts, ...) run in Node, whatever folder they sit in.
+      if (/\.config\.[cm]?[jt]s$/.test(file)) return {};
       const from = layerOf(file, root);
       const check = from ? LAYERS[from] : undefined;
       if (!check) return {};
@@ -69,7 +71,9 @@ export function createLayeringPlugin(root) {
         } else {
           target = { kind: 'package', name: source };
         }
-        const reason = check(target);
+        // Tests may use the test runner wherever they sit.
+        const isTestRunner = target.kind === 'package' && target.name === 'vitest' && /\.test\.[cm]?ts$/.test(file);
+        const reason = isTestRunner ? null : check(target);
         if (reason) context.report({ node, messageId: 'forbidden', data: { from, source, reason } });
       }
       return {

@@ -5,9 +5,7 @@ import tseslint from 'typescript-eslint';
 import { afterAll, describe, it } from 'vitest';
 import { createLayeringPlugin } from './eslint-plugin-layering.js';
 
-RuleTester.afterAll = afterAll;
-RuleTester.describe = describe;
-RuleTester.it = it;
+Object.assign(RuleTester, { afterAll, describe, it });
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const rule = createLayeringPlugin(root).rules.layering;
@@ -20,6 +18,8 @@ tester.run('local/layering', rule as never, {
     { filename: at('renderer/src/App.ts'), code: "import type { VolumeInfo } from '../../protocol/contract.js'; import { mount } from 'svelte';" },
     { filename: at('electron/main.ts'), code: "import { app } from 'electron'; import { EngineService } from '../engine/EngineService.js';" },
     { filename: at('protocol/RpcClient.ts'), code: "import { CALL_NAMES } from './contract.js';" },
+    { filename: at('protocol/wire.test.ts'), code: "import { it } from 'vitest';" },
+    { filename: at('renderer/vite.config.ts'), code: "import { fileURLToPath } from 'node:url';" },
   ],
   invalid: [
     { filename: at('engine/x.ts'), code: "import { app } from 'electron';", errors: [{ messageId: 'forbidden' }] },
@@ -30,6 +30,7 @@ tester.run('local/layering', rule as never, {
     { filename: at('renderer/src/x.ts'), code: "import fs from 'node:fs';", errors: [{ messageId: 'forbidden' }] },
     { filename: at('renderer/src/x.ts'), code: "const e = require('electron');", errors: [{ messageId: 'forbidden' }] },
     { filename: at('protocol/x.ts'), code: "import { Worker } from 'node:worker_threads';", errors: [{ messageId: 'forbidden' }] },
+    { filename: at('protocol/x.ts'), code: "import { it } from 'vitest';", errors: [{ messageId: 'forbidden' }] },
     { filename: at('protocol/x.ts'), code: "import { EngineService } from '../engine/EngineService.js';", errors: [{ messageId: 'forbidden' }] },
   ],
 });

@@ -19,17 +19,39 @@ export interface EngineConnection {
   host: HostKind;
   /** The Electron bridge when running in the desktop app (native dialogs, menu events). */
   bridge: ElectronBridge | null;
+  /**
+   * Calls `listener` once if the link to the engine drops (serve mode: the WebSocket closed);
+   * pending calls then reject with code DISCONNECTED. Returns the unsubscribe function.
+   */
+  onDisconnect(listener: (reason: string) => void): () => void;
 }
 
 /** Connects to the engine: through the preload bridge in Electron, else over the serve-mode WebSocket. */
 export async function connectEngine(): Promise<EngineConnection> {
   const bridge = window.membrana ?? null;
-  if (bridge) return { engine: createEngineClient(bridge), host: 'electron', bridge };
-  const link = await openWebSocketLink(`${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/engine`);
-  return { engine: createEngineClient(link), host: 'browser', bridge: null };
+  // The desktop engine lives as long as the window; its crashes are the main process's to report.
+  if (bridge) return { engine: createEngineClient(bridge), host: 'electron', bridge, onDisconnect: () => () => {} };
+  const url = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/engine`;
+  const link = await openWebSocketLink(url);
+  const engine = createEngineClient(link);
+  const listeners = new Set<(reason: string) => void>();
+  link.onClose(() => {
+    engine.dispose();
+    for (const listener of listeners) listener(`The connection to the Membrana engine at ${url} closed.`);
+    listeners.clear();
+  });
+  return {
+    engine,
+    host: 'browser',
+    bridge: null,
+    onDisconnect: (listener) => {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+  };
 }
 
-function openWebSocketLink(url: string): Promise<MessageLink> {
+function openWebSocketLink(url: string): Promise<MessageLink & { onClose(listener: () => void): void }> {
   return new Promise((resolve, reject) => {
     const socket = new WebSocket(url);
     socket.binaryType = 'arraybuffer';
@@ -45,6 +67,7 @@ function openWebSocketLink(url: string): Promise<MessageLink> {
           listeners.add(listener);
           return () => listeners.delete(listener);
         },
+        onClose: (listener) => socket.addEventListener('close', listener, { once: true }),
       }),
     );
     socket.addEventListener('error', () => reject(new Error(`Cannot reach the Membrana engine at ${url}. Is \`npm run serve\` running?`)));

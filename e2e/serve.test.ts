@@ -1,0 +1,199 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { writeTiff } from '../engine/io/writeTiff.js';
+import { ARTIFACTS, CHROMIUM_ARGS, CHROMIUM_PATH, launchServe, type ServeProcess } from './launchServe.js';
+
+let serve: ServeProcess;
+let browser: Browser;
+let page: Page;
+let tmp: string;
+const pageErrors: string[] = [];
+
+/** A 16-bit stack whose values sit in a narrow band, so only an automatic window shows it. */
+function sixteenBitStack(): Uint8Array {
+  const width = 96, height = 64, depth = 3;
+  const data = new Uint16Array(width * height * depth);
+  for (let i = 0; i < data.length; i++) data[i] = 30_000 + ((i * 7919) % 1000);
+  return writeTiff({ width, height, depth, dtype: 'uint16', data }, { compression: 'lzw' });
+}
+
+beforeAll(async () => {
+  tmp = mkdtempSync(path.join(os.tmpdir(), 'membrana-e2e-'));
+  mkdirSync(ARTIFACTS, { recursive: true });
+  const good = writeTiff({ width: 8, height: 8, depth: 2, dtype: 'uint8', data: new Uint8Array(128).fill(7) });
+  writeFileSync(path.join(tmp, 'truncated.tif'), good.subarray(0, good.length - 40));
+  writeFileSync(path.join(tmp, 'notes.tif'), 'these are my lab notes, not an image\n');
+  writeFileSync(path.join(tmp, 'wide16.tif'), sixteenBitStack());
+  serve = await launchServe();
+  browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
+  page = await browser.newPage({ viewport: { width: 1280, height: 820 } });
+  page.on('pageerror', (error) => pageErrors.push(error.message));
+  page.on('console', (message) => {
+    if (message.type() === 'error') pageErrors.push(message.text());
+  });
+  await page.goto(serve.url);
+  await page.getByTestId('slice-label').waitFor({ timeout: 30_000 });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await serve?.stop();
+  if (tmp) rmSync(tmp, { recursive: true, force: true });
+});
+
+const status = (): Promise<string> => page.getByTestId('status').innerText();
+const sliceLabel = (): Promise<string> => page.getByTestId('slice-label').innerText();
+const zoom = (): Promise<string> => page.getByTestId('zoom').innerText();
+
+async function openPath(target: string): Promise<void> {
+  await page.getByTestId('open-button').click();
+  await page.getByTestId('open-path-input').fill(target);
+  await page.getByTestId('open-path-submit').click();
+}
+
+describe('serve mode in Chromium', () => {
+  it('shows the built-in sample with its voxel size, and paints the slice', async () => {
+    expect(await status()).toContain('4 × 4 × 50 nm');
+    expect(await sliceLabel()).toBe('z 0 / 15');
+    // The canvas shows EM texture, not a flat colour.
+    const shot = await page.getByTestId('viewer-canvas').screenshot({ path: path.join(ARTIFACTS, 'viewer.png') });
+    expect(shot.byteLength).toBeGreaterThan(20_000);
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('moves through slices with keys, the wheel and the slider', async () => {
+    await page.getByTestId('viewer-canvas').click();
+    await page.keyboard.press('ArrowRight');
+    await expect.poll(sliceLabel).toBe('z 1 / 15');
+    await page.keyboard.press('End');
+    await expect.poll(sliceLabel).toBe('z 15 / 15');
+    await page.keyboard.press('PageDown');
+    await expect.poll(sliceLabel).toBe('z 5 / 15');
+    await page.keyboard.press('Home');
+    await expect.poll(sliceLabel).toBe('z 0 / 15');
+    await page.keyboard.press('PageUp');
+    await expect.poll(sliceLabel).toBe('z 10 / 15');
+    const box = (await page.getByTestId('viewer-canvas').boundingBox())!;
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    await page.keyboard.down('Alt');
+    await page.mouse.wheel(0, 100);
+    await page.keyboard.up('Alt');
+    await expect.poll(sliceLabel).toBe('z 11 / 15');
+    await page.getByTestId('slice-slider').fill('3');
+    await expect.poll(sliceLabel).toBe('z 3 / 15');
+  });
+
+  it('zooms with keys and the wheel, and fits back to the window', async () => {
+    await page.getByTestId('viewer-canvas').click();
+    await page.keyboard.press('0');
+    const fit = await zoom();
+    await page.keyboard.press('+');
+    await expect.poll(zoom).not.toBe(fit);
+    await page.keyboard.press('0');
+    await expect.poll(zoom).toBe(fit);
+    const box = (await page.getByTestId('viewer-canvas').boundingBox())!;
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    await page.mouse.wheel(0, -400);
+    await expect.poll(zoom).not.toBe(fit);
+    await page.keyboard.press('1');
+    await expect.poll(zoom).toBe('100%');
+    await page.keyboard.press('0');
+  });
+
+  it('reports the cursor position and voxel value', async () => {
+    const box = (await page.getByTestId('viewer-canvas').boundingBox())!;
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    await expect.poll(status).toMatch(/x\s*\d+/);
+    expect(await status()).toMatch(/value\s*\d+/);
+  });
+
+  it('shows the shortcut help on ?', async () => {
+    await page.keyboard.press('?');
+    await expect.poll(() => page.getByTestId('help').isVisible()).toBe(true);
+    await page.getByTestId('help').screenshot({ path: path.join(ARTIFACTS, 'help.png') });
+    await page.keyboard.press('Escape');
+    await expect.poll(() => page.getByTestId('help').isVisible()).toBe(false);
+  });
+
+  it('names the file and the problem for bad input, and keeps the open stack usable', async () => {
+    const before = await status();
+    for (const [file, problem] of [
+      ['truncated.tif', /truncat/i],
+      ['notes.tif', /not .*image|not a TIFF/i],
+      ['missing.tif', /not exist|no such|not found|cannot find/i],
+    ] as const) {
+      await openPath(path.join(tmp, file));
+      const error = page.getByTestId('error');
+      await expect.poll(() => error.innerText(), { timeout: 15_000 }).toContain(file);
+      expect(await error.innerText()).toMatch(problem);
+      if (file === 'truncated.tif') await page.screenshot({ path: path.join(ARTIFACTS, 'error.png') });
+      await page.keyboard.press('Escape');
+    }
+    expect(await status()).toContain(before.includes('isbi2012') ? 'isbi2012' : '');
+    await page.getByTestId('viewer-canvas').click();
+    const label = await sliceLabel();
+    await page.keyboard.press('ArrowRight');
+    await expect.poll(sliceLabel).not.toBe(label);
+  });
+
+  it('opens a 16-bit stack by path with an automatic contrast window', async () => {
+    await openPath(path.join(tmp, 'wide16.tif'));
+    await expect.poll(status, { timeout: 15_000 }).toContain('wide16.tif');
+    const low = Number(await page.getByTestId('window-low').inputValue());
+    const high = Number(await page.getByTestId('window-high').inputValue());
+    expect(low).toBeGreaterThanOrEqual(30_000);
+    expect(high).toBeLessThanOrEqual(31_000);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'sixteen-bit.png') });
+  });
+
+  it('opens files picked in the browser', async () => {
+    await openPath(path.join(tmp, 'missing-first.tif')); // leave a different error state behind first
+    await page.keyboard.press('Escape');
+    await page.getByTestId('open-button').click();
+    await page.getByTestId('open-files-input').setInputFiles(path.join(tmp, 'wide16.tif'));
+    await expect.poll(status, { timeout: 15_000 }).toContain('wide16.tif');
+    expect(pageErrors).toEqual([]);
+  });
+});
+
+describe('serve mode host', () => {
+  it('refuses WebSocket connections from other origins', async () => {
+    const url = serve.url.replace('http', 'ws') + 'engine';
+    const refused = await new Promise<boolean>((resolve) => {
+      const socket = new WebSocket(url, { headers: { origin: 'http://evil.example' } });
+      socket.on('open', () => resolve(false));
+      socket.on('error', () => resolve(true));
+    });
+    expect(refused).toBe(true);
+  });
+
+  it('serves the UI with a strict Content-Security-Policy', async () => {
+    const response = await fetch(serve.url);
+    expect(response.headers.get('content-security-policy')).toContain("script-src 'self'");
+    expect((await fetch(`${serve.url}../../etc/passwd`)).status).toBe(404);
+  });
+
+  it('opens a path given on its command line', async () => {
+    const other = await launchServe([path.join(tmp, 'wide16.tif')]);
+    const second = await browser.newPage();
+    try {
+      await second.goto(other.url);
+      await expect.poll(() => second.getByTestId('status').innerText(), { timeout: 30_000 }).toContain('wide16.tif');
+    } finally {
+      await second.close();
+      await other.stop();
+    }
+  });
+
+  it('prints usage and fails for a bad port', async () => {
+    const failed = await launchServe(['--port', 'nine']).then(
+      () => 'started',
+      (error: Error) => error.message,
+    );
+    expect(failed).toMatch(/--port must be a whole number/);
+  });
+});

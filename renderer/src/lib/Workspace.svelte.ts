@@ -1,0 +1,223 @@
+import type { CallOptions, EngineInfo, FilePayload, Progress, VolumeInfo } from '../../../protocol/contract.js';
+import { connectEngine, type EngineConnection } from './connectEngine.js';
+import { DisplayWindow } from './DisplayWindow.svelte.js';
+import { describePayloads } from './readDroppedFiles.js';
+import { SliceStore } from './SliceStore.svelte.js';
+import { Viewport, type Point } from './Viewport.svelte.js';
+
+/** How far the app got reaching the engine. */
+export type Phase = 'connecting' | 'ready' | 'unreachable' | 'disconnected';
+
+/** An error as the banner shows it: what failed, with which file, and what to do. */
+export interface UserError {
+  title: string;
+  message: string;
+  hint?: string;
+  code?: string;
+}
+
+/** An open in progress: what is opening and how far along the engine says it is. */
+export interface Opening {
+  label: string;
+  progress: Progress | null;
+}
+
+/**
+ * The app's state: the engine connection, the open volume with its slices, contrast window
+ * and view, the file being opened and the last error. Components read it and call its methods;
+ * it owns every subscription it makes and releases them in dispose().
+ */
+export class Workspace {
+  readonly slices: SliceStore;
+  readonly window = new DisplayWindow();
+  readonly viewport = new Viewport();
+  readonly #connect: () => Promise<EngineConnection>;
+  #connection: EngineConnection | null = null;
+  #openController: AbortController | null = null;
+  #disposers: (() => void)[] = [];
+  #disposed = false;
+  #phase = $state<Phase>('connecting');
+  #unreachableMessage = $state('');
+  #engineInfo = $state.raw<EngineInfo | null>(null);
+  #opening = $state.raw<Opening | null>(null);
+  #error = $state.raw<UserError | null>(null);
+  /** Image coordinates under the mouse, or null when it is off the image. */
+  #cursor = $state.raw<Point | null>(null);
+
+  constructor(connect: () => Promise<EngineConnection> = connectEngine) {
+    this.#connect = connect;
+    this.slices = new SliceStore({
+      getSlice: (args, options) => this.#engine().getSlice(args, options),
+    });
+  }
+
+  get phase(): Phase {
+    return this.#phase;
+  }
+  get unreachableMessage(): string {
+    return this.#unreachableMessage;
+  }
+  get engineInfo(): EngineInfo | null {
+    return this.#engineInfo;
+  }
+  get opening(): Opening | null {
+    return this.#opening;
+  }
+  get error(): UserError | null {
+    return this.#error;
+  }
+  get cursor(): Point | null {
+    return this.#cursor;
+  }
+  get volume(): VolumeInfo | null {
+    return this.slices.volume;
+  }
+  /** True in the desktop app, where File › Open is the native dialog. */
+  get hasNativeDialogs(): boolean {
+    return (this.#connection?.bridge ?? null) !== null;
+  }
+
+  /** Connects, greets the engine, and opens the startup path or else the built-in sample. */
+  async start(): Promise<void> {
+    try {
+      this.#connection = await this.#connect();
+      this.#engineInfo = await this.#connection.engine.hello({});
+    } catch (error) {
+      if (this.#disposed) return;
+      this.#unreachableMessage = (error as Error).message;
+      this.#phase = 'unreachable';
+      return;
+    }
+    if (this.#disposed) return;
+    this.#phase = 'ready';
+    this.#disposers.push(
+      this.#connection.onDisconnect((reason) => {
+        this.#unreachableMessage = reason;
+        this.#phase = 'disconnected';
+      }),
+    );
+    const bridge = this.#connection.bridge;
+    if (bridge) this.#disposers.push(bridge.onOpenPath((path) => void this.openPath(path)));
+    const startupPath = this.#engineInfo.startupPath;
+    if (startupPath) await this.openPath(startupPath);
+    else await this.openSample();
+  }
+
+  openSample(): Promise<void> {
+    return this.#open('the sample', (options) => this.#engine().openSample({}, options));
+  }
+
+  openPath(path: string): Promise<void> {
+    const name = path.replace(/[/\\]+$/, '').split(/[/\\]/).pop() || path;
+    return this.#open(name, (options) => this.#engine().openPath({ path }, options));
+  }
+
+  openFiles(files: FilePayload[]): Promise<void> {
+    if (files.length === 0) {
+      this.reportError({ title: 'Nothing to open', message: 'No files were dropped or chosen (hidden files are skipped).' });
+      return Promise.resolve();
+    }
+    return this.#open(describePayloads(files), (options) => this.#engine().openFiles({ files }, options));
+  }
+
+  /** Desktop: the native dialog, then open the chosen path. Returns false where there is none (browser). */
+  async showNativeOpenDialog(): Promise<boolean> {
+    const bridge = this.#connection?.bridge;
+    if (!bridge) return false;
+    const path = await bridge.showOpenDialog();
+    if (path) await this.openPath(path);
+    return true;
+  }
+
+  /** Stops the open in progress; the current volume stays. */
+  cancelOpening(): void {
+    this.#openController?.abort();
+    this.#openController = null;
+    this.#opening = null;
+  }
+
+  /** Marks that files are being read in the UI before they go to the engine. */
+  setReading(label: string | null): void {
+    this.#opening = label ? { label, progress: { stage: 'Reading files', fraction: null } } : null;
+  }
+
+  reportError(error: UserError): void {
+    this.#error = error;
+  }
+
+  dismissError(): void {
+    this.#error = null;
+  }
+
+  setCursor(point: Point | null): void {
+    this.#cursor = point;
+  }
+
+  dispose(): void {
+    this.#disposed = true;
+    this.#openController?.abort();
+    this.slices.dispose();
+    for (const dispose of this.#disposers.splice(0)) dispose();
+  }
+
+  #engine(): EngineConnection['engine'] {
+    if (!this.#connection) throw new Error('The engine is not connected yet.');
+    return this.#connection.engine;
+  }
+
+  /** One open at a time: a newer open cancels an older one; a failure leaves the current volume open. */
+  async #open(label: string, call: (options: CallOptions) => Promise<VolumeInfo>): Promise<void> {
+    this.#openController?.abort();
+    const controller = new AbortController();
+    this.#openController = controller;
+    this.#opening = { label, progress: null };
+    const current = (): boolean => this.#openController === controller && !this.#disposed;
+    try {
+      const volume = await call({
+        signal: controller.signal,
+        onProgress: (progress) => {
+          if (current()) this.#opening = { label, progress };
+        },
+      });
+      if (!current()) {
+        this.#close(volume);
+        return;
+      }
+      const previous = this.slices.volume;
+      this.#show(volume);
+      this.#error = null;
+      if (previous && previous.id !== volume.id) this.#close(previous);
+    } catch (error) {
+      if (!current() || (error as { code?: string }).code === 'CANCELLED') return;
+      this.#error = describeOpenError(error, label);
+    } finally {
+      if (this.#openController === controller) {
+        this.#openController = null;
+        this.#opening = null;
+      }
+    }
+  }
+
+  #show(volume: VolumeInfo): void {
+    this.slices.setVolume(volume);
+    this.window.setVolume(volume);
+    this.viewport.setImageSize(volume.width, volume.height);
+    this.#cursor = null;
+  }
+
+  #close(volume: VolumeInfo): void {
+    this.#connection?.engine.closeVolume({ volumeId: volume.id }).catch(() => {});
+  }
+}
+
+/** An EngineError (or any error) as the banner shows it, naming the file. */
+export function describeOpenError(error: unknown, label: string): UserError {
+  const e = error as { message?: string; code?: string; file?: string; hint?: string };
+  const file = e.file ?? label;
+  return {
+    title: `Could not open ${file}`,
+    message: e.message ?? String(error),
+    ...(e.hint ? { hint: e.hint } : {}),
+    ...(e.code ? { code: e.code } : {}),
+  };
+}

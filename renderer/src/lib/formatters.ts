@@ -1,0 +1,34 @@
+import type { VolumeInfo, VoxelSize, VoxelType } from '../../../protocol/contract.js';
+
+/** A number with up to `digits` significant digits, without trailing zeros ("0.1235", "4", "1.5e+6"). */
+export function formatSignificant(value: number, digits = 4): string {
+  if (!Number.isFinite(value)) return String(value);
+  if (value === 0) return '0';
+  // Tiny values in exponent form: "-8.935e-5" reads better than "-0.00008935".
+  const fixed = Math.abs(value) < 1e-3 ? value.toExponential(digits - 1) : value.toPrecision(digits);
+  if (fixed.includes('e')) return fixed.replace(/\.?0+e/, 'e');
+  return fixed.includes('.') ? fixed.replace(/\.?0+$/, '') : fixed;
+}
+
+/** A voxel value as the data type stores it: integers whole, floats to 4 significant digits. */
+export function formatValue(value: number, dtype: VoxelType): string {
+  return dtype === 'float32' ? formatSignificant(value, 4) : String(Math.round(value));
+}
+
+/** "voxel 4 × 4 × 50 nm", or a plain statement when the file did not say. */
+export function formatVoxelSize(size: VoxelSize): string {
+  if (size.unit === 'px' || !size.unit) return 'voxel size unknown (px)';
+  const part = (n: number): string => formatSignificant(n, 4);
+  return `voxel ${part(size.x)} × ${part(size.y)} × ${part(size.z)} ${size.unit}`;
+}
+
+/** Zoom as the toolbar shows it: "150%", "12.5%", "1.6%". */
+export function formatZoom(percent: number): string {
+  if (percent >= 100 || Number.isInteger(percent)) return `${Math.round(percent)}%`;
+  return `${formatSignificant(percent, percent < 10 ? 2 : 3)}%`;
+}
+
+/** "512 × 512 × 30 uint8". */
+export function formatDimensions(volume: Pick<VolumeInfo, 'width' | 'height' | 'depth' | 'dtype'>): string {
+  return `${volume.width} × ${volume.height} × ${volume.depth} ${volume.dtype}`;
+}

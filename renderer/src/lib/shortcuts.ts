@@ -1,0 +1,127 @@
+/**
+ * Every keyboard shortcut, once: the key handler matches events against this table and the
+ * help overlay lists it, so the two cannot drift apart.
+ */
+
+/** A key with its modifiers. `mod` is Ctrl, or Cmd on macOS. */
+export interface KeyCombo {
+  key: string;
+  mod?: boolean;
+  alt?: boolean;
+  shift?: boolean;
+}
+
+export type ShortcutGroup = 'File' | 'Slices' | 'View' | 'Contrast' | 'Help';
+
+export interface Shortcut {
+  action: string;
+  group: ShortcutGroup;
+  description: string;
+  keys: KeyCombo[];
+}
+
+export const SHORTCUTS = [
+  { action: 'open', group: 'File', description: 'Open a file or folder', keys: [{ key: 'o', mod: true }] },
+  { action: 'nextSlice', group: 'Slices', description: 'Next slice', keys: [{ key: 'ArrowRight' }, { key: 'ArrowUp' }, { key: '.' }] },
+  {
+    action: 'previousSlice',
+    group: 'Slices',
+    description: 'Previous slice',
+    keys: [{ key: 'ArrowLeft' }, { key: 'ArrowDown' }, { key: ',' }],
+  },
+  { action: 'forwardTen', group: 'Slices', description: '10 slices forward', keys: [{ key: 'PageUp' }] },
+  { action: 'backTen', group: 'Slices', description: '10 slices back', keys: [{ key: 'PageDown' }] },
+  { action: 'firstSlice', group: 'Slices', description: 'First slice', keys: [{ key: 'Home' }] },
+  { action: 'lastSlice', group: 'Slices', description: 'Last slice', keys: [{ key: 'End' }] },
+  { action: 'zoomIn', group: 'View', description: 'Zoom in', keys: [{ key: '+' }, { key: '=' }] },
+  { action: 'zoomOut', group: 'View', description: 'Zoom out', keys: [{ key: '-' }, { key: '_' }] },
+  { action: 'fit', group: 'View', description: 'Fit to window', keys: [{ key: '0' }, { key: 'f' }] },
+  { action: 'actualSize', group: 'View', description: 'Zoom to 100% (1:1)', keys: [{ key: '1' }] },
+  { action: 'resetWindow', group: 'Contrast', description: 'Reset brightness and contrast', keys: [{ key: 'r' }] },
+  { action: 'toggleHelp', group: 'Help', description: 'Show or hide this help', keys: [{ key: '?' }] },
+  { action: 'close', group: 'Help', description: 'Close help, dialog or message', keys: [{ key: 'Escape' }] },
+] as const satisfies readonly Shortcut[];
+
+export type ShortcutAction = (typeof SHORTCUTS)[number]['action'];
+
+/** Mouse gestures, listed in the help beside the keys (handled by the slice viewer). */
+export const MOUSE_GESTURES: readonly { group: ShortcutGroup; gesture: string; description: string }[] = [
+  { group: 'View', gesture: 'Drag (left or middle button)', description: 'Pan' },
+  { group: 'View', gesture: 'Wheel', description: 'Zoom about the cursor' },
+  { group: 'Slices', gesture: 'Ctrl+Wheel or Alt+Wheel', description: 'Previous / next slice' },
+  { group: 'File', gesture: 'Drop files or a folder', description: 'Open them' },
+];
+
+export const SHORTCUT_GROUPS: readonly ShortcutGroup[] = ['File', 'Slices', 'View', 'Contrast', 'Help'];
+
+/** Single printable characters compare case-insensitively; named keys ('Home') as they are. */
+function normalizeKey(key: string): string {
+  return key.length === 1 ? key.toLowerCase() : key;
+}
+
+/** Symbols such as + and ? need Shift on some layouts and not on others, so Shift is ignored for them. */
+function isSymbol(key: string): boolean {
+  return key.length === 1 && key.toLowerCase() === key.toUpperCase();
+}
+
+/** A canonical string for a combo, e.g. "mod+o"; equal strings are the same shortcut. */
+export function comboId(combo: KeyCombo): string {
+  const key = normalizeKey(combo.key);
+  return [combo.mod && 'mod', combo.alt && 'alt', combo.shift && !isSymbol(key) && 'shift', key].filter(Boolean).join('+');
+}
+
+type KeyEventLike = Pick<KeyboardEvent, 'key' | 'ctrlKey' | 'metaKey' | 'altKey' | 'shiftKey'>;
+
+export function matchesCombo(event: KeyEventLike, combo: KeyCombo): boolean {
+  const key = normalizeKey(event.key);
+  if (key !== normalizeKey(combo.key)) return false;
+  if ((event.ctrlKey || event.metaKey) !== !!combo.mod) return false;
+  if (event.altKey !== !!combo.alt) return false;
+  return isSymbol(key) || event.shiftKey === !!combo.shift;
+}
+
+/** Keys a focused slider or other control uses itself. */
+const CONTROL_KEYS = new Set(['ArrowLeft', 'ArrowRight', 'ArrowUp', 'ArrowDown', 'PageUp', 'PageDown', 'Home', 'End', ' ', 'Enter']);
+const NON_TEXT_INPUTS = new Set(['range', 'checkbox', 'radio', 'button', 'submit', 'reset', 'file', 'color']);
+
+/** True when the key belongs to the focused element (typing in a field, moving a slider). */
+export function isForFocusedControl(event: Pick<KeyboardEvent, 'key' | 'target'>): boolean {
+  const target = event.target as HTMLElement | null;
+  if (!target || typeof target.tagName !== 'string') return false;
+  if (target.isContentEditable) return true;
+  const tag = target.tagName;
+  if (tag === 'TEXTAREA' || tag === 'SELECT') return true;
+  if (tag === 'INPUT') {
+    const type = (target as HTMLInputElement).type;
+    return !NON_TEXT_INPUTS.has(type) || CONTROL_KEYS.has(event.key);
+  }
+  if (tag === 'BUTTON' || tag === 'A') return event.key === ' ' || event.key === 'Enter';
+  return false;
+}
+
+/** The action for a key event, or null when the key is not a shortcut here. */
+export function shortcutFor(event: KeyEventLike & Pick<KeyboardEvent, 'target'>): ShortcutAction | null {
+  if (isForFocusedControl(event)) return null;
+  for (const shortcut of SHORTCUTS) {
+    if (shortcut.keys.some((combo) => matchesCombo(event, combo))) return shortcut.action;
+  }
+  return null;
+}
+
+const KEY_LABELS: Record<string, string> = {
+  ArrowRight: '→',
+  ArrowLeft: '←',
+  ArrowUp: '↑',
+  ArrowDown: '↓',
+  PageUp: 'Page Up',
+  PageDown: 'Page Down',
+  Escape: 'Esc',
+  ' ': 'Space',
+};
+
+/** How a combo is written in the help, e.g. "Ctrl+O". */
+export function comboLabel(combo: KeyCombo, mac = false): string {
+  const key = KEY_LABELS[combo.key] ?? (combo.key.length === 1 ? combo.key.toUpperCase() : combo.key);
+  const parts = [combo.mod && (mac ? 'Cmd' : 'Ctrl'), combo.alt && (mac ? 'Option' : 'Alt'), combo.shift && 'Shift', key];
+  return parts.filter(Boolean).join('+');
+}
