@@ -164,19 +164,19 @@ describe('readVolumeFromFiles', () => {
 
   it('reports drops without images, and image-named files that are not images', () => {
     const notImages = () => readVolumeFromFiles([file('.DS_Store', new Uint8Array(4)), file('notes.txt', new TextEncoder().encode('hi'))]);
-    expect(notImages).toThrow(expect.objectContaining({ code: 'NOT_AN_IMAGE', message: expect.stringContaining('notes.txt') }));
+    expect(notImages).toThrow(expect.objectContaining({ hint: expect.stringMatching(/.{10}/), code: 'NOT_AN_IMAGE', message: expect.stringContaining('notes.txt') }));
     const fake = () => readVolumeFromFiles([file('s1.png', png8(1)), file('s2.png', new TextEncoder().encode('not really'))]);
-    expect(fake).toThrow(expect.objectContaining({ code: 'NOT_AN_IMAGE', file: 's2.png' }));
-    expect(() => readVolumeFromFiles([file('notes.txt', new TextEncoder().encode('hi'))])).toThrow(expect.objectContaining({ code: 'NOT_AN_IMAGE', file: 'notes.txt' }));
-    expect(() => readVolumeFromFiles([])).toThrow(expect.objectContaining({ code: 'EMPTY_FOLDER' }));
+    expect(fake).toThrow(expect.objectContaining({ hint: expect.stringMatching(/.{10}/), code: 'NOT_AN_IMAGE', file: 's2.png' }));
+    expect(() => readVolumeFromFiles([file('notes.txt', new TextEncoder().encode('hi'))])).toThrow(expect.objectContaining({ hint: expect.stringMatching(/.{10}/), code: 'NOT_AN_IMAGE', file: 'notes.txt' }));
+    expect(() => readVolumeFromFiles([])).toThrow(expect.objectContaining({ hint: expect.stringMatching(/.{10}/), code: 'EMPTY_FOLDER' }));
   });
 
   it('reports dropped slices of different sizes and multi-page slices', () => {
     expect(() => readVolumeFromFiles([file('s1.png', png8(1)), file('s2.png', png8(1, 8, 8))])).toThrow(
-      expect.objectContaining({ code: 'SIZE_MISMATCH', file: 's2.png', message: expect.stringContaining('s2.png is 8 × 8 pixels, but s1.png is 4 × 3') }),
+      expect.objectContaining({ hint: expect.stringMatching(/.{10}/), code: 'SIZE_MISMATCH', file: 's2.png', message: expect.stringContaining('s2.png is 8 × 8 pixels, but s1.png is 4 × 3') }),
     );
     expect(() => readVolumeFromFiles([file('s1.tif', tiff8(1)), file('s2.tif', tiff8(1, 4, 3, 2))])).toThrow(
-      expect.objectContaining({ code: 'UNSUPPORTED', file: 's2.tif', message: expect.stringContaining('s2.tif holds 2 slices') }),
+      expect.objectContaining({ hint: expect.stringMatching(/.{10}/), code: 'UNSUPPORTED', file: 's2.tif', message: expect.stringContaining('s2.tif holds 2 slices') }),
     );
   });
 });
