@@ -1,0 +1,9 @@
+/**
+ * The one place the engine imports TensorFlow.js from, so every module shares one engine
+ * instance and the gradient registrations that @tensorflow/tfjs-layers brings.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import * as tfl from '@tensorflow/tfjs-layers';
+import '@tensorflow/tfjs-backend-cpu';
+
+export { tf, tfl };
