@@ -6,4 +6,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import '@tensorflow/tfjs-backend-cpu';
 
+// Production mode: skips per-op NaN/shape debug checks and the console nag about tfjs-node
+// (the backend actually chosen is reported by selectBackend).
+tf.enableProdMode();
+
 export { tf, tfl };
