@@ -94,6 +94,8 @@ export function isCallName(name: unknown): name is CallName {
 export interface Progress {
   stage: string;
   fraction: number | null;
+  /** Estimated seconds left, when known. */
+  etaSeconds?: number;
 }
 
 /** Events the engine broadcasts to every connected UI. */
