@@ -1,0 +1,46 @@
+// Registers the wasm backend and its stock kernels first, so the stock Conv2DBackpropInput
+// exists to be kept as the fallback.
+import '@tensorflow/tfjs-backend-wasm';
+import { Conv2DBackpropFilter, Conv2DBackpropInput, getKernel, registerKernel, unregisterKernel, type KernelConfig, type KernelFunc } from '@tensorflow/tfjs-core';
+import { conv2DBackpropFilterWasm } from './conv2DBackpropFilterWasm.js';
+import { createConv2DBackpropInputWasm } from './conv2DBackpropInputWasm.js';
+
+const WASM = 'wasm';
+
+/** The stock Conv2DBackpropInput config this module replaced, and the kernel that replaced it. */
+let replaced: { stock: KernelConfig; custom: KernelFunc } | undefined;
+
+/**
+ * Makes the 'wasm' backend able to train conv nets quickly: registers Conv2DBackpropFilter
+ * (missing from tfjs-backend-wasm 4.22) and an XNNPACK-based Conv2DBackpropInput that keeps the
+ * stock kernel as its fallback. Idempotent; call it before the first gradient on wasm. Kernels
+ * are looked up per call, so it also takes effect on a backend that is already initialised.
+ */
+export function registerWasmTrainingKernels(): void {
+  const input = getKernel(Conv2DBackpropInput, WASM);
+  if (input === undefined) {
+    throw new Error(`The wasm backend has no ${Conv2DBackpropInput} kernel to extend; is '@tensorflow/tfjs-backend-wasm' installed in the same version as '@tensorflow/tfjs-core'?`);
+  }
+  if (input.kernelFunc !== replaced?.custom) {
+    const custom = createConv2DBackpropInputWasm(input.kernelFunc);
+    unregisterKernel(Conv2DBackpropInput, WASM); // registerKernel on a taken name only warns and overwrites
+    // Keep setupFunc: it binds the stock kernel's C++ entry point when the backend initialises.
+    registerKernel({ ...input, kernelFunc: custom });
+    replaced = { stock: input, custom };
+  }
+  const filter = getKernel(Conv2DBackpropFilter, WASM);
+  if (filter?.kernelFunc !== conv2DBackpropFilterWasm) {
+    if (filter !== undefined) unregisterKernel(Conv2DBackpropFilter, WASM);
+    registerKernel({ kernelName: Conv2DBackpropFilter, backendName: WASM, kernelFunc: conv2DBackpropFilterWasm });
+  }
+}
+
+/** Restores the stock wasm kernels (for comparisons and tests); a no-op if nothing is registered. */
+export function unregisterWasmTrainingKernels(): void {
+  if (getKernel(Conv2DBackpropFilter, WASM)?.kernelFunc === conv2DBackpropFilterWasm) unregisterKernel(Conv2DBackpropFilter, WASM);
+  if (replaced !== undefined && getKernel(Conv2DBackpropInput, WASM)?.kernelFunc === replaced.custom) {
+    unregisterKernel(Conv2DBackpropInput, WASM);
+    registerKernel(replaced.stock);
+  }
+  replaced = undefined;
+}
