@@ -12,13 +12,15 @@ const architecture = { kind: 'unet' as const, levels: 2, base: 2 };
 const meta: ModelMeta = { format: 'membrana-membrane-model', version: 1, architecture, normalization: DEFAULT_NORMALIZATION, output: 'membrane-probability', tile: { size: 64, overlap: 8 } };
 
 describe('model folders', () => {
-  it('round-trip weights and metadata, replacing an older folder atomically', async () => {
+  it('round-trip weights and metadata, replacing an older model and keeping other files', async () => {
     const dir = path.join(tmp, 'model');
     await saveModelFolder(dir, buildUnet(architecture, 1), meta);
+    writeFileSync(path.join(dir, 'training-log.jsonl'), '{}\n');
     const model = buildUnet(architecture, 7);
     await saveModelFolder(dir, model, { ...meta, training: { steps: 3 } });
     const loaded = await loadModelFolder(dir);
     expect(loaded.meta.training).toEqual({ steps: 3 });
+    expect(readFileSync(path.join(dir, 'training-log.jsonl'), 'utf8')).toBe('{}\n');
     const x = tf.randomNormal([1, 16, 16, 1], 0, 1, 'float32', 5);
     const a = (model.predict(x) as tf.Tensor).dataSync();
     const b = (loaded.model.predict(x) as tf.Tensor).dataSync();

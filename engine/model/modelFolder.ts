@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import type { io } from '@tensorflow/tfjs-core';
@@ -42,14 +42,14 @@ export function shippedModelDir(): string {
 }
 
 /**
- * Writes a model folder atomically: a sibling temp folder is written in full, then swapped in,
- * so a kill mid-save leaves either the old folder or the new one, never a half-written one.
+ * Writes a model folder: each file goes to a temp name and is renamed into place, so a kill
+ * mid-save never leaves a half-written file; membrana.json goes last. Other files in the folder
+ * (a training log, checkpoint/) are left alone.
  */
 export async function saveModelFolder(dir: string, model: LayersModel, meta: ModelMeta): Promise<void> {
   const target = path.resolve(dir);
-  const staging = `${target}.saving-${process.pid}`;
-  await rm(staging, { recursive: true, force: true });
-  await mkdir(staging, { recursive: true });
+  await mkdir(target, { recursive: true });
+  const files: [string, Uint8Array | string][] = [];
   await model.save(
     tf.io.withSaveHandler(async (artifacts: io.ModelArtifacts) => {
       const weights = joinWeights(artifacts.weightData);
@@ -60,16 +60,16 @@ export async function saveModelFolder(dir: string, model: LayersModel, meta: Mod
         modelTopology: artifacts.modelTopology,
         weightsManifest: [{ paths: [WEIGHTS_BIN], weights: artifacts.weightSpecs ?? [] }],
       };
-      await writeFile(path.join(staging, WEIGHTS_BIN), weights);
-      await writeFile(path.join(staging, MODEL_JSON), JSON.stringify(manifest));
+      files.push([WEIGHTS_BIN, weights], [MODEL_JSON, JSON.stringify(manifest)]);
       return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON', weightDataBytes: weights.byteLength } };
     }),
   );
-  await writeFile(path.join(staging, META_JSON), `${JSON.stringify(meta, null, 2)}\n`);
-  const previous = `${target}.previous-${process.pid}`;
-  if (existsSync(target)) await rename(target, previous);
-  await rename(staging, target);
-  await rm(previous, { recursive: true, force: true });
+  files.push([META_JSON, `${JSON.stringify(meta, null, 2)}\n`]);
+  for (const [name, data] of files) {
+    const temp = path.join(target, `.${name}.saving-${process.pid}`);
+    await writeFile(temp, data);
+    await rename(temp, path.join(target, name));
+  }
 }
 
 function joinWeights(data: io.ModelArtifacts['weightData']): Uint8Array {

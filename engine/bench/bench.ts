@@ -1,0 +1,100 @@
+#!/usr/bin/env node
+/**
+ * `npm run bench`: throughput of the shipped architecture on the active backend, side by side
+ * with the same network in PyTorch (CPU) when Python has torch. Figures, not pass/fail: compare
+ * ratios from one run, since the machine is shared and noisy.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { buildUnet, DEFAULT_ARCHITECTURE } from '../model/buildUnet.js';
+import { DEFAULT_NORMALIZATION, type LoadedModel } from '../model/modelFolder.js';
+import { selectBackend } from '../model/selectBackend.js';
+import { tf } from '../model/tfjs.js';
+import { predictVolume } from '../predict/predictVolume.js';
+import { membraneLoss } from '../train/membraneLoss.js';
+
+const SLICE = 512;
+const PATCH = 256;
+const BATCH = 2;
+const architecture = DEFAULT_ARCHITECTURE;
+
+let peakRss = 0;
+const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 50);
+
+async function timeBest(fn: () => Promise<void>, repeats: number): Promise<number> {
+  await fn();
+  let best = Infinity;
+  for (let i = 0; i < repeats; i++) {
+    const t = performance.now();
+    await fn();
+    best = Math.min(best, (performance.now() - t) / 1000);
+  }
+  return best;
+}
+
+const backend = await selectBackend();
+const model = buildUnet(architecture, 1);
+const loaded: LoadedModel = {
+  dir: '(untrained, for timing)',
+  model,
+  meta: { format: 'membrana-membrane-model', version: 1, architecture, normalization: DEFAULT_NORMALIZATION, output: 'membrane-probability', tile: { size: 640, overlap: 32 } },
+};
+const slices = 2;
+const volume = { width: SLICE, height: SLICE, depth: slices, data: new Uint8Array(SLICE * SLICE * slices).map((_, i) => (i * 2654435761) % 251) };
+const predictSeconds = await timeBest(async () => void (await predictVolume(volume, loaded)), 2);
+const predictPxPerS = (SLICE * SLICE * slices) / predictSeconds;
+
+const optimizer = tf.train.adam(1e-3);
+const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
+const x = tf.randomNormal([BATCH, PATCH, PATCH, 1], 0, 1, 'float32', 1);
+const target = tf.cast(tf.greater(tf.randomUniform([BATCH, PATCH, PATCH, 1], 0, 1, 'float32', 2), 0.7), 'float32');
+const weight = tf.onesLike(target);
+const trainSeconds = await timeBest(async () => {
+  const cost = optimizer.minimize(() => membraneLoss(model.apply(x, { training: true }) as tf.Tensor, target, weight), true, variables);
+  await cost!.data();
+  cost!.dispose();
+}, 3);
+const trainPxPerS = (BATCH * PATCH * PATCH) / trainSeconds;
+clearInterval(sampler);
+
+const membrana = {
+  backend: backend.description,
+  predict_px_per_s: Math.round(predictPxPerS),
+  train_px_per_s: Math.round(trainPxPerS),
+  peak_rss_mb: Math.round(peakRss / 1024 ** 2),
+};
+
+const torch = runTorch();
+console.log(`Membrana benchmark: U-Net levels ${architecture.levels}, base ${architecture.base}; prediction on ${SLICE}² slices, training on ${BATCH} × ${PATCH}² patches`);
+const rows: [string, string, string, string][] = [['', 'Membrana (tfjs)', 'PyTorch CPU', 'ratio']];
+const ratio = (a: number, b: number | undefined): string => (b ? `${(a / b).toFixed(2)}×` : '—');
+rows.push(['backend', membrana.backend, torch ? `torch ${torch.torch}, ${torch.threads} threads` : 'not available', '']);
+rows.push(['prediction px/s', fmt(membrana.predict_px_per_s), torch ? fmt(torch.predict_px_per_s) : '—', ratio(membrana.predict_px_per_s, torch?.predict_px_per_s)]);
+rows.push(['training px/s', fmt(membrana.train_px_per_s), torch ? fmt(torch.train_px_per_s) : '—', ratio(membrana.train_px_per_s, torch?.train_px_per_s)]);
+rows.push(['peak memory MB', fmt(membrana.peak_rss_mb), torch ? fmt(torch.peak_rss_mb) : '—', '']);
+const widths = [0, 1, 2, 3].map((c) => Math.max(...rows.map((r) => r[c]!.length)));
+for (const row of rows) console.log(row.map((cell, c) => cell.padEnd(widths[c]!)).join('  '));
+console.log('Targets: prediction ≥ 1.00× PyTorch, training ≥ 0.50× PyTorch.');
+console.log(JSON.stringify({ membrana, pytorch: torch ?? null }));
+
+function fmt(n: number): string {
+  return Math.round(n).toLocaleString('en');
+}
+
+function runTorch(): { torch: string; threads: number; predict_px_per_s: number; train_px_per_s: number; peak_rss_mb: number } | null {
+  const script = fileURLToPath(new URL('../../../engine/bench/torchUnet.py', import.meta.url));
+  if (!existsSync(script)) return null;
+  // Debian's python3-torch lives with /usr/bin/python3; a pyenv python3 earlier on PATH lacks it.
+  for (const python of ['python3', '/usr/bin/python3']) {
+    try {
+      execFileSync(python, ['-c', 'import torch'], { stdio: 'ignore' });
+    } catch {
+      continue;
+    }
+    const out = execFileSync(python, [script, String(architecture.levels), String(architecture.base), String(PATCH), String(BATCH), String(SLICE), '2'], { encoding: 'utf8' });
+    return JSON.parse(out.trim().split('\n').pop()!) as ReturnType<typeof runTorch> & object;
+  }
+  console.error('PyTorch is not available (python3 -c "import torch" fails); install Debian\'s python3-torch for the comparison.');
+  return null;
+}

@@ -1,0 +1,250 @@
+import { mkdir, appendFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { LayersModel } from '@tensorflow/tfjs-layers';
+import type { Progress } from '../../protocol/contract.js';
+import type { Volume } from '../io/Volume.js';
+import { evaluateSlices } from '../metrics/evaluateSlices.js';
+import { buildUnet, DEFAULT_ARCHITECTURE, sizeMultiple, type UnetArchitecture } from '../model/buildUnet.js';
+import { DEFAULT_NORMALIZATION, loadModelFolder, saveModelFolder, type ModelMeta } from '../model/modelFolder.js';
+import { normalizeSlice } from '../model/normalizeSlice.js';
+import { tf } from '../model/tfjs.js';
+import { predictSlice } from '../predict/predictSlice.js';
+import { augmentPatch } from './augmentPatch.js';
+import { membraneLoss } from './membraneLoss.js';
+import { Random } from './Random.js';
+import { hasCheckpoint, loadCheckpoint, saveCheckpoint, type TrainingState } from './trainingCheckpoint.js';
+
+export interface TrainOptions {
+  images: Volume;
+  /** ISBI convention: 0 membrane, 255 cell, other values unlabelled. */
+  labels: Volume;
+  /** Optional: nonzero = labelled. */
+  mask?: Volume | null;
+  outDir: string;
+  /** Start from this model folder's weights (fine-tuning). */
+  init?: string | null;
+  minutes?: number;
+  steps?: number;
+  /** Validation slices, inclusive: [first, last]. */
+  validation: [number, number];
+  resume?: boolean;
+  seed?: number;
+  batch?: number;
+  patch?: number;
+  learningRate?: number;
+  /** Steps between validations (an "epoch"). */
+  epochSteps?: number;
+  /** Minutes between periodic checkpoints. */
+  checkpointMinutes?: number;
+  architecture?: UnetArchitecture;
+  backend: string;
+  signal?: AbortSignal;
+  onProgress?: (progress: Progress) => void;
+  log?: (line: string) => void;
+}
+
+export interface TrainResult {
+  steps: number;
+  seconds: number;
+  train_px_per_s: number;
+  backend: string;
+  best: TrainingState['best'];
+  model_dir: string;
+}
+
+/**
+ * Trains (or fine-tunes) the membrane U-Net on augmented patches of the training slices,
+ * validating on whole held-out slices with the ISBI metrics each epoch. The best model by V_rand
+ * is kept in outDir; a checkpoint (weights, Adam moments, random state) is written every few
+ * minutes and at the end, so `resume` continues a killed run where it stopped, identically.
+ */
+export async function trainModel(options: TrainOptions): Promise<TrainResult> {
+  const { images, labels, outDir, validation } = options;
+  checkInputs(images, labels, options.mask ?? null, validation);
+  const settings = {
+    seed: options.seed ?? 1,
+    batch: options.batch ?? 2,
+    patch: options.patch ?? 256,
+    learningRate: options.learningRate ?? 1e-3,
+    epochSteps: options.epochSteps ?? 100,
+    validation,
+  };
+  const log = options.log ?? (() => undefined);
+  await mkdir(outDir, { recursive: true });
+  const optimizer = tf.train.adam(settings.learningRate);
+
+  let model: LayersModel;
+  let meta: ModelMeta;
+  let state: TrainingState;
+  if (options.resume && hasCheckpoint(outDir)) {
+    ({ model, meta, state } = await loadCheckpoint(outDir, optimizer));
+    Object.assign(settings, state.settings);
+    log(`Resuming ${outDir} at step ${state.step} (${Math.round(state.seconds)} s trained so far).`);
+  } else {
+    if (options.resume) log(`No checkpoint in ${outDir}; starting a new run.`);
+    if (options.init) {
+      const loaded = await loadModelFolder(options.init);
+      ({ model, meta } = loaded);
+    } else {
+      const architecture = options.architecture ?? DEFAULT_ARCHITECTURE;
+      model = buildUnet(architecture, settings.seed);
+      meta = { format: 'membrana-membrane-model', version: 1, architecture, normalization: DEFAULT_NORMALIZATION, output: 'membrane-probability', tile: { size: 512, overlap: 32 } };
+    }
+    state = { step: 0, seconds: 0, randomState: new Random(settings.seed).save(), best: null, history: [], settings };
+  }
+  if (settings.patch % sizeMultiple(meta.architecture) !== 0) {
+    throw new Error(`--patch ${settings.patch} must be a multiple of ${sizeMultiple(meta.architecture)} for this model.`);
+  }
+
+  const random = Random.restore(state.randomState);
+  const { width, height } = images;
+  const plane = width * height;
+  const trainSlices = Array.from({ length: images.depth }, (_, z) => z).filter((z) => z < validation[0] || z > validation[1]);
+  const valSlices = Array.from({ length: validation[1] - validation[0] + 1 }, (_, i) => validation[0] + i);
+  const scaled = trainSlices.map((z) => scaleToUnit(images.data.subarray(z * plane, (z + 1) * plane)));
+  const labelData = labels.data as Uint8Array;
+  const maskData = options.mask ? (options.mask.data as Uint8Array) : null;
+  const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
+
+  const budgetSeconds = options.minutes !== undefined ? options.minutes * 60 : Infinity;
+  const budgetSteps = options.steps ?? Infinity;
+  let lastCheckpoint = Date.now();
+  // --minutes counts wall time (validation included) over all sittings; px/s counts only steps.
+  const sittingStart = performance.now();
+  const secondsAtSittingStart = state.seconds;
+  let trainedPixels = 0;
+  let trainingSeconds = 0;
+  let lossSum = 0;
+  let lossCount = 0;
+
+  const elapsed = (): number => secondsAtSittingStart + (performance.now() - sittingStart) / 1000;
+  const writeCheckpoint = async (): Promise<void> => {
+    state.seconds = elapsed();
+    state.randomState = random.save();
+    await saveCheckpoint(outDir, model, withTraining(meta, state, options.backend), optimizer, state);
+    lastCheckpoint = Date.now();
+  };
+
+  while (state.step < budgetSteps && elapsed() < budgetSeconds) {
+    if (options.signal?.aborted) break;
+    const t0 = performance.now();
+    const { x, target, weight } = makeBatch(scaled, trainSlices, labelData, maskData, width, height, settings.batch, settings.patch, random);
+    const cost = optimizer.minimize(() => membraneLoss(model.apply(x, { training: true }) as tf.Tensor, target, weight), true, variables);
+    const loss = (await cost!.data())[0]!;
+    tf.dispose([cost!, x, target, weight]);
+    trainingSeconds += (performance.now() - t0) / 1000;
+    trainedPixels += settings.batch * settings.patch * settings.patch;
+    state.step++;
+    lossSum += loss;
+    lossCount++;
+    if (!Number.isFinite(loss)) throw new Error(`Training diverged at step ${state.step} (loss ${loss}); lower the learning rate.`);
+    options.onProgress?.({
+      stage: `Training step ${state.step}, loss ${(lossSum / lossCount).toFixed(4)}`,
+      fraction: Number.isFinite(budgetSteps) ? state.step / budgetSteps : Number.isFinite(budgetSeconds) ? Math.min(1, elapsed() / budgetSeconds) : null,
+    });
+
+    const endOfRun = state.step >= budgetSteps || elapsed() >= budgetSeconds;
+    if (state.step % settings.epochSteps === 0 || endOfRun) {
+      const metrics = await validate(model, meta, images, labels, valSlices);
+      const record = { step: state.step, seconds: Math.round(elapsed()), loss: lossSum / lossCount, ...metrics };
+      state.history.push(record);
+      await appendFile(path.join(outDir, 'training-log.jsonl'), `${JSON.stringify(record)}\n`);
+      log(`step ${state.step}: loss ${record.loss.toFixed(4)}, validation V_rand ${metrics.v_rand.toFixed(4)}, V_info ${metrics.v_info.toFixed(4)}, pixel error ${metrics.pixel_error.toFixed(4)}`);
+      lossSum = 0;
+      lossCount = 0;
+      if (!state.best || metrics.v_rand > state.best.v_rand) {
+        state.best = { step: state.step, ...metrics };
+        await saveModelFolder(outDir, model, withTraining(meta, state, options.backend));
+      }
+    }
+    if (Date.now() - lastCheckpoint > (options.checkpointMinutes ?? 2) * 60_000) await writeCheckpoint();
+  }
+  await writeCheckpoint();
+  return {
+    steps: state.step,
+    seconds: Math.round(state.seconds),
+    train_px_per_s: trainingSeconds > 0 ? Math.round(trainedPixels / trainingSeconds) : 0,
+    backend: options.backend,
+    best: state.best,
+    model_dir: path.resolve(outDir),
+  };
+}
+
+function withTraining(meta: ModelMeta, state: TrainingState, backend: string): ModelMeta {
+  return { ...meta, training: { ...meta.training, steps: state.step, seconds: Math.round(state.seconds), backend, best_validation: state.best, settings: state.settings } };
+}
+
+function checkInputs(images: Volume, labels: Volume, mask: Volume | null, validation: [number, number]): void {
+  const shape = (v: Volume): string => `${v.width} × ${v.height} × ${v.depth}`;
+  if (images.width !== labels.width || images.height !== labels.height || images.depth !== labels.depth) {
+    throw new Error(`The labels ${labels.source} (${shape(labels)}) do not match the images ${images.source} (${shape(images)}).`);
+  }
+  if (labels.dtype !== 'uint8') throw new Error(`The labels ${labels.source} are ${labels.dtype}; give 8-bit labels (0 membrane, 255 cell).`);
+  if (mask && (mask.width !== images.width || mask.height !== images.height || mask.depth !== images.depth || mask.dtype !== 'uint8')) {
+    throw new Error(`The mask ${mask.source} (${shape(mask)}, ${mask.dtype}) must be 8-bit and the shape of the images (${shape(images)}).`);
+  }
+  const [first, last] = validation;
+  if (!Number.isInteger(first) || !Number.isInteger(last) || first < 0 || last < first || last >= images.depth) {
+    throw new Error(`Validation slices ${first}-${last} are not inside the stack (0-${images.depth - 1}).`);
+  }
+  if (last - first + 1 >= images.depth) throw new Error(`Validation slices ${first}-${last} leave no slice to train on.`);
+}
+
+/** A slice scaled to [0, 1] by its own minimum and maximum (augmentation works in that range). */
+function scaleToUnit(raw: ArrayLike<number>): Float32Array {
+  let min = Infinity;
+  let max = -Infinity;
+  for (let i = 0; i < raw.length; i++) {
+    const v = raw[i]!;
+    if (v < min) min = v;
+    if (v > max) max = v;
+  }
+  const scale = max > min ? 1 / (max - min) : 0;
+  const out = new Float32Array(raw.length);
+  for (let i = 0; i < raw.length; i++) out[i] = (raw[i]! - min) * scale;
+  return out;
+}
+
+function makeBatch(
+  scaled: Float32Array[],
+  slices: number[],
+  labels: Uint8Array,
+  mask: Uint8Array | null,
+  width: number,
+  height: number,
+  batch: number,
+  size: number,
+  random: Random,
+): { x: tf.Tensor4D; target: tf.Tensor4D; weight: tf.Tensor4D } {
+  const plane = width * height;
+  const n = size * size;
+  const x = new Float32Array(batch * n);
+  const target = new Float32Array(batch * n);
+  const weight = new Float32Array(batch * n);
+  for (let b = 0; b < batch; b++) {
+    const k = random.int(slices.length);
+    const z = slices[k]!;
+    const patch = augmentPatch(scaled[k]!, labels.subarray(z * plane, (z + 1) * plane), mask ? mask.subarray(z * plane, (z + 1) * plane) : null, width, height, size, random);
+    x.set(normalizeSlice(patch.image, DEFAULT_NORMALIZATION), b * n);
+    target.set(patch.target, b * n);
+    weight.set(patch.weight, b * n);
+  }
+  const shape: [number, number, number, number] = [batch, size, size, 1];
+  return { x: tf.tensor4d(x, shape), target: tf.tensor4d(target, shape), weight: tf.tensor4d(weight, shape) };
+}
+
+async function validate(model: LayersModel, meta: ModelMeta, images: Volume, labels: Volume, slices: number[]): Promise<{ pixel_error: number; v_rand: number; v_info: number }> {
+  const { width, height } = images;
+  const plane = width * height;
+  const probabilities = new Float32Array(plane * slices.length);
+  const truth = new Uint8Array(plane * slices.length);
+  const input = new Float32Array(plane);
+  for (const [i, z] of slices.entries()) {
+    normalizeSlice(images.data.subarray(z * plane, (z + 1) * plane), meta.normalization, input);
+    const p = await predictSlice(model, input, width, height, { maxTile: meta.tile.size, overlap: meta.tile.overlap, multiple: sizeMultiple(meta.architecture) });
+    probabilities.set(p, i * plane);
+    truth.set((labels.data as Uint8Array).subarray(z * plane, (z + 1) * plane), i * plane);
+  }
+  const result = evaluateSlices(probabilities, truth, width, height, slices.length);
+  return { pixel_error: result.pixel_error, v_rand: result.v_rand, v_info: result.v_info };
+}

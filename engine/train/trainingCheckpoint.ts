@@ -1,0 +1,87 @@
+import { existsSync } from 'node:fs';
+import { readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { LayersModel } from '@tensorflow/tfjs-layers';
+import { loadModelFolder, saveModelFolder, type ModelMeta } from '../model/modelFolder.js';
+import { tf } from '../model/tfjs.js';
+
+/** What a resumed run needs besides the weights. */
+export interface TrainingState {
+  step: number;
+  /** Training seconds spent so far, over all sittings. */
+  seconds: number;
+  randomState: number;
+  best: { step: number; v_rand: number; v_info: number; pixel_error: number } | null;
+  history: Record<string, number>[];
+  /** The run's settings, so --resume continues the same run. */
+  settings: Record<string, unknown>;
+}
+
+const STATE = 'state.json';
+const OPTIMIZER = 'optimizer.bin';
+
+export function checkpointDir(outDir: string): string {
+  return path.join(outDir, 'checkpoint');
+}
+
+/** The model's trainable weights by their layer-scoped names ('down0_conv1/kernel'), in training order. */
+export function weightNames(model: LayersModel): string[] {
+  return model.trainableWeights.map((w) => w.originalName);
+}
+
+/**
+ * Saves weights, optimizer moments and state; the model folder is swapped in atomically first.
+ * Adam keeps its moments by position in the variable list, and a model loaded from JSON may list
+ * its weights in another order than the one built in code, so the names are stored alongside.
+ */
+export async function saveCheckpoint(outDir: string, model: LayersModel, meta: ModelMeta, optimizer: tf.Optimizer, state: TrainingState): Promise<void> {
+  const dir = checkpointDir(outDir);
+  const named = await optimizer.getWeights();
+  const shapes = named.map((w) => ({ name: w.name, shape: w.tensor.shape }));
+  // Stored as float32; the iteration count comes as int32 and must be converted, not reinterpreted.
+  const arrays = await Promise.all(named.map(async (w) => Float32Array.from(await w.tensor.data())));
+  const bytes = new Uint8Array(arrays.reduce((n, a) => n + a.byteLength, 0));
+  let at = 0;
+  for (const a of arrays) {
+    bytes.set(new Uint8Array(a.buffer, a.byteOffset, a.byteLength), at);
+    at += a.byteLength;
+  }
+  await saveModelFolder(dir, model, meta);
+  await writeFile(path.join(dir, OPTIMIZER), bytes);
+  await writeFile(path.join(dir, STATE), `${JSON.stringify({ ...state, optimizer: shapes, variables: weightNames(model) }, null, 1)}\n`);
+}
+
+export function hasCheckpoint(outDir: string): boolean {
+  return existsSync(path.join(checkpointDir(outDir), STATE));
+}
+
+/** Restores a checkpoint written by saveCheckpoint into a fresh model and optimizer. */
+export async function loadCheckpoint(outDir: string, optimizer: tf.Optimizer): Promise<{ model: LayersModel; meta: ModelMeta; state: TrainingState }> {
+  const dir = checkpointDir(outDir);
+  const { model, meta } = await loadModelFolder(dir);
+  const raw = JSON.parse(await readFile(path.join(dir, STATE), 'utf8')) as TrainingState & { optimizer: { name: string; shape: number[] }[]; variables: string[] };
+  const bytes = await readFile(path.join(dir, OPTIMIZER));
+  const floats = new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
+  let at = 0;
+  const weights = raw.optimizer.map(({ name, shape }) => {
+    const size = shape.reduce((a, b) => a * b, 1);
+    const values = floats.subarray(at, at + size);
+    const tensor = name === 'iter' ? tf.scalar(Math.round(values[0]!), 'int32') : tf.tensor(values, shape);
+    at += size;
+    return { name, tensor };
+  });
+  if (at !== floats.length) throw new Error(`${path.join(dir, OPTIMIZER)} does not match ${path.join(dir, STATE)}; delete ${dir} to start over.`);
+  // [iterations, first moments..., second moments...], each list in the saved variable order:
+  // put them in this model's order.
+  const [iterations, ...moments] = weights;
+  const count = raw.variables.length;
+  const order = weightNames(model).map((name) => {
+    const index = raw.variables.indexOf(name);
+    if (index < 0) throw new Error(`The checkpoint in ${dir} has no optimizer state for weight ${name}; delete ${dir} to start over.`);
+    return index;
+  });
+  if (moments.length !== 2 * count || order.length !== count) throw new Error(`The optimizer state in ${dir} does not fit the model; delete ${dir} to start over.`);
+  await optimizer.setWeights([iterations!, ...order.map((i) => moments[i]!), ...order.map((i) => moments[count + i]!)]);
+  const { optimizer: _shapes, variables: _names, ...state } = raw;
+  return { model, meta, state };
+}
