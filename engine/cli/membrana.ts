@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 /** The `membrana` command: batch prediction, training and evaluation without the app. */
 import { UsageError } from './CliError.js';
+import { evaluateCommand, evaluateUsage } from './evaluateCommand.js';
 import { predictCommand, predictUsage } from './predictCommand.js';
 import { trainCommand, trainUsage } from './trainCommand.js';
 
@@ -12,6 +13,7 @@ interface Command {
 const COMMANDS: Record<string, Command> = {
   predict: { run: predictCommand, usage: predictUsage },
   train: { run: trainCommand, usage: trainUsage },
+  evaluate: { run: evaluateCommand, usage: evaluateUsage },
 };
 
 const overview = `Usage: membrana <command> [options]

@@ -67,7 +67,8 @@ export async function trainCommand(argv: string[]): Promise<void> {
     values.mask ? readVolume(path.resolve(values.mask)) : Promise.resolve(null),
   ]);
   const validation = parseSlices(values['val-slices'], images.depth);
-  console.error(`Training on ${images.name} (${images.width} × ${images.height}, slices ${validation[0] > 0 ? `0-${validation[0] - 1} ` : ''}${validation[1] < images.depth - 1 ? `${validation[1] + 1}-${images.depth - 1} ` : ''}), validating on ${validation[0]}-${validation[1]}, ${backend.description}`);
+  const trainRanges = [validation[0] > 0 ? `0-${validation[0] - 1}` : '', validation[1] < images.depth - 1 ? `${validation[1] + 1}-${images.depth - 1}` : ''].filter(Boolean);
+  console.error(`Training on ${images.name} (${images.width} × ${images.height}, slices ${trainRanges.join(' and ')}), validating on slices ${validation[0]}-${validation[1]}, backend ${backend.description}`);
   const progress = progressPrinter();
   const controller = new AbortController();
   // Ctrl+C ends the run cleanly with a checkpoint, so --resume can continue it.
