@@ -63,6 +63,12 @@ export class EngineService {
       this.volumes.delete(volumeId);
       return null;
     },
+    backend: async () => {
+      // Loaded on first use, so opening the app does not wait for TensorFlow.js.
+      const { selectBackend } = await import('./model/selectBackend.js');
+      const { choice, description, skipped } = await selectBackend();
+      return { choice, description, skipped };
+    },
   };
 
   private add(volume: Volume, name = volume.name): VolumeInfo {

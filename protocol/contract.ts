@@ -59,6 +59,16 @@ export interface EngineInfo {
   startupPath: string | null;
 }
 
+/** The compute backend the engine chose for its network (see engine/model/selectBackend.ts). */
+export interface BackendInfo {
+  /** 'node-gpu', 'node', 'wasm' or 'cpu'. */
+  choice: string;
+  /** For people, e.g. 'WebAssembly (SIMD)'. */
+  description: string;
+  /** Why faster backends were passed over, one line each. */
+  skipped: string[];
+}
+
 /**
  * Every call: its argument and its result. Arguments and results may contain ArrayBuffers and
  * typed arrays, which are transferred as binary.
@@ -70,6 +80,8 @@ export interface EngineCalls {
   openFiles: { args: { files: FilePayload[] }; result: VolumeInfo };
   getSlice: { args: { volumeId: string; z: number }; result: Slice };
   closeVolume: { args: { volumeId: string }; result: null };
+  /** Starts the compute backend if needed and says which it is. */
+  backend: { args: Record<string, never>; result: BackendInfo };
 }
 
 export type CallName = keyof EngineCalls;
@@ -84,6 +96,7 @@ export const CALL_NAMES = {
   openFiles: true,
   getSlice: true,
   closeVolume: true,
+  backend: true,
 } as const satisfies Record<CallName, true>;
 
 export function isCallName(name: unknown): name is CallName {

@@ -1,4 +1,4 @@
-import type { CallOptions, EngineInfo, FilePayload, Progress, VolumeInfo } from '../../../protocol/contract.js';
+import type { BackendInfo, CallOptions, EngineInfo, FilePayload, Progress, VolumeInfo } from '../../../protocol/contract.js';
 import { connectEngine, type EngineConnection } from './connectEngine.js';
 import { DisplayWindow } from './DisplayWindow.svelte.js';
 import { describePayloads } from './readDroppedFiles.js';
@@ -39,6 +39,7 @@ export class Workspace {
   #phase = $state<Phase>('connecting');
   #unreachableMessage = $state('');
   #engineInfo = $state.raw<EngineInfo | null>(null);
+  #backend = $state.raw<BackendInfo | null>(null);
   #opening = $state.raw<Opening | null>(null);
   #error = $state.raw<UserError | null>(null);
   /** Image coordinates under the mouse, or null when it is off the image. */
@@ -59,6 +60,10 @@ export class Workspace {
   }
   get engineInfo(): EngineInfo | null {
     return this.#engineInfo;
+  }
+  /** The engine's compute backend, once it has started (null until then, or if it could not). */
+  get backend(): BackendInfo | null {
+    return this.#backend;
   }
   get opening(): Opening | null {
     return this.#opening;
@@ -101,6 +106,13 @@ export class Workspace {
     const startupPath = this.#engineInfo.startupPath;
     if (startupPath) await this.openPath(startupPath);
     else await this.openSample();
+    // After the first image is up, so starting the network's backend never delays it.
+    this.#engine()
+      .backend({})
+      .then(
+        (info) => (this.#backend = info),
+        (error: Error) => console.warn(`The engine's compute backend did not start: ${error.message}`),
+      );
   }
 
   openSample(): Promise<void> {

@@ -70,6 +70,7 @@ export function fakeConnection(
       calls.push(`closeVolume ${volumeId}`);
       return null;
     },
+    backend: async () => ({ choice: 'cpu', description: 'test backend', skipped: [] }),
     on: () => () => {},
     dispose: () => {},
   };
