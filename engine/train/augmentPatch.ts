@@ -1,3 +1,4 @@
+import { mirrorIndex as mirror } from '../predict/tileLayout.js';
 import type { Random } from './Random.js';
 
 /** One training sample: image values and per-pixel target (1 membrane, 0 cell) and weight (0 = ignore). */
@@ -88,14 +89,6 @@ function displacementField(size: number, options: AugmentOptions, random: Random
     }
   }
   return { dx, dy };
-}
-
-function mirror(i: number, n: number): number {
-  if (n === 1) return 0;
-  const period = 2 * (n - 1);
-  let m = ((i % period) + period) % period;
-  if (m >= n) m = period - m;
-  return m;
 }
 
 function bilinear(data: Float32Array, width: number, height: number, x: number, y: number): number {
