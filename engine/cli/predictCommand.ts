@@ -5,19 +5,22 @@ import { readVolume } from '../io/readVolume.js';
 import { writeTiff } from '../io/writeTiff.js';
 import { loadModelFolder, shippedModelDir } from '../model/modelFolder.js';
 import { selectBackend } from '../model/selectBackend.js';
+import { defaultWorkerCount, PredictionPool } from '../predict/PredictionPool.js';
 import { predictVolume } from '../predict/predictVolume.js';
 import { UsageError } from './CliError.js';
 import { progressPrinter } from './progressPrinter.js';
 import { writeFileAtomic } from './writeFileAtomic.js';
 
-export const predictUsage = `membrana predict <in.tif> -o <out.tif> [--model DIR] [--tta] [--tile N]
+export const predictUsage = `membrana predict <in.tif> -o <out.tif> [--model DIR] [--tta] [--tile N] [--workers N]
 
 Predicts membranes in every slice of a TIFF stack, an image or a folder of PNG slices, and
 writes a uint8 multi-page TIFF of the same shape (255 = membrane).
   -o, --output FILE  where to write the prediction (required)
   --model DIR        model folder (default: the model Membrana ships)
   --tta              average the 8 flips/rotations (slower, slightly better)
-  --tile N           largest tile edge in pixels (default: the model's)`;
+  --tile N           largest tile edge in pixels (default: the model's)
+  --workers N        threads that predict side by side, each with its own copy of the model
+                     (default: ${defaultWorkerCount()}, one per core up to 2; 1 predicts on the main thread)`;
 
 export async function predictCommand(argv: string[]): Promise<void> {
   const { values, positionals } = parseArgs({
@@ -28,6 +31,7 @@ export async function predictCommand(argv: string[]): Promise<void> {
       model: { type: 'string' },
       tta: { type: 'boolean', default: false },
       tile: { type: 'string' },
+      workers: { type: 'string' },
     },
   });
   if (positionals.length !== 1) throw new UsageError(positionals.length === 0 ? 'give the image stack to predict.' : `give one input, not ${positionals.length}.`);
@@ -42,17 +46,31 @@ export async function predictCommand(argv: string[]): Promise<void> {
   if (maxTile !== undefined && (!Number.isInteger(maxTile) || maxTile < 96 || maxTile > 4096)) {
     throw new UsageError(`--tile must be a whole number of pixels from 96 to 4096, not "${values.tile}".`);
   }
+  const workers = values.workers === undefined ? defaultWorkerCount() : Number(values.workers);
+  if (!Number.isInteger(workers) || workers < 1 || workers > 64) {
+    throw new UsageError(`--workers must be a whole number from 1 to 64, not "${values.workers}".`);
+  }
 
-  const backend = await selectBackend();
-  for (const line of backend.skipped) console.error(`(backend ${line})`);
   const volume = await readVolume(input);
-  const loaded = await loadModelFolder(values.model ?? shippedModelDir());
-  console.error(`Predicting ${volume.name} (${volume.width} × ${volume.height} × ${volume.depth}) with ${loaded.dir} on ${backend.description}`);
-  const progress = progressPrinter();
-  const started = performance.now();
-  const probabilities = await predictVolume(volume, loaded, { tta: values.tta, maxTile, onProgress: progress.update });
-  progress.done();
-  const seconds = (performance.now() - started) / 1000;
+  const modelDir = values.model ?? shippedModelDir();
+  // One worker thread per core, each with its own backend and model; --workers 1 stays on this thread.
+  const pool = workers > 1 ? await PredictionPool.start({ dir: modelDir }, workers) : null;
+  let probabilities: Uint8Array;
+  let seconds: number;
+  try {
+    const backend = pool?.backend ?? (await selectBackend());
+    for (const line of backend.skipped) console.error(`(backend ${line})`);
+    const model = pool ?? (await loadModelFolder(modelDir));
+    const threads = pool ? `${pool.size} worker threads` : '1 thread';
+    console.error(`Predicting ${volume.name} (${volume.width} × ${volume.height} × ${volume.depth}) with ${model.dir} on ${backend.description}, ${threads}`);
+    const progress = progressPrinter();
+    const started = performance.now();
+    probabilities = await predictVolume(volume, model, { tta: values.tta, maxTile, onProgress: progress.update });
+    progress.done();
+    seconds = (performance.now() - started) / 1000;
+  } finally {
+    await pool?.dispose();
+  }
   await writeFileAtomic(
     output,
     writeTiff(
