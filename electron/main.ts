@@ -6,6 +6,7 @@ import { app, BrowserWindow, dialog, ipcMain, net, protocol, session, utilityPro
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { IPC_CHANNELS, type RpcMessage } from '../protocol/contract.js';
+import type { MessageLink } from '../protocol/RpcClient.js';
 import { RpcRelay, type RelayPort } from '../protocol/RpcRelay.js';
 import { buildMenu } from './menu.js';
 import { startupPathFromArgv } from './startupPath.js';
@@ -22,7 +23,8 @@ let engine: UtilityProcess | null = null;
 let relay: RpcRelay | null = null;
 const ports = new Map<number, RelayPort>();
 
-function startEngine(): RpcRelay {
+/** Starts the engine in a utility process and returns a link to it. */
+function startEngine(): MessageLink {
   const child = utilityProcess.fork(path.join(appRoot, 'build', 'engine', 'host', 'utilityProcess.js'), startupPath ? [`--startup-path=${startupPath}`] : [], {
     serviceName: 'Membrana engine',
     stdio: 'inherit',
@@ -30,24 +32,19 @@ function startEngine(): RpcRelay {
   const listeners = new Set<(message: RpcMessage) => void>();
   child.on('message', (message: RpcMessage) => listeners.forEach((listener) => listener(message)));
   child.on('exit', (code) => {
-    // A crash in the engine must not take the window down: report it and start a fresh engine.
-    if (engine !== child) return;
+    // A crash in the engine must not take the window down: fail its calls, start a fresh engine.
+    if (engine !== child || !relay) return;
     console.error(`Membrana engine exited with code ${code}; restarting it.`);
-    for (const window of BrowserWindow.getAllWindows()) {
-      window.webContents.send(IPC_CHANNELS.rpc, { kind: 'event', name: 'log', payload: { level: 'error', message: `The engine stopped (code ${code}) and was restarted; reopen your file.` } } satisfies RpcMessage);
-    }
-    relay?.dispose();
-    ports.clear();
-    relay = startEngine();
+    relay.replaceEngine(startEngine(), { code: 'ENGINE_RESTARTED', message: `The engine stopped (code ${code}) and was restarted; open your file again.` });
   });
   engine = child;
-  return new RpcRelay({
+  return {
     send: (message) => child.postMessage(message),
     onMessage: (listener) => {
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
-  });
+  };
 }
 
 /** Only our own pages may talk to the engine. */
@@ -120,7 +117,7 @@ app.whenReady().then(() => {
   });
   session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
 
-  relay = startEngine();
+  relay = new RpcRelay(startEngine());
   ipcMain.on(IPC_CHANNELS.rpc, (event, message: unknown) => {
     if (!isTrustedSender(event)) return;
     portFor(event)?.receive(message);

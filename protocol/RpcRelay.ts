@@ -19,9 +19,23 @@ export class RpcRelay {
   private readonly routes = new Map<number, { peer: number; id: number }>();
   private readonly peers = new Map<number, (message: RpcMessage) => void>();
   private nextPeer = 1;
-  private readonly stop: () => void;
+  private stop: () => void;
 
-  constructor(private readonly engine: MessageLink) {
+  constructor(private engine: MessageLink) {
+    this.stop = engine.onMessage((message) => this.fromEngine(message));
+  }
+
+  /**
+   * The engine died and a new one took its place: every call in flight fails with `error` (so no
+   * UI waits forever), and later calls go to the new engine. The UIs stay connected.
+   */
+  replaceEngine(engine: MessageLink, error: ErrorInfo): void {
+    this.stop();
+    for (const [id, route] of this.routes) {
+      this.peers.get(route.peer)?.({ kind: 'result', id: route.id, ok: false, error });
+      this.routes.delete(id);
+    }
+    this.engine = engine;
     this.stop = engine.onMessage((message) => this.fromEngine(message));
   }
 

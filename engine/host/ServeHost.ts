@@ -52,8 +52,21 @@ export async function startServeHost(options: ServeOptions): Promise<RunningServ
     throw new Error(`The UI is not built: ${path.join(rendererDir, 'index.html')} is missing. Run \`npm run build\` first.`);
   }
   const workerOptions: EngineServiceOptions = { host: 'serve', startupPath: options.startupPath };
-  const worker = new Worker(fileURLToPath(new URL('./engineWorker.js', import.meta.url)), { workerData: workerOptions });
-  worker.on('error', (error) => console.error(`Membrana engine worker failed: ${error.stack ?? error.message}`));
+  let closing = false;
+  let worker: Worker;
+  // A crash in the engine must not take the UI down: fail the calls in flight, start a new engine.
+  const startWorker = (): Worker => {
+    const started = new Worker(fileURLToPath(new URL('./engineWorker.js', import.meta.url)), { workerData: workerOptions });
+    started.on('error', (error) => console.error(`Membrana engine worker failed: ${error.stack ?? error.message}`));
+    started.once('exit', (code) => {
+      if (closing) return;
+      console.error(`Membrana engine stopped (exit code ${code}); starting a new one.`);
+      worker = startWorker();
+      relay.replaceEngine(portLink(worker), { code: 'ENGINE_RESTARTED', message: `The engine stopped (exit code ${code}) and was restarted; open your file again.` });
+    });
+    return started;
+  };
+  worker = startWorker();
   const relay = new RpcRelay(portLink(worker));
 
   const server = http.createServer((request, response) => serveStatic(rendererDir, request, response));
@@ -76,6 +89,7 @@ export async function startServeHost(options: ServeOptions): Promise<RunningServ
   return {
     url: `http://${shownHost}:${address.port}/`,
     close: async () => {
+      closing = true;
       for (const client of sockets.clients) client.terminate();
       sockets.close();
       await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -96,4 +96,21 @@ describe('client ⇄ relay ⇄ server', () => {
     await new Promise((r) => setTimeout(r, 5));
     expect(replies).toEqual([{ kind: 'result', id: 1, ok: false, error: expect.objectContaining({ code: 'UNKNOWN_CALL' }) }]);
   });
+
+  it('fails calls in flight when the engine is replaced, and serves later calls from the new one', async () => {
+    const [deadSide, relaySide] = pipe();
+    deadSide.onMessage(() => undefined); // an engine that never answers
+    const relay = new RpcRelay(relaySide);
+    const [uiSide, peerSide] = pipe();
+    const port = relay.connect((m) => peerSide.send(m));
+    peerSide.onMessage((m) => port.receive(m));
+    const client = createEngineClient(uiSide);
+    const stuck = client.hello({});
+    await new Promise((r) => setTimeout(r, 5));
+    const [engineSide, newRelaySide] = pipe();
+    serveRpc(engineSide, fakeHandlers());
+    relay.replaceEngine(newRelaySide, { code: 'ENGINE_RESTARTED', message: 'The engine stopped and was restarted.' });
+    await expect(stuck).rejects.toMatchObject({ code: 'ENGINE_RESTARTED' });
+    await expect(client.hello({})).resolves.toMatchObject({ host: 'test' });
+  });
 });
