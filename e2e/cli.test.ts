@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -79,5 +79,22 @@ describe('membrana CLI', () => {
     expect(json).toMatchObject({ steps: 2, backend: expect.stringContaining('WebAssembly') });
     for (const key of ['train_px_per_s', 'seconds', 'v_rand', 'v_info', 'pixel_error']) expect(typeof json[key]).toBe('number');
     expect(existsSync(path.join(tmp, 'run', 'checkpoint', 'state.json'))).toBe(true);
+  });
+
+  it('stops on Ctrl+C with a checkpoint that --resume continues', async () => {
+    const args = ['train', '--images', 'stack.tif', '--labels', 'labels.tif', '--out', 'interrupted', '--init', 'model', '--minutes', '10', '--val-slices', '2-2', '--patch', '32', '--batch', '1', '--workers', '1'];
+    const child = spawn(process.execPath, [CLI, ...args], { cwd: tmp, env: { ...process.env, MEMBRANA_BACKEND: 'wasm' } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d));
+    child.stderr.on('data', (d: Buffer) => (stderr += d));
+    await expect.poll(() => stderr, { timeout: 30_000 }).toMatch(/Training step [3-9]/);
+    child.kill('SIGINT');
+    const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+    expect(code, stderr).toBe(0);
+    const stopped = JSON.parse(stdout.trim().split('\n').pop()!) as { steps: number };
+    const resumed = await membrana(...args, '--steps', String(stopped.steps + 2), '--resume');
+    expect(resumed.stderr).toContain(`Resuming`);
+    expect((JSON.parse(resumed.stdout.trim().split('\n').pop()!) as { steps: number }).steps).toBe(stopped.steps + 2);
   });
 });

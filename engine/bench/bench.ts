@@ -3,7 +3,8 @@
  * `npm run bench`: throughput of the shipped architecture on the active backend, side by side
  * with the same network in PyTorch (CPU) when Python has torch. Figures, not pass/fail: compare
  * ratios from one run, since the machine is shared and noisy. Prediction is timed on this thread
- * and on a PredictionPool of 2 workers, side by side, so the gain from the second core shows.
+ * and on a PredictionPool of 2 workers, side by side, so the gain from the second core shows;
+ * training likewise on this thread and on a TrainingPool of 2 workers (each takes half the batch).
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -15,6 +16,7 @@ import { tf } from '../model/tfjs.js';
 import { PredictionPool } from '../predict/PredictionPool.js';
 import { predictVolume } from '../predict/predictVolume.js';
 import { membraneLoss } from '../train/membraneLoss.js';
+import { TrainingPool } from '../train/TrainingPool.js';
 
 const SLICE = 512;
 const PATCH = 256;
@@ -65,12 +67,22 @@ const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
 const x = tf.randomNormal([BATCH, PATCH, PATCH, 1], 0, 1, 'float32', 1);
 const target = tf.cast(tf.greater(tf.randomUniform([BATCH, PATCH, PATCH, 1], 0, 1, 'float32', 2), 0.7), 'float32');
 const weight = tf.onesLike(target);
-const { seconds: trainSeconds } = await timeBest(async () => {
+const trainTime = await timeBest(async () => {
   const cost = optimizer.minimize(() => membraneLoss(model.apply(x, { training: true }) as tf.Tensor, target, weight), true, variables);
   await cost!.data();
   cost!.dispose();
 }, 3);
-const trainPxPerS = (BATCH * PATCH * PATCH) / trainSeconds;
+const trainPxPerS = (BATCH * PATCH * PATCH) / trainTime.seconds;
+const batch = { count: BATCH, size: PATCH, x: Float32Array.from(await x.data()), target: Float32Array.from(await target.data()), weight: Float32Array.from(await weight.data()) };
+tf.dispose([x, target, weight]);
+const trainingPool = await TrainingPool.start(model, { workers: POOL_WORKERS, learningRate: 1e-3 });
+let poolTrainTime: Awaited<ReturnType<typeof timeBest>>;
+try {
+  poolTrainTime = await timeBest(async () => void (await trainingPool.step(batch)), 3);
+} finally {
+  await trainingPool.dispose();
+}
+const poolTrainPxPerS = (BATCH * PATCH * PATCH) / poolTrainTime.seconds;
 clearInterval(sampler);
 
 const membrana = {
@@ -82,6 +94,10 @@ const membrana = {
   predict_cores_busy: Number(predictTime.cores.toFixed(2)),
   predict_workers_cores_busy: Number(poolTime.cores.toFixed(2)),
   train_px_per_s: Math.round(trainPxPerS),
+  train_workers_px_per_s: Math.round(poolTrainPxPerS),
+  train_workers: POOL_WORKERS,
+  train_cores_busy: Number(trainTime.cores.toFixed(2)),
+  train_workers_cores_busy: Number(poolTrainTime.cores.toFixed(2)),
   peak_rss_mb: Math.round(peakRss / 1024 ** 2),
 };
 
@@ -94,7 +110,9 @@ const busy = (cores: number): string => ` (${cores.toFixed(2)} cores busy)`;
 rows.push(['prediction px/s, 1 thread', fmt(membrana.predict_px_per_s) + busy(predictTime.cores), torch ? fmt(torch.predict_px_per_s) : '—', ratio(membrana.predict_px_per_s, torch?.predict_px_per_s)]);
 rows.push([`prediction px/s, ${POOL_WORKERS} workers`, fmt(membrana.predict_workers_px_per_s) + busy(poolTime.cores), torch ? fmt(torch.predict_px_per_s) : '—', ratio(membrana.predict_workers_px_per_s, torch?.predict_px_per_s)]);
 rows.push([`prediction, ${POOL_WORKERS} workers / 1 thread`, `${(membrana.predict_workers_px_per_s / membrana.predict_px_per_s).toFixed(2)}×`, '', '']);
-rows.push(['training px/s', fmt(membrana.train_px_per_s), torch ? fmt(torch.train_px_per_s) : '—', ratio(membrana.train_px_per_s, torch?.train_px_per_s)]);
+rows.push(['training px/s, 1 thread', fmt(membrana.train_px_per_s) + busy(trainTime.cores), torch ? fmt(torch.train_px_per_s) : '—', ratio(membrana.train_px_per_s, torch?.train_px_per_s)]);
+rows.push([`training px/s, ${POOL_WORKERS} workers`, fmt(membrana.train_workers_px_per_s) + busy(poolTrainTime.cores), torch ? fmt(torch.train_px_per_s) : '—', ratio(membrana.train_workers_px_per_s, torch?.train_px_per_s)]);
+rows.push([`training, ${POOL_WORKERS} workers / 1 thread`, `${(membrana.train_workers_px_per_s / membrana.train_px_per_s).toFixed(2)}×`, '', '']);
 rows.push(['peak memory MB', fmt(membrana.peak_rss_mb), torch ? fmt(torch.peak_rss_mb) : '—', '']);
 const widths = [0, 1, 2, 3].map((c) => Math.max(...rows.map((r) => r[c]!.length)));
 for (const row of rows) console.log(row.map((cell, c) => cell.padEnd(widths[c]!)).join('  '));

@@ -1,3 +1,4 @@
+import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { readVolume } from '../io/readVolume.js';
@@ -6,7 +7,7 @@ import { trainModel } from '../train/trainModel.js';
 import { UsageError } from './CliError.js';
 import { progressPrinter } from './progressPrinter.js';
 
-export const trainUsage = `membrana train --images X.tif --labels Y.tif --out DIR [--init MODEL] [--minutes N | --steps N] [--val-slices a-b] [--resume]
+export const trainUsage = `membrana train --images X.tif --labels Y.tif --out DIR [--init MODEL] [--minutes N | --steps N] [--val-slices a-b] [--resume] [--workers N]
 
 Trains the membrane network on an image stack and its labels (ISBI convention: 0 = membrane,
 255 = cell, any other value = unlabelled), validating on whole held-out slices each epoch. DIR
@@ -25,7 +26,10 @@ Prints one JSON line at the end.
   --batch N          patches per step (default 2)
   --patch N          patch edge in pixels (default 256)
   --lr X             Adam learning rate (default 0.001)
-  --epoch-steps N    steps between validations (default 100)`;
+  --epoch-steps N    steps between validations (default 100)
+  --workers N        worker threads, one core each (default: 2 where there are 2 cores, else 1);
+                     with N > 1 each step's patches are split between them and their gradients
+                     averaged, so --batch must be at least N; --resume may change N`;
 
 function positiveNumber(name: string, value: string | undefined, integer = true): number | undefined {
   if (value === undefined) return undefined;
@@ -52,12 +56,15 @@ export async function trainCommand(argv: string[]): Promise<void> {
       patch: { type: 'string' },
       lr: { type: 'string' },
       'epoch-steps': { type: 'string' },
+      workers: { type: 'string' },
     },
   });
   if (!values.images || !values.labels || !values.out) throw new UsageError('--images, --labels and --out are required.');
   const minutes = positiveNumber('minutes', values.minutes, false);
   const steps = positiveNumber('steps', values.steps);
   if (minutes === undefined && steps === undefined) throw new UsageError('give a budget: --minutes N or --steps N.');
+
+  const workers = positiveNumber('workers', values.workers) ?? Math.min(2, os.availableParallelism(), positiveNumber('batch', values.batch) ?? 2);
 
   const backend = await selectBackend();
   for (const line of backend.skipped) console.error(`(backend ${line})`);
@@ -68,7 +75,7 @@ export async function trainCommand(argv: string[]): Promise<void> {
   ]);
   const validation = parseSlices(values['val-slices'], images.depth);
   const trainRanges = [validation[0] > 0 ? `0-${validation[0] - 1}` : '', validation[1] < images.depth - 1 ? `${validation[1] + 1}-${images.depth - 1}` : ''].filter(Boolean);
-  console.error(`Training on ${images.name} (${images.width} × ${images.height}, slices ${trainRanges.join(' and ')}), validating on slices ${validation[0]}-${validation[1]}, backend ${backend.description}`);
+  console.error(`Training on ${images.name} (${images.width} × ${images.height}, slices ${trainRanges.join(' and ')}), validating on slices ${validation[0]}-${validation[1]}, backend ${backend.description}${workers > 1 ? ` on ${workers} worker threads` : ''}`);
   const progress = progressPrinter();
   const controller = new AbortController();
   // Ctrl+C ends the run cleanly with a checkpoint, so --resume can continue it.
@@ -89,6 +96,7 @@ export async function trainCommand(argv: string[]): Promise<void> {
     patch: positiveNumber('patch', values.patch),
     learningRate: positiveNumber('lr', values.lr, false),
     epochSteps: positiveNumber('epoch-steps', values['epoch-steps']),
+    workers,
     backend: backend.description,
     signal: controller.signal,
     onProgress: progress.update,

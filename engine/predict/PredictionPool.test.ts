@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, truncateSync } from 'node:fs';
+import { mkdtempSync, rmSync, truncateSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -9,29 +9,13 @@ import { findAppRoot } from '../appRoot.js';
 import { buildUnet } from '../model/buildUnet.js';
 import { DEFAULT_NORMALIZATION, loadModelFolder, saveModelFolder, type LoadedModel, type ModelMeta } from '../model/modelFolder.js';
 import { selectBackend } from '../model/selectBackend.js';
+import { workerBuild } from '../workers/testing/workerBuild.js';
 import { PredictionPool } from './PredictionPool.js';
 import { predictSlice } from './predictSlice.js';
 import { predictVolume } from './predictVolume.js';
 
-/**
- * The workers run the compiled build/ (vitest cannot start a TypeScript worker thread); `npm test`
- * builds first. Without build/ these tests are skipped; with a build older than the sources
- * they fail, since they would test old code.
- */
-function buildState(): { missing: string } | { stale: string } | null {
-  const root = findAppRoot();
-  const worker = path.join(root, 'build', 'engine', 'predict', 'predictionWorker.js');
-  if (!existsSync(worker)) return { missing: worker };
-  const builtAt = statSync(worker).mtimeMs;
-  for (const folder of ['engine/predict', 'engine/model', 'engine/model/kernels']) {
-    for (const name of readdirSync(path.join(root, folder))) {
-      if (!name.endsWith('.ts') || name.endsWith('.test.ts')) continue;
-      if (statSync(path.join(root, folder, name)).mtimeMs > builtAt) return { stale: path.join(folder, name) };
-    }
-  }
-  return null;
-}
-const build = buildState();
+// The workers run the compiled build/: skipped without it, failing when it is older than the sources.
+const build = workerBuild('predict/predictionWorker.js', ['engine/predict', 'engine/model', 'engine/model/kernels', 'engine/workers']);
 if (build && 'missing' in build) console.warn(`Skipping PredictionPool tests: ${build.missing} is missing; run \`npm run build:node\` first.`);
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'membrana-pool-'));

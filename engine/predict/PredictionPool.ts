@@ -1,16 +1,13 @@
-import { existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
-import type { ErrorInfo } from '../../protocol/contract.js';
-import { findAppRoot } from '../appRoot.js';
-import { ModelError } from '../model/ModelError.js';
 import type { LoadedModel, ModelMeta } from '../model/modelFolder.js';
 import type { ActiveBackend } from '../model/selectBackend.js';
+import { serializeModel } from '../model/serializeModel.js';
+import { fromErrorInfo } from '../workers/fromErrorInfo.js';
+import { startWorker, workerFile } from '../workers/startWorker.js';
+import { stopReason, watchWorker, whenReady, type WorkerSlot } from '../workers/WorkerSlot.js';
 import type { FromPredictionWorker, PredictionWorkerData, ToPredictionWorker } from './predictionMessages.js';
 import { cancelledError, type PredictSliceOptions } from './predictSlice.js';
-import { serializeModel } from './serializeModel.js';
 import { SliceTiling } from './SliceTiling.js';
 
 /** One worker per core, at most 2: the machines Membrana targets have 2–4 cores and training may share them. */
@@ -18,16 +15,9 @@ export function defaultWorkerCount(): number {
   return Math.max(1, Math.min(2, os.availableParallelism()));
 }
 
-/**
- * The compiled worker entry: beside this module when running from build/ (or a packaged app);
- * from the sources (vitest), the built copy in <app>/build/. Throws, saying to build, if neither.
- */
+/** The compiled worker entry (see workerFile); throws, saying to build, if it is missing. */
 export function predictionWorkerFile(): string {
-  const beside = fileURLToPath(new URL('./predictionWorker.js', import.meta.url));
-  if (existsSync(beside)) return beside;
-  const built = path.join(findAppRoot(), 'build', 'engine', 'predict', 'predictionWorker.js');
-  if (existsSync(built)) return built;
-  throw new Error(`The prediction worker is not built (neither ${beside} nor ${built} exists). Run \`npm run build:node\` in ${findAppRoot()}.`);
+  return workerFile('predict/predictionWorker.js');
 }
 
 /** A slice being predicted: its groups of tiles go to whichever worker is free. */
@@ -48,24 +38,9 @@ interface SliceTask {
   cleanup: () => void;
 }
 
-interface Slot {
-  index: number;
-  worker: Worker;
+interface Slot extends WorkerSlot {
   /** The job the worker is running; it stays here after a cancel until the worker answers. */
   job: { id: number; task: SliceTask; group: number } | null;
-  /** Recorded from the thread's start, so an exit just after 'ready' is not missed. */
-  lastError: Error | null;
-  exitCode: number | null;
-}
-
-function watch(worker: Worker, index: number): Slot {
-  const slot: Slot = { index, worker, job: null, lastError: null, exitCode: null };
-  worker.on('error', (error) => (slot.lastError = error)).once('exit', (code) => (slot.exitCode = code));
-  return slot;
-}
-
-function stopReason(slot: Slot): string {
-  return slot.lastError?.message ?? `exit code ${slot.exitCode}`;
 }
 
 /**
@@ -99,11 +74,10 @@ export class PredictionPool {
     if (!Number.isInteger(workers) || workers < 1) throw new Error(`A prediction pool needs a whole number of workers (1 or more), not ${workers}.`);
     const file = predictionWorkerFile();
     const data: PredictionWorkerData = 'model' in loaded ? { dir: loaded.dir, meta: loaded.meta, artifacts: await serializeModel(loaded.model) } : { dir: path.resolve(loaded.dir) };
-    // Workers inherit node's options, except --input-type (from `node --input-type=module -e`), which stops a worker file loading.
-    const execArgv = process.execArgv.filter((arg) => !arg.startsWith('--input-type'));
-    const slots = Array.from({ length: workers }, (_, index) => watch(new Worker(file, { workerData: data, execArgv, name: 'membrana-prediction' }), index));
+    const slots: Slot[] = Array.from({ length: workers }, (_, index) =>
+      Object.assign(watchWorker(startWorker('predict/predictionWorker.js', data, 'membrana-prediction', file), index), { job: null }));
     try {
-      const [first] = await Promise.all(slots.map(whenReady));
+      const [first] = await Promise.all(slots.map((slot) => whenReady<FromPredictionWorker>(slot, 'A prediction worker')));
       return new PredictionPool(slots, first!);
     } catch (error) {
       await Promise.all(slots.map((slot) => slot.worker.terminate()));
@@ -252,31 +226,4 @@ export class PredictionPool {
     for (const task of [...this.active]) this.settle(task, this.failure);
     this.closing = Promise.all(this.slots.map((s) => s.worker.terminate())).then(() => undefined);
   }
-}
-
-/** Waits for a new worker's 'ready'; rejects with its load error, or if it dies first. */
-function whenReady(slot: Slot): Promise<Extract<FromPredictionWorker, { kind: 'ready' }>> {
-  const { worker } = slot;
-  return new Promise((resolve, reject) => {
-    const onMessage = (message: FromPredictionWorker): void => {
-      if (message.kind === 'ready') finish(() => resolve(message));
-      else if (message.kind === 'failed') finish(() => reject(fromErrorInfo(message.error, 'A prediction worker could not start: ')));
-    };
-    const onExit = (): void =>
-      finish(() => reject(new Error(`A prediction worker stopped while starting (${stopReason(slot)}). Run \`npm run build:node\` if the build is incomplete, or use one worker.`)));
-    const finish = (then: () => void): void => {
-      worker.off('message', onMessage).off('exit', onExit);
-      then();
-    };
-    worker.on('message', onMessage).on('exit', onExit);
-  });
-}
-
-/** An error a worker reported, rebuilt with its code, file and hint (ModelError stays one). */
-function fromErrorInfo(info: ErrorInfo, prefix = ''): Error {
-  if (info.code === 'CANCELLED') return cancelledError();
-  if ((info.code === 'MODEL_NOT_FOUND' || info.code === 'MODEL_CORRUPT' || info.code === 'MODEL_UNSUPPORTED') && info.file) {
-    return new ModelError(info.code, info.file, info.message, info.hint ?? '');
-  }
-  return Object.assign(new Error(`${prefix}${info.message}`), { code: info.code, ...(info.file ? { file: info.file } : {}), ...(info.hint ? { hint: info.hint } : {}) });
 }

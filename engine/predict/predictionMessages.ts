@@ -1,15 +1,8 @@
 /** What PredictionPool and its workers (predictionWorker.ts) say to each other. Types only. */
-import type { io } from '@tensorflow/tfjs-core';
 import type { ErrorInfo } from '../../protocol/contract.js';
 import type { ActiveBackend } from '../model/selectBackend.js';
 import type { ModelMeta } from '../model/modelFolder.js';
-
-/** A serialised LayersModel, as `model.save(tf.io.withSaveHandler(...))` gives it. */
-export interface ModelArtifactsInMemory {
-  modelTopology: object;
-  weightSpecs: io.WeightsManifestEntry[];
-  weightData: ArrayBuffer;
-}
+import type { ModelArtifactsInMemory } from '../model/serializeModel.js';
 
 /** workerData: the model to load, from its folder or from the parent's memory. */
 export type PredictionWorkerData = { dir: string } | { dir: string; meta: ModelMeta; artifacts: ModelArtifactsInMemory };

@@ -9,10 +9,12 @@ import { DEFAULT_NORMALIZATION, loadModelFolder, saveModelFolder, type ModelMeta
 import { normalizeSlice } from '../model/normalizeSlice.js';
 import { tf } from '../model/tfjs.js';
 import { predictSlice } from '../predict/predictSlice.js';
-import { augmentPatch } from './augmentPatch.js';
+import { readAdamState, writeAdamState, type AdamState } from './adamState.js';
+import { makeBatch, scaleToUnit } from './makeBatch.js';
 import { membraneLoss } from './membraneLoss.js';
 import { Random } from './Random.js';
-import { hasCheckpoint, loadCheckpoint, saveCheckpoint, type TrainingState } from './trainingCheckpoint.js';
+import { hasCheckpoint, loadCheckpoint, saveCheckpoint, weightNames, type TrainingState } from './trainingCheckpoint.js';
+import { loadSnapshotWeights, TrainingPool } from './TrainingPool.js';
 
 export interface TrainOptions {
   images: Volume;
@@ -37,6 +39,13 @@ export interface TrainOptions {
   /** Minutes between periodic checkpoints. */
   checkpointMinutes?: number;
   architecture?: UnetArchitecture;
+  /**
+   * Worker threads to train on (default 1: on this thread). With N > 1, each step's patches are
+   * split between N workers and their gradients averaged (TrainingPool), so the loss optimised
+   * is the patch-weighted mean of each share's membrane loss; batch must be at least N. Not a
+   * run setting: a run may be resumed with another worker count.
+   */
+  workers?: number;
   backend: string;
   signal?: AbortSignal;
   onProgress?: (progress: Progress) => void;
@@ -57,6 +66,9 @@ export interface TrainResult {
  * validating on whole held-out slices with the ISBI metrics each epoch. The best model by V_rand
  * is kept in outDir; a checkpoint (weights, Adam moments, random state) is written every few
  * minutes and at the end, so `resume` continues a killed run where it stopped, identically.
+ * An aborted `signal` ends the run after the step in progress, with a checkpoint, as a finished
+ * run ends. With `workers` > 1 the steps run on a TrainingPool; validation and saving use the
+ * weights and optimizer state of its first worker.
  */
 export async function trainModel(options: TrainOptions): Promise<TrainResult> {
   const { images, labels, outDir, validation } = options;
@@ -95,6 +107,11 @@ export async function trainModel(options: TrainOptions): Promise<TrainResult> {
   if (settings.patch % sizeMultiple(meta.architecture) !== 0) {
     throw new Error(`--patch ${settings.patch} must be a multiple of ${sizeMultiple(meta.architecture)} for this model.`);
   }
+  const workers = options.workers ?? 1;
+  if (!Number.isInteger(workers) || workers < 1) throw new Error(`--workers must be a whole number, 1 or more, not ${workers}.`);
+  if (workers > 1 && settings.batch < workers) {
+    throw new Error(`--batch ${settings.batch} is smaller than --workers ${workers}: each worker trains on a share of a step's patches, so use --batch ${workers} or more.`);
+  }
 
   const random = Random.restore(state.randomState);
   const { width, height } = images;
@@ -118,48 +135,79 @@ export async function trainModel(options: TrainOptions): Promise<TrainResult> {
   let lossCount = 0;
 
   const elapsed = (): number => secondsAtSittingStart + (performance.now() - sittingStart) / 1000;
+  const pool = workers > 1 ? await TrainingPool.start(model, { workers, learningRate: settings.learningRate, optimizer: await readAdamState(optimizer, weightNames(model)) }) : null;
+  /** With a pool, brings worker 0's weights into `model`, for validation and saving, and returns its optimizer state. */
+  const syncFromPool = async (): Promise<AdamState | null> => {
+    if (!pool) return null;
+    const snapshot = await pool.snapshot();
+    loadSnapshotWeights(model, snapshot.weights);
+    return snapshot.optimizer;
+  };
   const writeCheckpoint = async (): Promise<void> => {
     state.seconds = elapsed();
     state.randomState = random.save();
-    await saveCheckpoint(outDir, model, withTraining(meta, state, options.backend), optimizer, state);
+    const poolState = await syncFromPool();
+    // The checkpoint holds worker 0's Adam, in the format (and model order) of a one-thread run.
+    const poolOptimizer = poolState ? tf.train.adam(settings.learningRate) : null;
+    try {
+      if (poolOptimizer) await writeAdamState(poolOptimizer, poolState!, weightNames(model));
+      await saveCheckpoint(outDir, model, withTraining(meta, state, options.backend), poolOptimizer ?? optimizer, state);
+    } finally {
+      poolOptimizer?.dispose();
+    }
     lastCheckpoint = Date.now();
   };
 
-  while (state.step < budgetSteps && elapsed() < budgetSeconds) {
-    if (options.signal?.aborted) break;
-    const t0 = performance.now();
-    const { x, target, weight } = makeBatch(scaled, trainSlices, labelData, maskData, width, height, settings.batch, settings.patch, random);
-    const cost = optimizer.minimize(() => membraneLoss(model.apply(x, { training: true }) as tf.Tensor, target, weight), true, variables);
-    const loss = (await cost!.data())[0]!;
-    tf.dispose([cost!, x, target, weight]);
-    trainingSeconds += (performance.now() - t0) / 1000;
-    trainedPixels += settings.batch * settings.patch * settings.patch;
-    state.step++;
-    lossSum += loss;
-    lossCount++;
-    if (!Number.isFinite(loss)) throw new Error(`Training diverged at step ${state.step} (loss ${loss}); lower the learning rate.`);
-    options.onProgress?.({
-      stage: `Training step ${state.step}, loss ${(lossSum / lossCount).toFixed(4)}`,
-      fraction: Number.isFinite(budgetSteps) ? state.step / budgetSteps : Number.isFinite(budgetSeconds) ? Math.min(1, elapsed() / budgetSeconds) : null,
-    });
-
-    const endOfRun = state.step >= budgetSteps || elapsed() >= budgetSeconds;
-    if (state.step % settings.epochSteps === 0 || endOfRun) {
-      const metrics = await validate(model, meta, images, labels, valSlices);
-      const record = { step: state.step, seconds: Math.round(elapsed()), loss: lossSum / lossCount, ...metrics };
-      state.history.push(record);
-      await appendFile(path.join(outDir, 'training-log.jsonl'), `${JSON.stringify(record)}\n`);
-      log(`step ${state.step}: loss ${record.loss.toFixed(4)}, validation V_rand ${metrics.v_rand.toFixed(4)}, V_info ${metrics.v_info.toFixed(4)}, pixel error ${metrics.pixel_error.toFixed(4)}`);
-      lossSum = 0;
-      lossCount = 0;
-      if (!state.best || metrics.v_rand > state.best.v_rand) {
-        state.best = { step: state.step, ...metrics };
-        await saveModelFolder(outDir, model, withTraining(meta, state, options.backend));
+  try {
+    while (state.step < budgetSteps && elapsed() < budgetSeconds) {
+      if (options.signal?.aborted) break;
+      const t0 = performance.now();
+      const batch = makeBatch(scaled, trainSlices, labelData, maskData, width, height, settings.batch, settings.patch, random);
+      let loss: number;
+      if (pool) {
+        loss = await pool.step(batch);
+      } else {
+        const shape: [number, number, number, number] = [batch.count, batch.size, batch.size, 1];
+        const [x, target, weight] = [tf.tensor4d(batch.x, shape), tf.tensor4d(batch.target, shape), tf.tensor4d(batch.weight, shape)];
+        const cost = optimizer.minimize(() => membraneLoss(model.apply(x, { training: true }) as tf.Tensor, target, weight), true, variables);
+        loss = (await cost!.data())[0]!;
+        tf.dispose([cost!, x, target, weight]);
       }
+      // wasm resolves data() as a microtask, so without this a run never returns to the event
+      // loop between validations: Ctrl+C, SIGTERM and cancel messages would wait minutes.
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      trainingSeconds += (performance.now() - t0) / 1000;
+      trainedPixels += settings.batch * settings.patch * settings.patch;
+      state.step++;
+      lossSum += loss;
+      lossCount++;
+      if (!Number.isFinite(loss)) throw new Error(`Training diverged at step ${state.step} (loss ${loss}); lower the learning rate.`);
+      options.onProgress?.({
+        stage: `Training step ${state.step}, loss ${(lossSum / lossCount).toFixed(4)}`,
+        fraction: Number.isFinite(budgetSteps) ? state.step / budgetSteps : Number.isFinite(budgetSeconds) ? Math.min(1, elapsed() / budgetSeconds) : null,
+      });
+
+      const endOfRun = state.step >= budgetSteps || elapsed() >= budgetSeconds;
+      if (state.step % settings.epochSteps === 0 || endOfRun) {
+        await syncFromPool();
+        const metrics = await validate(model, meta, images, labels, valSlices);
+        const record = { step: state.step, seconds: Math.round(elapsed()), loss: lossSum / lossCount, ...metrics };
+        state.history.push(record);
+        await appendFile(path.join(outDir, 'training-log.jsonl'), `${JSON.stringify(record)}\n`);
+        log(`step ${state.step}: loss ${record.loss.toFixed(4)}, validation V_rand ${metrics.v_rand.toFixed(4)}, V_info ${metrics.v_info.toFixed(4)}, pixel error ${metrics.pixel_error.toFixed(4)}`);
+        lossSum = 0;
+        lossCount = 0;
+        if (!state.best || metrics.v_rand > state.best.v_rand) {
+          state.best = { step: state.step, ...metrics };
+          await saveModelFolder(outDir, model, withTraining(meta, state, options.backend));
+        }
+      }
+      if (Date.now() - lastCheckpoint > (options.checkpointMinutes ?? 2) * 60_000) await writeCheckpoint();
     }
-    if (Date.now() - lastCheckpoint > (options.checkpointMinutes ?? 2) * 60_000) await writeCheckpoint();
+    await writeCheckpoint();
+  } finally {
+    await pool?.dispose();
   }
-  await writeCheckpoint();
   return {
     steps: state.step,
     seconds: Math.round(state.seconds),
@@ -188,49 +236,6 @@ function checkInputs(images: Volume, labels: Volume, mask: Volume | null, valida
     throw new Error(`Validation slices ${first}-${last} are not inside the stack (0-${images.depth - 1}).`);
   }
   if (last - first + 1 >= images.depth) throw new Error(`Validation slices ${first}-${last} leave no slice to train on.`);
-}
-
-/** A slice scaled to [0, 1] by its own minimum and maximum (augmentation works in that range). */
-function scaleToUnit(raw: ArrayLike<number>): Float32Array {
-  let min = Infinity;
-  let max = -Infinity;
-  for (let i = 0; i < raw.length; i++) {
-    const v = raw[i]!;
-    if (v < min) min = v;
-    if (v > max) max = v;
-  }
-  const scale = max > min ? 1 / (max - min) : 0;
-  const out = new Float32Array(raw.length);
-  for (let i = 0; i < raw.length; i++) out[i] = (raw[i]! - min) * scale;
-  return out;
-}
-
-function makeBatch(
-  scaled: Float32Array[],
-  slices: number[],
-  labels: Uint8Array,
-  mask: Uint8Array | null,
-  width: number,
-  height: number,
-  batch: number,
-  size: number,
-  random: Random,
-): { x: tf.Tensor4D; target: tf.Tensor4D; weight: tf.Tensor4D } {
-  const plane = width * height;
-  const n = size * size;
-  const x = new Float32Array(batch * n);
-  const target = new Float32Array(batch * n);
-  const weight = new Float32Array(batch * n);
-  for (let b = 0; b < batch; b++) {
-    const k = random.int(slices.length);
-    const z = slices[k]!;
-    const patch = augmentPatch(scaled[k]!, labels.subarray(z * plane, (z + 1) * plane), mask ? mask.subarray(z * plane, (z + 1) * plane) : null, width, height, size, random);
-    x.set(normalizeSlice(patch.image, DEFAULT_NORMALIZATION), b * n);
-    target.set(patch.target, b * n);
-    weight.set(patch.weight, b * n);
-  }
-  const shape: [number, number, number, number] = [batch, size, size, 1];
-  return { x: tf.tensor4d(x, shape), target: tf.tensor4d(target, shape), weight: tf.tensor4d(weight, shape) };
 }
 
 async function validate(model: LayersModel, meta: ModelMeta, images: Volume, labels: Volume, slices: number[]): Promise<{ pixel_error: number; v_rand: number; v_info: number }> {

@@ -1,8 +1,15 @@
+import type { io } from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
-import { tf } from '../model/tfjs.js';
-import type { ModelArtifactsInMemory } from './predictionMessages.js';
+import { tf } from './tfjs.js';
 
-/** The model's topology and weights, as one ArrayBuffer, for the workers to rebuild it. */
+/** A serialised LayersModel, as `model.save(tf.io.withSaveHandler(...))` gives it. */
+export interface ModelArtifactsInMemory {
+  modelTopology: object;
+  weightSpecs: io.WeightsManifestEntry[];
+  weightData: ArrayBuffer;
+}
+
+/** The model's topology and weights, as one ArrayBuffer, for worker threads to rebuild it (tfl.loadLayersModel(tf.io.fromMemory(...))). */
 export async function serializeModel(model: LayersModel): Promise<ModelArtifactsInMemory> {
   let artifacts: ModelArtifactsInMemory | null = null;
   await model.save(
@@ -18,6 +25,6 @@ export async function serializeModel(model: LayersModel): Promise<ModelArtifacts
       return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON', weightDataBytes: weightData.byteLength } };
     }),
   );
-  if (!artifacts) throw new Error('Could not serialise the model for the prediction workers (TensorFlow.js saved nothing).');
+  if (!artifacts) throw new Error('Could not serialise the model for the worker threads (TensorFlow.js saved nothing).');
   return artifacts;
 }
