@@ -5,7 +5,7 @@ import type { ActiveBackend } from '../model/selectBackend.js';
 import { serializeModel } from '../model/serializeModel.js';
 import { fromErrorInfo } from '../workers/fromErrorInfo.js';
 import { startWorker, workerFile } from '../workers/startWorker.js';
-import { stopReason, watchWorker, whenReady, type WorkerSlot } from '../workers/WorkerSlot.js';
+import { listenToSlots, watchWorker, whenReady, type WorkerSlot } from '../workers/WorkerSlot.js';
 import type { FromPredictionWorker, PredictionWorkerData, ToPredictionWorker } from './predictionMessages.js';
 import { cancelledError, type PredictSliceOptions } from './predictSlice.js';
 import { SliceTiling } from './SliceTiling.js';
@@ -90,13 +90,7 @@ export class PredictionPool {
     this.dir = ready.dir;
     this.backend = ready.backend;
     this.slots = slots;
-    for (const slot of slots) {
-      slot.worker.on('message', (message: FromPredictionWorker) => this.answered(slot, message));
-      slot.worker.on('messageerror', (error) => this.fail(slot, error.message));
-      slot.worker.on('exit', () => this.fail(slot, stopReason(slot)));
-      if (slot.exitCode !== null) this.fail(slot, stopReason(slot));
-      slot.worker.unref();
-    }
+    listenToSlots(slots, (slot, message: FromPredictionWorker) => this.answered(slot, message), (slot, reason) => this.fail(slot, reason));
   }
 
   /** Worker threads in the pool. */

@@ -4,7 +4,7 @@ import { serializeModel } from '../model/serializeModel.js';
 import { tf } from '../model/tfjs.js';
 import { fromErrorInfo } from '../workers/fromErrorInfo.js';
 import { startWorker, workerFile } from '../workers/startWorker.js';
-import { stopReason, watchWorker, whenReady, type WorkerSlot } from '../workers/WorkerSlot.js';
+import { listenToSlots, watchWorker, whenReady, type WorkerSlot } from '../workers/WorkerSlot.js';
 import type { AdamState } from './adamState.js';
 import { sliceBatch, type TrainingBatch } from './makeBatch.js';
 import type { FromTrainingWorker, NamedWeights, ToTrainingWorker, TrainingWorkerData } from './trainingMessages.js';
@@ -62,14 +62,7 @@ export class TrainingPool {
     this.slots = slots;
     this.backend = ready.backend;
     this.weights = ready.weights;
-    for (const slot of slots) {
-      slot.worker.on('message', (message: FromTrainingWorker) => this.answered(slot, message));
-      slot.worker.on('messageerror', (error) => this.fail(slot, error.message));
-      slot.worker.on('exit', () => this.fail(slot, stopReason(slot)));
-      if (slot.exitCode !== null) this.fail(slot, stopReason(slot));
-      // Referenced only while a request is pending: a pool left undisposed does not keep the process alive.
-      slot.worker.unref();
-    }
+    listenToSlots(slots, (slot, message: FromTrainingWorker) => this.answered(slot, message), (slot, reason) => this.fail(slot, reason));
   }
 
   get size(): number {

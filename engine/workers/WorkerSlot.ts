@@ -42,3 +42,18 @@ export function whenReady<M extends { kind: string }>(slot: WorkerSlot, what: st
     worker.on('message', onMessage).on('exit', onExit);
   });
 }
+
+/**
+ * Wires a pool's workers: every message goes to `answered`, and a worker that stops or sends
+ * an unreadable message goes to `fail` with the reason. Workers are unreferenced: referenced
+ * only while a request is pending, so a pool left undisposed does not keep the process alive.
+ */
+export function listenToSlots<S extends WorkerSlot, M>(slots: readonly S[], answered: (slot: S, message: M) => void, fail: (slot: S, reason: string) => void): void {
+  for (const slot of slots) {
+    slot.worker.on('message', (message: M) => answered(slot, message));
+    slot.worker.on('messageerror', (error) => fail(slot, error.message));
+    slot.worker.on('exit', () => fail(slot, stopReason(slot)));
+    if (slot.exitCode !== null) fail(slot, stopReason(slot));
+    slot.worker.unref();
+  }
+}
