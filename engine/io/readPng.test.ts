@@ -1,22 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { VolumeReadError } from './VolumeReadError.js';
+import type { VolumeReadError } from './VolumeReadError.js';
+import { expectReadError } from './testing/expectReadError.js';
 import { readPng } from './readPng.js';
 import { buildPng } from './testing/buildPng.js';
 
 const luma = (r: number, g: number, b: number) => Math.round(0.299 * r + 0.587 * g + 0.114 * b);
 
 function readError(bytes: Uint8Array, file = 'slice_07.png'): VolumeReadError {
-  try {
-    readPng(bytes, file);
-  } catch (error) {
-    expect(error).toBeInstanceOf(VolumeReadError);
-    const e = error as VolumeReadError;
-    expect(e.file).toBe(file);
-    expect(e.message).toContain(file);
-    expect(e.hint.length).toBeGreaterThan(10);
-    return e;
-  }
-  throw new Error('readPng did not throw');
+  return expectReadError(readPng, bytes, file);
 }
 
 describe('readPng', () => {

@@ -1,24 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { VolumeReadError } from './VolumeReadError.js';
+import type { VolumeReadError } from './VolumeReadError.js';
+import { expectReadError } from './testing/expectReadError.js';
 import { readTiff } from './readTiff.js';
 import type { BuildEntry } from './testing/buildTiff.js';
 import { buildTiff, grayPageEntries } from './testing/buildTiff.js';
 import { encodeLzw } from './tiff/encodeLzw.js';
 import { writeTiff } from './writeTiff.js';
 
-/** The error readTiff throws for these bytes; fails the test if it does not throw one. */
 function readError(bytes: Uint8Array, file = 'broken-stack.tif'): VolumeReadError {
-  try {
-    readTiff(bytes, file);
-  } catch (error) {
-    expect(error).toBeInstanceOf(VolumeReadError);
-    const e = error as VolumeReadError;
-    expect(e.file).toBe(file);
-    expect(e.message).toContain(file);
-    expect(e.hint.length).toBeGreaterThan(10);
-    return e;
-  }
-  throw new Error('readTiff did not throw');
+  return expectReadError(readTiff, bytes, file);
 }
 
 const onePage = (extra: BuildEntry[], chunk: Uint8Array = new Uint8Array(16)) => buildTiff([{ entries: grayPageEntries(4, 4, 8, extra), chunks: [chunk] }]);
