@@ -26,6 +26,7 @@ Prints one JSON line at the end.
   --batch N          patches per step (default 2)
   --patch N          patch edge in pixels (default 256)
   --lr X             Adam learning rate (default 0.001)
+  --lr-decay KIND    none (default) or cosine: from --lr down to --lr/100 over the budget
   --epoch-steps N    steps between validations (default 100)
   --workers N        worker threads, one core each (default: 2 where there are 2 cores, else 1);
                      with N > 1 each step's patches are split between them and their gradients
@@ -55,6 +56,7 @@ export async function trainCommand(argv: string[]): Promise<void> {
       batch: { type: 'string' },
       patch: { type: 'string' },
       lr: { type: 'string' },
+      'lr-decay': { type: 'string' },
       'epoch-steps': { type: 'string' },
       workers: { type: 'string' },
     },
@@ -95,6 +97,7 @@ export async function trainCommand(argv: string[]): Promise<void> {
     batch: positiveNumber('batch', values.batch),
     patch: positiveNumber('patch', values.patch),
     learningRate: positiveNumber('lr', values.lr, false),
+    lrDecay: parseDecay(values['lr-decay']),
     epochSteps: positiveNumber('epoch-steps', values['epoch-steps']),
     workers,
     backend: backend.description,
@@ -108,6 +111,11 @@ export async function trainCommand(argv: string[]): Promise<void> {
   progress.done();
   const { best, ...rest } = result;
   console.log(JSON.stringify({ ...rest, best_step: best?.step ?? null, pixel_error: best?.pixel_error ?? null, v_rand: best?.v_rand ?? null, v_info: best?.v_info ?? null }));
+}
+
+function parseDecay(text: string | undefined): 'none' | 'cosine' | undefined {
+  if (text === undefined || text === 'none' || text === 'cosine') return text;
+  throw new UsageError(`--lr-decay must be none or cosine, not "${text}".`);
 }
 
 function parseSlices(text: string | undefined, depth: number): [number, number] {

@@ -51,14 +51,19 @@ export class TrainingPool {
     const slots: Slot[] = Array.from({ length: workers }, (_, index) => Object.assign(watchWorker(startWorker(WORKER, data, 'membrana-training', file), index), { pending: new Map() }));
     try {
       const ready = await Promise.all(slots.map((slot) => whenReady<FromTrainingWorker>(slot, 'A training worker')));
-      return new TrainingPool(slots, ready[0]!);
+      return new TrainingPool(slots, ready[0]!, options.learningRate);
     } catch (error) {
       await Promise.all(slots.map((slot) => slot.worker.terminate()));
       throw error;
     }
   }
 
-  private constructor(slots: Slot[], ready: Extract<FromTrainingWorker, { kind: 'ready' }>) {
+  private constructor(
+    slots: Slot[],
+    ready: Extract<FromTrainingWorker, { kind: 'ready' }>,
+    /** The learning rate of steps that name none. */
+    readonly learningRate: number,
+  ) {
     this.slots = slots;
     this.backend = ready.backend;
     this.weights = ready.weights;
@@ -95,20 +100,20 @@ export class TrainingPool {
     return { loss: results.reduce((sum, r, k) => sum + shares[k]! * r.reply.loss, 0), gradients };
   }
 
-  /** Every worker takes one Adam step with these gradients. */
-  async apply(gradients: Float32Array): Promise<void> {
+  /** Every worker takes one Adam step with these gradients (at this learning rate; default: the pool's). */
+  async apply(gradients: Float32Array, learningRate = this.learningRate): Promise<void> {
     await Promise.all(
       this.slots.map((slot) => {
         const copy = gradients.slice();
-        return this.request(slot, (id) => ({ kind: 'apply', id, gradients: copy }), [copy.buffer]);
+        return this.request(slot, (id) => ({ kind: 'apply', id, gradients: copy, learningRate }), [copy.buffer]);
       }),
     );
   }
 
   /** One training step on the batch; resolves to its loss. */
-  async step(batch: TrainingBatch): Promise<number> {
+  async step(batch: TrainingBatch, learningRate = this.learningRate): Promise<number> {
     const { loss, gradients } = await this.gradients(batch);
-    await this.apply(gradients);
+    await this.apply(gradients, learningRate);
     return loss;
   }
 

@@ -51,3 +51,12 @@ export async function writeAdamState(optimizer: tf.Optimizer, state: AdamState, 
     tf.dispose(tensors.map((t) => t.tensor));
   }
 }
+
+/**
+ * Sets the learning rate of an Adam optimizer made by tf.train.adam for its next steps (for a
+ * schedule): tfjs reads the field on every applyGradients and offers no setter.
+ */
+export function setAdamLearningRate(optimizer: tf.Optimizer, learningRate: number): void {
+  if (optimizer.getClassName() !== 'Adam') throw new Error(`Expected an Adam optimizer, got ${optimizer.getClassName()}.`);
+  (optimizer as unknown as { learningRate: number }).learningRate = learningRate;
+}

@@ -9,7 +9,7 @@ import { DEFAULT_NORMALIZATION, loadModelFolder, saveModelFolder, type ModelMeta
 import { normalizeSlice } from '../model/normalizeSlice.js';
 import { tf } from '../model/tfjs.js';
 import { predictSlice } from '../predict/predictSlice.js';
-import { readAdamState, writeAdamState, type AdamState } from './adamState.js';
+import { readAdamState, setAdamLearningRate, writeAdamState, type AdamState } from './adamState.js';
 import { makeBatch, scaleToUnit } from './makeBatch.js';
 import { membraneLoss } from './membraneLoss.js';
 import { Random } from './Random.js';
@@ -34,6 +34,11 @@ export interface TrainOptions {
   batch?: number;
   patch?: number;
   learningRate?: number;
+  /**
+   * 'cosine': the learning rate falls from learningRate to learningRate/100 along a half cosine
+   * over the budget (--steps, else --minutes); 'none' (default): constant.
+   */
+  lrDecay?: 'none' | 'cosine';
   /** Steps between validations (an "epoch"). */
   epochSteps?: number;
   /** Minutes between periodic checkpoints. */
@@ -78,6 +83,7 @@ export async function trainModel(options: TrainOptions): Promise<TrainResult> {
     batch: options.batch ?? 2,
     patch: options.patch ?? 256,
     learningRate: options.learningRate ?? 1e-3,
+    lrDecay: options.lrDecay ?? 'none',
     epochSteps: options.epochSteps ?? 100,
     validation,
   };
@@ -135,6 +141,12 @@ export async function trainModel(options: TrainOptions): Promise<TrainResult> {
   let lossCount = 0;
 
   const elapsed = (): number => secondsAtSittingStart + (performance.now() - sittingStart) / 1000;
+  /** The learning rate for the next step: constant, or on the cosine schedule over the budget. */
+  const learningRateNow = (): number => {
+    if (settings.lrDecay !== 'cosine') return settings.learningRate;
+    const done = Number.isFinite(budgetSteps) ? state.step / budgetSteps : Math.min(1, elapsed() / budgetSeconds);
+    return cosineLearningRate(settings.learningRate, done);
+  };
   const pool = workers > 1 ? await TrainingPool.start(model, { workers, learningRate: settings.learningRate, optimizer: await readAdamState(optimizer, weightNames(model)) }) : null;
   /** With a pool, brings worker 0's weights into `model`, for validation and saving, and returns its optimizer state. */
   const syncFromPool = async (): Promise<AdamState | null> => {
@@ -164,9 +176,11 @@ export async function trainModel(options: TrainOptions): Promise<TrainResult> {
       const t0 = performance.now();
       const batch = makeBatch(scaled, trainSlices, labelData, maskData, width, height, settings.batch, settings.patch, random);
       let loss: number;
+      const learningRate = learningRateNow();
       if (pool) {
-        loss = await pool.step(batch);
+        loss = await pool.step(batch, learningRate);
       } else {
+        setAdamLearningRate(optimizer, learningRate);
         const shape: [number, number, number, number] = [batch.count, batch.size, batch.size, 1];
         const [x, target, weight] = [tf.tensor4d(batch.x, shape), tf.tensor4d(batch.target, shape), tf.tensor4d(batch.weight, shape)];
         const cost = optimizer.minimize(() => membraneLoss(model.apply(x, { training: true }) as tf.Tensor, target, weight), true, variables);
@@ -216,6 +230,12 @@ export async function trainModel(options: TrainOptions): Promise<TrainResult> {
     best: state.best,
     model_dir: path.resolve(outDir),
   };
+}
+
+/** Half-cosine decay from `initial` (done = 0) to initial/100 (done = 1). */
+export function cosineLearningRate(initial: number, done: number): number {
+  const floor = initial / 100;
+  return floor + 0.5 * (initial - floor) * (1 + Math.cos(Math.PI * Math.min(1, Math.max(0, done))));
 }
 
 function withTraining(meta: ModelMeta, state: TrainingState, backend: string): ModelMeta {

@@ -22,8 +22,8 @@ export interface NamedWeights {
 export type ToTrainingWorker =
   /** Loss and gradients of the membrane loss over these patches (buffers transferred). */
   | { kind: 'gradients'; id: number; batch: TrainingBatch }
-  /** One Adam step with these gradients, all trainable weights concatenated in the worker's order. */
-  | { kind: 'apply'; id: number; gradients: Float32Array }
+  /** One Adam step at this learning rate with these gradients, all trainable weights concatenated in the worker's order. */
+  | { kind: 'apply'; id: number; gradients: Float32Array; learningRate: number }
   /** The model's weights and the optimizer's state. */
   | { kind: 'snapshot'; id: number };
 

@@ -10,7 +10,7 @@ import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { toErrorInfo } from '../host/toErrorInfo.js';
 import { selectBackend } from '../model/selectBackend.js';
 import { tf, tfl } from '../model/tfjs.js';
-import { readAdamState, writeAdamState } from './adamState.js';
+import { readAdamState, setAdamLearningRate, writeAdamState } from './adamState.js';
 import { membraneLoss } from './membraneLoss.js';
 import type { FromTrainingWorker, ToTrainingWorker, TrainingWorkerData } from './trainingMessages.js';
 
@@ -51,7 +51,8 @@ async function gradients(replica: Replica, message: Extract<ToTrainingWorker, { 
   }
 }
 
-function apply(replica: Replica, gradients: Float32Array): void {
+function apply(replica: Replica, gradients: Float32Array, learningRate: number): void {
+  setAdamLearningRate(replica.optimizer, learningRate);
   let at = 0;
   const named = replica.variables.map((v) => {
     const tensor = tf.tensor(gradients.subarray(at, at + v.size), v.shape);
@@ -72,7 +73,7 @@ async function handle(replica: Replica, message: ToTrainingWorker): Promise<void
       case 'gradients':
         return await gradients(replica, message);
       case 'apply':
-        apply(replica, message.gradients);
+        apply(replica, message.gradients, message.learningRate);
         return send({ kind: 'applied', id: message.id });
       case 'snapshot': {
         const weights = replica.model.weights;
