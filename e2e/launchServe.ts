@@ -9,15 +9,24 @@ export interface ServeProcess {
   url: string;
   output: () => string;
   stop(): Promise<void>;
+  /** Kills it at once (SIGKILL), as a crash or power cut would. */
+  kill(): Promise<void>;
 }
 
 /** Starts the real `serve` entry point (built) on a free port and waits for its URL. */
-export function launchServe(args: string[] = []): Promise<ServeProcess> {
+export function launchServe(args: string[] = [], env: NodeJS.ProcessEnv = {}): Promise<ServeProcess> {
   const child: ChildProcess = spawn(process.execPath, [path.join(ROOT, 'build/engine/host/serve.js'), '--port', '0', ...args], {
     cwd: ROOT,
+    env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
+  const end = (signal: NodeJS.Signals): Promise<void> =>
+    new Promise<void>((done) => {
+      if (child.exitCode !== null || child.signalCode !== null) return done();
+      child.once('exit', () => done());
+      child.kill(signal);
+    });
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`serve did not start in 20 s:\n${output}`)), 20_000);
     const onData = (chunk: Buffer): void => {
@@ -28,12 +37,8 @@ export function launchServe(args: string[] = []): Promise<ServeProcess> {
         resolve({
           url: match[1],
           output: () => output,
-          stop: () =>
-            new Promise<void>((done) => {
-              if (child.exitCode !== null) return done();
-              child.once('exit', () => done());
-              child.kill('SIGTERM');
-            }),
+          stop: () => end('SIGTERM'),
+          kill: () => end('SIGKILL'),
         });
       }
     };

@@ -5,24 +5,19 @@ import { intensityStats } from './io/intensityWindow.js';
 import { readVolume, readVolumeFromFiles } from './io/readVolume.js';
 import type { Volume } from './io/Volume.js';
 import { findAppRoot, readAppVersion } from './appRoot.js';
+import { CallError } from './CallError.js';
+import { ProjectSessions, type ProjectHandlers } from './ProjectSessions.js';
 
 export interface EngineServiceOptions {
   host: EngineInfo['host'];
   startupPath?: string | null;
   /** Folder holding `sample/`; found from the installed app when not given. */
   assetsDir?: string;
+  /** Where the list of recent projects is kept; default: the user's config folder (MEMBRANA_HOME). */
+  configDir?: string;
 }
 
-export class CallError extends Error {
-  constructor(
-    readonly code: string,
-    message: string,
-    readonly hint?: string,
-    readonly file?: string,
-  ) {
-    super(message);
-  }
-}
+export { CallError };
 
 /** Relative path of the built-in sample inside `assets/`. */
 export const SAMPLE_PATH = path.join('sample', 'isbi2012-test-crop.tif');
@@ -35,11 +30,27 @@ export class EngineService {
   private readonly volumes = new Map<string, { volume: Volume; info: VolumeInfo }>();
   private readonly assetsDir: string;
 
+  private readonly projects: ProjectSessions;
+
   constructor(private readonly options: EngineServiceOptions) {
     this.assetsDir = options.assetsDir ?? path.join(findAppRoot(), 'assets');
+    this.projects = new ProjectSessions({
+      ...(options.configDir ? { configDir: options.configDir } : {}),
+      addVolume: (volume, name) => this.add(volume, name),
+      getVolume: (volumeId) => this.volumes.get(volumeId)?.volume,
+      closeVolume: (volumeId) => void this.volumes.delete(volumeId),
+    });
+    Object.assign(this.handlers, this.projects.handlers);
   }
 
+  /** Closes open projects (their journals). */
+  dispose(): Promise<void> {
+    return this.projects.dispose();
+  }
+
+  // The project calls are filled in by the constructor (they need its options).
   readonly handlers: EngineHandlers = {
+    ...({} as ProjectHandlers),
     hello: async () => ({
       version: readAppVersion(),
       host: this.options.host,

@@ -69,6 +69,100 @@ export interface BackendInfo {
   skipped: string[];
 }
 
+/** Correction label values per pixel. */
+export const LABEL = { unlabelled: 0, membrane: 1, cell: 2 } as const;
+export type LabelValue = (typeof LABEL)[keyof typeof LABEL];
+
+/** Quality of a model on the corrected pixels of the validation slices (ISBI 2012 definitions). */
+export interface QualityMetrics {
+  pixel_error: number;
+  v_rand: number;
+  v_info: number;
+  labelled_pixels: number;
+  slices: number[];
+}
+
+/** One model version of a project: every fine-tune makes one, with its parent and what it learnt from. */
+export interface ModelVersionInfo {
+  id: string;
+  parent: string | null;
+  created: string;
+  note: string;
+  data?: { trainSlices: number[]; validationSlices: number[]; labelledPixels: number };
+  metrics?: { before?: QualityMetrics | null; after?: QualityMetrics | null };
+}
+
+/** An open project: a folder with the image, the corrections journal, predictions and model versions. */
+export interface ProjectInfo {
+  id: string;
+  dir: string;
+  name: string;
+  /** The project's image; its slices come from getSlice with volume.id. */
+  volume: VolumeInfo;
+  activeModel: string;
+  models: ModelVersionInfo[];
+  /** Slices with a stored prediction of the active model. */
+  predicted: number[];
+  /** Slices with corrections, and those of them held out for validation. */
+  labelledSlices: number[];
+  validationSlices: number[];
+  canUndo: boolean;
+  canRedo: boolean;
+  /** Set when opening repaired the journal after a crash mid-write (what was dropped was never shown). */
+  repaired?: string;
+}
+
+export interface RecentProject {
+  dir: string;
+  name: string;
+  opened: string;
+}
+
+/** A slice's layers for the overlay: the active model's prediction (null until predicted) and the corrections. */
+export interface OverlaySlice {
+  z: number;
+  width: number;
+  height: number;
+  /** Membrane probability 0–255 (255 = membrane), or null when this slice is not predicted. */
+  prediction: Uint8Array | null;
+  /** Correction labels (LABEL values). */
+  labels: Uint8Array;
+}
+
+/** Pixels whose correction label changed, for the UI to apply to its copy; with the new undo state. */
+export interface LabelChange {
+  z: number;
+  indices: Uint32Array;
+  values: Uint8Array;
+}
+
+export interface EditResult {
+  change: LabelChange | null;
+  canUndo: boolean;
+  canRedo: boolean;
+  labelledSlices: number[];
+}
+
+/** A stretch of the stack worth a look: where the model is least sure. */
+export interface ReviewTile {
+  z: number;
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+  /** Mean binary entropy of the membrane probability over the tile (0–1). */
+  score: number;
+}
+
+export interface FineTuneResult {
+  version: ModelVersionInfo;
+  project: ProjectInfo;
+  cancelled: boolean;
+  steps: number;
+  seconds: number;
+  losses: number[];
+}
+
 /**
  * Every call: its argument and its result. Arguments and results may contain ArrayBuffers and
  * typed arrays, which are transferred as binary.
@@ -82,6 +176,28 @@ export interface EngineCalls {
   closeVolume: { args: { volumeId: string }; result: null };
   /** Starts the compute backend if needed and says which it is. */
   backend: { args: Record<string, never>; result: BackendInfo };
+  /** Makes a project folder from an open volume (copying the image and the shipped model) and opens it. */
+  newProject: { args: { volumeId: string; dir: string; name?: string }; result: ProjectInfo };
+  openProject: { args: { dir: string }; result: ProjectInfo };
+  recentProjects: { args: Record<string, never>; result: RecentProject[] };
+  closeProject: { args: { projectId: string }; result: null };
+  getOverlay: { args: { projectId: string; z: number }; result: OverlaySlice };
+  /** Predicts slices first..last (inclusive) with the active model and stores them; progress per slice. */
+  predict: { args: { projectId: string; first: number; last: number }; result: ProjectInfo };
+  /** Sets these pixels of slice z to a label; journaled (fsynced) before it resolves. */
+  paint: { args: { projectId: string; z: number; indices: Uint32Array; value: LabelValue; tool: string }; result: EditResult };
+  undo: { args: { projectId: string }; result: EditResult };
+  redo: { args: { projectId: string }; result: EditResult };
+  setValidation: { args: { projectId: string; z: number; on: boolean }; result: ProjectInfo };
+  /** Fine-tunes the active model on the corrections (validation slices held out); makes and activates a new version. */
+  fineTune: { args: { projectId: string; steps: number }; result: FineTuneResult };
+  /** Scores the active model's stored predictions on the validation slices' corrections (null: nothing to score). */
+  evaluate: { args: { projectId: string }; result: QualityMetrics | null };
+  setActiveModel: { args: { projectId: string; version: string }; result: ProjectInfo };
+  exportModel: { args: { projectId: string; version: string; dir: string }; result: null };
+  importModel: { args: { projectId: string; dir: string; note?: string }; result: ProjectInfo };
+  /** Tiles of the predicted slices ranked by the model's uncertainty, most uncertain first. */
+  reviewQueue: { args: { projectId: string; limit: number }; result: ReviewTile[] };
 }
 
 export type CallName = keyof EngineCalls;
@@ -97,6 +213,22 @@ export const CALL_NAMES = {
   getSlice: true,
   closeVolume: true,
   backend: true,
+  newProject: true,
+  openProject: true,
+  recentProjects: true,
+  closeProject: true,
+  getOverlay: true,
+  predict: true,
+  paint: true,
+  undo: true,
+  redo: true,
+  setValidation: true,
+  fineTune: true,
+  evaluate: true,
+  setActiveModel: true,
+  exportModel: true,
+  importModel: true,
+  reviewQueue: true,
 } as const satisfies Record<CallName, true>;
 
 export function isCallName(name: unknown): name is CallName {
@@ -109,6 +241,8 @@ export interface Progress {
   fraction: number | null;
   /** Estimated seconds left, when known. */
   etaSeconds?: number;
+  /** Training figures, while a model trains. */
+  training?: { step: number; steps: number; loss: number; pxPerS: number };
 }
 
 /** Events the engine broadcasts to every connected UI. */

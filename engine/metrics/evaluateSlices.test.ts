@@ -151,6 +151,60 @@ describe('evaluateSlices', () => {
   });
 });
 
+describe('evaluateSlices with a labelled mask', () => {
+  // Two slices of TWO_CELLS; a soft prediction with a misplaced membrane in slice 1.
+  const labels = labelRows([...TWO_CELLS, ...TWO_CELLS]);
+  const probability = Float32Array.from(labels, (v, i) => (i < 21 ? (v === 0 ? 0.9 : 0.15) : i % 7 === 2 ? 0.7 : 0.3));
+
+  it('gives exactly the unmasked result when every pixel is labelled', () => {
+    const full = new Uint8Array(labels.length).fill(1);
+    expect(evaluateSlices(probability, labels, 7, 3, 2, { labelled: full })).toEqual(evaluateSlices(probability, labels, 7, 3, 2));
+    const file = new URL('../../../shared/data/isbi2012/train-labels.tif', import.meta.url);
+    const volume = readTiff(new Uint8Array(readFileSync(file)), file.pathname);
+    const plane = volume.width * volume.height;
+    const isbi = volume.data.slice(0, plane) as Uint8Array;
+    const noisy = Float32Array.from(isbi, (v, i) => Math.min(1, Math.max(0, (v > 127 ? 0.2 : 0.8) + (((i * 2654435761) % 1000) / 1000 - 0.5) * 0.7)));
+    const unmasked = evaluateSlices(noisy, isbi, volume.width, volume.height, 1);
+    expect(evaluateSlices(noisy, isbi, volume.width, volume.height, 1, { labelled: new Uint8Array(plane).fill(255) })).toEqual(unmasked);
+  });
+
+  it('ignores the labels outside the mask, and the prediction there in the pixel error', () => {
+    // Labelled: the left cell and the membrane of each slice (columns 0-3).
+    const labelled = Uint8Array.from(labels, (_, i) => (i % 7 <= 3 ? 1 : 0));
+    const reference = evaluateSlices(probability, labels, 7, 3, 2, { labelled });
+    const otherLabels = labels.map((v, i) => (i % 7 > 3 ? 255 - v : v));
+    expect(evaluateSlices(probability, otherLabels, 7, 3, 2, { labelled })).toEqual(reference);
+    // The prediction outside the mask: pixel scores unchanged (it can still split or merge
+    // labelled cells, so V_rand may move; not here, where the right cell is wholly unlabelled).
+    const otherPrediction = probability.map((p, i) => (i % 7 > 3 ? 1 - p : p));
+    const moved = evaluateSlices(otherPrediction, labels, 7, 3, 2, { labelled });
+    expect(moved.per_threshold.map((s) => s.pixel_error)).toEqual(reference.per_threshold.map((s) => s.pixel_error));
+    expect(moved.pixel_disagreement).toBe(reference.pixel_disagreement);
+    // Of the 24 labelled pixels, slice 1's column 2 (cell, predicted 0.7) is wrong at t = 0.5,
+    // and so is its membrane column 3 (predicted 0.3).
+    expect(reference.pixel_disagreement).toBe(6 / 24);
+  });
+
+  it('scores strokes in two cells as two ground-truth cells, merged by a gap outside the strokes', () => {
+    // Strokes: columns 0-1 of the left cell, 5-6 of the right; the membrane is unlabelled.
+    const strokes = Uint8Array.from(labelRows(TWO_CELLS), (_, i) => (i % 7 <= 1 || i % 7 >= 5 ? 1 : 0));
+    const separated = Float32Array.from({ length: 21 }, (_, i) => (i % 7 === 3 ? 1 : 0));
+    const merged = new Float32Array(21);
+    const good = evaluateSlices(separated, labelRows(TWO_CELLS), 7, 3, 1, { labelled: strokes });
+    const bad = evaluateSlices(merged, labelRows(TWO_CELLS), 7, 3, 1, { labelled: strokes });
+    expect(good.v_rand).toBe(1);
+    expect(bad.v_rand).toBeCloseTo(2 / 3, 12);
+    expect(good.pixel_error).toBe(0);
+    expect(bad.pixel_error).toBe(0);
+  });
+
+  it('refuses a mask of the wrong size and a mask without labelled cell pixels', () => {
+    expect(() => evaluateSlices(probability, labels, 7, 3, 2, { labelled: new Uint8Array(21) })).toThrow(/labelled holds 21 voxels but 7 × 3 × 2 = 42/);
+    const membraneOnly = Uint8Array.from(labels, (v) => (v === 0 ? 1 : 0));
+    expect(() => evaluateSlices(probability, labels, 7, 3, 2, { labelled: membraneOnly })).toThrow(/has a labelled cell pixel/);
+  });
+});
+
 /** Membrane (1) grown by one pixel in the 4-neighbourhood, slice by slice. */
 function dilateMembrane(membrane: Float32Array, width: number, height: number, depth: number): Float32Array {
   const out = membrane.slice();

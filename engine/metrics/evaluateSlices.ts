@@ -27,7 +27,7 @@ export interface EvaluationResult {
   /** Leaderboard pixel error: 1 − the best F-score over the thresholds of the pixel classification (cell = positive). */
   pixel_error: number;
   pixel_error_threshold: number;
-  /** Fraction of all pixels whose class (cell below t = 0.5) differs from the labels. */
+  /** Fraction of all pixels (of the labelled ones, with `labelled`) whose class (cell below t = 0.5) differs from the labels. */
   pixel_disagreement: number;
   /** Best foreground-restricted Rand F-score after border thinning (V_rand, leaderboard's main score). */
   v_rand: number;
@@ -48,6 +48,15 @@ export interface EvaluateSlicesOptions {
    * V_info is always the mean over slices, as in the reference.
    */
   randAggregation?: 'mean' | 'pooled';
+  /**
+   * Which pixels carry a label (z-major like `labels`; nonzero = labelled), for sparse labels such
+   * as an expert's correction strokes. Only labelled pixels count: the pixel error and
+   * disagreement count only them, and the ground-truth cells are the 4-connected components of
+   * labelled cell pixels, so V_rand and V_info are restricted to those; unlabelled pixels are left
+   * out as ground-truth membrane is. The prediction is still segmented and thinned over the whole
+   * slice: a gap in a predicted membrane outside the strokes still merges the cells it joins.
+   */
+  labelled?: Uint8Array;
   signal?: AbortSignal;
   /** Called after each slice. */
   onProgress?: (slicesDone: number, depth: number) => void;
@@ -78,7 +87,8 @@ export function evaluateSlices(
   depth: number,
   options: EvaluateSlicesOptions = {},
 ): EvaluationResult {
-  checkInputs(probability, labels, width, height, depth);
+  checkInputs(probability, labels, width, height, depth, options.labelled);
+  const labelled = options.labelled;
   const pooled = options.randAggregation === 'pooled';
   const pixels = width * height;
   const steps = ISBI_THRESHOLDS.length;
@@ -99,19 +109,28 @@ export function evaluateSlices(
   const level = new Uint8Array(pixels);
   // Per level, pixels that are cell (index 0) or membrane (1) in the labels.
   const histogram = new Float64Array(2 * (steps + 1));
+  // Per level, all pixels, labelled or not: any pixel changing class can change the segments.
+  const levelCounts = new Float64Array(steps + 1);
+  let labelledPixels = 0;
   for (let z = 0; z < depth; z++) {
     options.signal?.throwIfAborted();
     const offset = z * pixels;
     histogram.fill(0);
+    levelCounts.fill(0);
     for (let i = 0; i < pixels; i++) {
-      const isTruthCell = labels[offset + i]! > 127 ? 1 : 0;
+      const isLabelled = labelled === undefined || labelled[offset + i] !== 0;
+      const isTruthCell = isLabelled && labels[offset + i]! > 127 ? 1 : 0;
       truthMask[i] = isTruthCell;
       // The 32-bit cell probability a challenge submission would hold (see isCell).
       const cellProbability = Math.fround(1 - probability[offset + i]!);
       let l = 0;
       while (l < steps && cellProbability > cellThresholds[l]!) l++;
       level[i] = l;
-      histogram[2 * l + 1 - isTruthCell]!++;
+      levelCounts[l]!++;
+      if (isLabelled) {
+        histogram[2 * l + 1 - isTruthCell]!++;
+        labelledPixels++;
+      }
     }
     const truth = connectedComponents4(truthMask, width, height);
     const hasCells = truth.count > 0;
@@ -133,7 +152,7 @@ export function evaluateSlices(
     if (hasCells) {
       for (let k = 0; k < steps; k++) {
         // Cell sets shrink from step to step: where no pixel has level k, step k equals step k − 1.
-        if (!previous || histogram[2 * k]! + histogram[2 * k + 1]! > 0) {
+        if (!previous || levelCounts[k]! > 0) {
           const predicted = thinBorders(connectedComponents4(level, width, height, k).labels, width, height);
           const table = contingencyTable(predicted, truth.labels);
           previous = { rand: randSums(table), info: infoScoresOf(table) };
@@ -158,7 +177,7 @@ export function evaluateSlices(
   }
   if (scored === 0) {
     throw new RangeError(
-      `evaluateSlices: none of the ${depth} label slices has a cell pixel (value > 127), so there is nothing to score; ISBI labels use 0 = membrane, 255 = cell.`,
+      `evaluateSlices: none of the ${depth} label slices has a ${labelled ? 'labelled ' : ''}cell pixel (value > 127), so there is nothing to score; ISBI labels use 0 = membrane, 255 = cell.`,
     );
   }
 
@@ -184,7 +203,7 @@ export function evaluateSlices(
   return {
     pixel_error: 1 - pixel.value,
     pixel_error_threshold: pixel.threshold,
-    pixel_disagreement: (falsePositives[half]! + falseNegatives[half]!) / (pixels * depth),
+    pixel_disagreement: labelledPixels > 0 ? (falsePositives[half]! + falseNegatives[half]!) / labelledPixels : 0,
     v_rand: rand.value,
     v_rand_threshold: rand.threshold,
     v_info: info.value,
@@ -207,12 +226,13 @@ function best(perThreshold: ThresholdScores[], score: (scores: ThresholdScores) 
   return { value, threshold };
 }
 
-function checkInputs(probability: Float32Array, labels: Uint8Array, width: number, height: number, depth: number): void {
+function checkInputs(probability: Float32Array, labels: Uint8Array, width: number, height: number, depth: number, labelled: Uint8Array | undefined): void {
   for (const [name, value] of [['width', width], ['height', height], ['depth', depth]] as const) {
     if (!Number.isInteger(value) || value < 1) throw new RangeError(`evaluateSlices: ${name} must be a positive integer, got ${value}.`);
   }
   const voxels = width * height * depth;
-  for (const [name, array] of [['probability', probability], ['labels', labels]] as const) {
+  const arrays = [['probability', probability], ['labels', labels], ...(labelled ? [['labelled', labelled] as const] : [])] as const;
+  for (const [name, array] of arrays) {
     if (array.length !== voxels) {
       throw new RangeError(`evaluateSlices: ${name} holds ${array.length} voxels but ${width} × ${height} × ${depth} = ${voxels} were expected.`);
     }

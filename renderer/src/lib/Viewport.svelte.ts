@@ -78,6 +78,13 @@ export class Viewport {
     this.#fitted = true;
   }
 
+  /** Centres a region of the image (e.g. a tile to check), zoomed so it fills about half the view. */
+  showRegion(x: number, y: number, width: number, height: number): void {
+    const scale = clampScale(Math.min(this.#viewWidth / (2 * width), this.#viewHeight / (2 * height)));
+    this.#centreOn({ x: x + width / 2, y: y + height / 2 }, scale);
+    this.#fitted = false;
+  }
+
   /** Sets an absolute scale (1 = 100%) about the view centre. */
   setScale(scale: number): void {
     this.zoomAt({ x: this.#viewWidth / 2, y: this.#viewHeight / 2 }, scale / this.#scale);

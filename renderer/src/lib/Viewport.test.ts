@@ -85,3 +85,17 @@ describe('Viewport', () => {
     expect(v.percent).toBe(200);
   });
 });
+
+describe('showRegion', () => {
+  it('centres the region and zooms so it fills half the view', () => {
+    const viewport = new Viewport();
+    viewport.setViewSize(800, 600);
+    viewport.setImageSize(1000, 1000);
+    viewport.showRegion(100, 200, 100, 100);
+    expect(viewport.scale).toBeCloseTo(3, 6);
+    const centre = viewport.screenToImage({ x: 400, y: 300 });
+    expect(centre.x).toBeCloseTo(150, 6);
+    expect(centre.y).toBeCloseTo(250, 6);
+    expect(viewport.fitted).toBe(false);
+  });
+});

@@ -1,6 +1,7 @@
-import type { BackendInfo, CallOptions, EngineInfo, FilePayload, Progress, VolumeInfo } from '../../../protocol/contract.js';
+import type { BackendInfo, CallOptions, EngineInfo, FilePayload, Progress, ProjectInfo, RecentProject, VolumeInfo } from '../../../protocol/contract.js';
 import { connectEngine, type EngineConnection } from './connectEngine.js';
 import { DisplayWindow } from './DisplayWindow.svelte.js';
+import { ProjectSession } from './project/ProjectSession.svelte.js';
 import { describePayloads } from './readDroppedFiles.js';
 import { SliceStore } from './SliceStore.svelte.js';
 import { Viewport, type Point } from './Viewport.svelte.js';
@@ -44,6 +45,7 @@ export class Workspace {
   #error = $state.raw<UserError | null>(null);
   /** Image coordinates under the mouse, or null when it is off the image. */
   #cursor = $state.raw<Point | null>(null);
+  #project = $state.raw<ProjectSession | null>(null);
 
   constructor(connect: () => Promise<EngineConnection> = connectEngine) {
     this.#connect = connect;
@@ -77,6 +79,10 @@ export class Workspace {
   get volume(): VolumeInfo | null {
     return this.slices.volume;
   }
+  /** The open project, or null when a plain stack (or nothing) is open. */
+  get project(): ProjectSession | null {
+    return this.#project;
+  }
   /** True in the desktop app, where File › Open is the native dialog. */
   get hasNativeDialogs(): boolean {
     return (this.#connection?.bridge ?? null) !== null;
@@ -104,8 +110,18 @@ export class Workspace {
     const bridge = this.#connection.bridge;
     if (bridge) this.#disposers.push(bridge.onOpenPath((path) => void this.openPath(path)));
     const startupPath = this.#engineInfo.startupPath;
+    const lastProject = readLastProject();
     if (startupPath) await this.openPath(startupPath);
-    else await this.openSample();
+    else if (lastProject) {
+      // Pick up where the user left off; if the folder is gone, say so and show the sample.
+      await this.openProject(lastProject);
+      if (!this.#project) {
+        const error = this.#error;
+        writeLastProject(null);
+        await this.openSample();
+        if (error) this.#error = error;
+      }
+    } else await this.openSample();
     // After the first image is up, so starting the network's backend never delays it.
     this.#engine()
       .backend({})
@@ -153,6 +169,24 @@ export class Workspace {
     this.#opening = label ? { label, progress: { stage: 'Reading files', fraction: null } } : null;
   }
 
+  /** Makes a project folder `dir` from the open stack and opens it. */
+  newProject(dir: string, name?: string): Promise<void> {
+    const volume = this.volume;
+    if (!volume) {
+      this.reportError({ title: 'No image to make a project from', message: 'Open an image stack first, then make a project from it.' });
+      return Promise.resolve();
+    }
+    return this.#openProject(`project ${name || dir}`, (options) => this.#engine().newProject({ volumeId: volume.id, dir, ...(name ? { name } : {}) }, options));
+  }
+
+  openProject(dir: string): Promise<void> {
+    return this.#openProject(`project ${dir}`, (options) => this.#engine().openProject({ dir }, options));
+  }
+
+  recentProjects(): Promise<RecentProject[]> {
+    return this.#engine().recentProjects({});
+  }
+
   reportError(error: UserError): void {
     this.#error = error;
   }
@@ -167,6 +201,7 @@ export class Workspace {
 
   dispose(): void {
     this.#disposed = true;
+    this.#project?.close();
     this.#openController?.abort();
     this.slices.dispose();
     for (const dispose of this.#disposers.splice(0)) dispose();
@@ -175,6 +210,31 @@ export class Workspace {
   #engine(): EngineConnection['engine'] {
     if (!this.#connection) throw new Error('The engine is not connected yet.');
     return this.#connection.engine;
+  }
+
+  async #openProject(label: string, call: (options: CallOptions) => Promise<ProjectInfo>): Promise<void> {
+    this.#opening = { label, progress: null };
+    try {
+      const info = await call({ onProgress: (progress) => (this.#opening = { label, progress }) });
+      if (this.#disposed) return;
+      const previousVolume = this.slices.volume;
+      // Reopening the open project keeps it open in the engine; another one replaces it.
+      if (this.#project && this.#project.info.id !== info.id) this.#project.close();
+      const session = new ProjectSession(info, () => this.#engine(), (title, error) => (this.#error = describeError(error, title)));
+      this.#project = session;
+      writeLastProject(info.dir);
+      if (previousVolume?.id !== info.volume.id) {
+        this.#show(info.volume);
+        if (previousVolume) this.#close(previousVolume);
+      }
+      this.#error = info.repaired ? { title: 'Recovered after a crash', message: info.repaired } : null;
+      void session.evaluate();
+      void session.refreshReview();
+    } catch (error) {
+      this.#error = describeOpenError(error, label);
+    } finally {
+      this.#opening = null;
+    }
   }
 
   /** One open at a time: a newer open cancels an older one; a failure leaves the current volume open. */
@@ -196,6 +256,10 @@ export class Workspace {
         return;
       }
       const previous = this.slices.volume;
+      // Opening a plain stack leaves the project (its volume is the project's).
+      this.#project?.close();
+      this.#project = null;
+      writeLastProject(null);
       this.#show(volume);
       this.#error = null;
       if (previous && previous.id !== volume.id) this.#close(previous);
@@ -220,6 +284,32 @@ export class Workspace {
   #close(volume: VolumeInfo): void {
     this.#connection?.engine.closeVolume({ volumeId: volume.id }).catch(() => {});
   }
+}
+
+const LAST_PROJECT_KEY = 'membrana:last-project';
+
+/** The project open when the app was last used, to reopen at start (null in tests without storage). */
+function readLastProject(): string | null {
+  try {
+    return globalThis.localStorage?.getItem(LAST_PROJECT_KEY) ?? null;
+  } catch {
+    return null;
+  }
+}
+
+function writeLastProject(dir: string | null): void {
+  try {
+    if (dir === null) globalThis.localStorage?.removeItem(LAST_PROJECT_KEY);
+    else globalThis.localStorage?.setItem(LAST_PROJECT_KEY, dir);
+  } catch {
+    // Storage may be disabled; reopening the last project is a convenience.
+  }
+}
+
+/** Any error as the banner shows it, under a title saying what failed. */
+export function describeError(error: unknown, title: string): UserError {
+  const e = error as { message?: string; code?: string; hint?: string };
+  return { title, message: e.message ?? String(error), ...(e.hint ? { hint: e.hint } : {}), ...(e.code ? { code: e.code } : {}) };
 }
 
 /** An EngineError (or any error) as the banner shows it, naming the file. */

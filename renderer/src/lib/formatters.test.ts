@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatDimensions, formatSignificant, formatValue, formatVoxelSize, formatZoom } from './formatters.js';
+import { formatDimensions, formatDuration, formatSignificant, formatValue, formatVoxelSize, formatZoom } from './formatters.js';
 
 describe('formatters', () => {
   it('formats floats to 4 significant digits and integers whole', () => {
@@ -26,5 +26,14 @@ describe('formatters', () => {
     expect(formatZoom(12.5)).toBe('12.5%');
     expect(formatZoom(100 / 64)).toBe('1.6%');
     expect(formatDimensions({ width: 512, height: 512, depth: 30, dtype: 'uint8' })).toBe('512 × 512 × 30 uint8');
+  });
+});
+
+describe('formatDuration', () => {
+  it('writes seconds, minutes and hours', () => {
+    expect(formatDuration(44.6)).toBe('45 s');
+    expect(formatDuration(185)).toBe('3 min 05 s');
+    expect(formatDuration(3720)).toBe('1 h 02 min');
+    expect(formatDuration(-3)).toBe('0 s');
   });
 });

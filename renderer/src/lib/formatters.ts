@@ -32,3 +32,11 @@ export function formatZoom(percent: number): string {
 export function formatDimensions(volume: Pick<VolumeInfo, 'width' | 'height' | 'depth' | 'dtype'>): string {
   return `${volume.width} × ${volume.height} × ${volume.depth} ${volume.dtype}`;
 }
+
+/** A duration for people: "45 s", "3 min 05 s", "1 h 02 min". */
+export function formatDuration(seconds: number): string {
+  const s = Math.max(0, Math.round(seconds));
+  if (s < 60) return `${s} s`;
+  if (s < 3600) return `${Math.floor(s / 60)} min ${String(s % 60).padStart(2, '0')} s`;
+  return `${Math.floor(s / 3600)} h ${String(Math.floor((s % 3600) / 60)).padStart(2, '0')} min`;
+}

@@ -32,7 +32,7 @@ describe('shortcutFor', () => {
   });
 
   it('requires the modifiers to match', () => {
-    expect(shortcutFor(key('o'))).toBeNull();
+    expect(shortcutFor(key('o', { altKey: true }))).toBeNull();
     expect(shortcutFor(key('r', { ctrlKey: true }))).toBeNull();
     expect(shortcutFor(key('ArrowRight', { altKey: true }))).toBeNull();
   });
@@ -58,5 +58,28 @@ describe('comboLabel', () => {
     expect(comboLabel({ key: 'o', mod: true }, true)).toBe('Cmd+O');
     expect(comboLabel({ key: 'ArrowRight' })).toBe('→');
     expect(comboLabel({ key: 'Escape' })).toBe('Esc');
+  });
+});
+
+describe('proofreading shortcuts', () => {
+  it('maps undo, redo and the tools to the keys annotators know', () => {
+    expect(shortcutFor(key('z', { ctrlKey: true }))).toBe('undo');
+    expect(shortcutFor(key('Z', { ctrlKey: true, shiftKey: true }))).toBe('redo');
+    expect(shortcutFor(key('y', { metaKey: true }))).toBe('redo');
+    expect(shortcutFor(key('b'))).toBe('toolBrushMembrane');
+    expect(shortcutFor(key('['))).toBe('brushSmaller');
+    expect(shortcutFor(key('P', { shiftKey: true }))).toBe('predictAll');
+    expect(shortcutFor(key('p'))).toBe('predictSlice');
+  });
+
+  it('gives every key combination to one action only', () => {
+    const seen = new Map<string, string>();
+    for (const shortcut of SHORTCUTS) {
+      for (const combo of shortcut.keys) {
+        const id = comboId(combo);
+        expect(seen.get(id), `${id} is bound twice`).toBeUndefined();
+        seen.set(id, shortcut.action);
+      }
+    }
   });
 });

@@ -11,7 +11,7 @@ export interface KeyCombo {
   shift?: boolean;
 }
 
-export type ShortcutGroup = 'File' | 'Slices' | 'View' | 'Contrast' | 'Help';
+export type ShortcutGroup = 'File' | 'Edit' | 'Tools' | 'Overlay' | 'Model' | 'Slices' | 'View' | 'Contrast' | 'Help';
 
 export interface Shortcut {
   action: string;
@@ -22,6 +22,25 @@ export interface Shortcut {
 
 export const SHORTCUTS = [
   { action: 'open', group: 'File', description: 'Open a file or folder', keys: [{ key: 'o', mod: true }] },
+  { action: 'save', group: 'File', description: 'Save (every edit is already saved as it is made)', keys: [{ key: 's', mod: true }] },
+  { action: 'undo', group: 'Edit', description: 'Undo', keys: [{ key: 'z', mod: true }] },
+  { action: 'redo', group: 'Edit', description: 'Redo', keys: [{ key: 'z', mod: true, shift: true }, { key: 'y', mod: true }] },
+  { action: 'toolNavigate', group: 'Tools', description: 'Pan tool (also: Space+drag, middle drag)', keys: [{ key: 'h' }] },
+  { action: 'toolBrushMembrane', group: 'Tools', description: 'Brush: paint membrane', keys: [{ key: 'b' }] },
+  { action: 'toolBrushCell', group: 'Tools', description: 'Brush: paint cell (erase membrane)', keys: [{ key: 'e' }] },
+  { action: 'toolFill', group: 'Tools', description: 'Fill a cell up to the membranes', keys: [{ key: 'g' }] },
+  { action: 'toolLasso', group: 'Tools', description: 'Lasso: fill a drawn outline with the label', keys: [{ key: 'l' }] },
+  { action: 'swapLabel', group: 'Tools', description: 'Swap the label: membrane ⇄ cell', keys: [{ key: 'x' }] },
+  { action: 'brushSmaller', group: 'Tools', description: 'Smaller brush (also Shift+wheel)', keys: [{ key: '[' }] },
+  { action: 'brushBigger', group: 'Tools', description: 'Bigger brush (also Shift+wheel)', keys: [{ key: ']' }] },
+  { action: 'toggleOverlay', group: 'Overlay', description: 'Show or hide the predicted membranes', keys: [{ key: 'o' }] },
+  { action: 'toggleThreshold', group: 'Overlay', description: 'Probability ⇄ threshold view', keys: [{ key: 't' }] },
+  { action: 'toggleCorrections', group: 'Overlay', description: 'Show or hide the corrections', keys: [{ key: 'c' }] },
+  { action: 'predictSlice', group: 'Model', description: 'Predict this slice', keys: [{ key: 'p' }] },
+  { action: 'predictAll', group: 'Model', description: 'Predict the whole stack', keys: [{ key: 'p', shift: true }] },
+  { action: 'toggleValidation', group: 'Model', description: 'Hold this slice out for validation (or not)', keys: [{ key: 'v' }] },
+  { action: 'nextReview', group: 'Model', description: 'Next place to check (least certain first)', keys: [{ key: 'n' }] },
+  { action: 'previousReview', group: 'Model', description: 'Previous place to check', keys: [{ key: 'n', shift: true }] },
   { action: 'nextSlice', group: 'Slices', description: 'Next slice', keys: [{ key: 'ArrowRight' }, { key: 'ArrowUp' }, { key: '.' }] },
   {
     action: 'previousSlice',
@@ -46,13 +65,15 @@ export type ShortcutAction = (typeof SHORTCUTS)[number]['action'];
 
 /** Mouse gestures, listed in the help beside the keys (handled by the slice viewer). */
 export const MOUSE_GESTURES: readonly { group: ShortcutGroup; gesture: string; description: string }[] = [
-  { group: 'View', gesture: 'Drag (left or middle button)', description: 'Pan' },
+  { group: 'View', gesture: 'Drag (pan tool), middle drag, Space+drag', description: 'Pan' },
+  { group: 'Tools', gesture: 'Drag (brush, lasso) or click (fill)', description: 'Correct the labels' },
+  { group: 'Tools', gesture: 'Shift+Wheel', description: 'Brush size' },
   { group: 'View', gesture: 'Wheel', description: 'Zoom about the cursor' },
   { group: 'Slices', gesture: 'Ctrl+Wheel or Alt+Wheel', description: 'Previous / next slice' },
   { group: 'File', gesture: 'Drop files or a folder', description: 'Open them' },
 ];
 
-export const SHORTCUT_GROUPS: readonly ShortcutGroup[] = ['File', 'Slices', 'View', 'Contrast', 'Help'];
+export const SHORTCUT_GROUPS: readonly ShortcutGroup[] = ['File', 'Edit', 'Tools', 'Overlay', 'Model', 'Slices', 'View', 'Contrast', 'Help'];
 
 /** Single printable characters compare case-insensitively; named keys ('Home') as they are. */
 function normalizeKey(key: string): string {

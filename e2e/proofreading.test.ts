@@ -1,0 +1,215 @@
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ARTIFACTS, CHROMIUM_ARGS, CHROMIUM_PATH, launchServe, type ServeProcess } from './launchServe.js';
+
+// The proofreading loop end to end, in Chromium against serve mode on the built-in sample
+// (384 × 384 × 16): make a project, predict, paint, undo/redo, reload, kill the engine,
+// fine-tune briefly. Each step builds on the one before, as a user's session does.
+
+let serve: ServeProcess;
+let browser: Browser;
+let page: Page;
+let tmp: string;
+let home: string;
+let projectDir: string;
+const pageErrors: string[] = [];
+
+async function newPage(url: string): Promise<Page> {
+  const p = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  p.on('pageerror', (error) => pageErrors.push(error.message));
+  await p.goto(url);
+  await p.getByTestId('slice-label').waitFor({ timeout: 30_000 });
+  return p;
+}
+
+beforeAll(async () => {
+  tmp = mkdtempSync(path.join(os.tmpdir(), 'membrana-proofread-'));
+  home = path.join(tmp, 'home');
+  projectDir = path.join(tmp, 'sample-project');
+  mkdirSync(ARTIFACTS, { recursive: true });
+  serve = await launchServe([], { MEMBRANA_HOME: home });
+  browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
+  page = await newPage(serve.url);
+}, 60_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await serve?.stop();
+  if (tmp) rmSync(tmp, { recursive: true, force: true });
+});
+
+/** The canvas colour at an image point of the current view (RGBA). */
+async function pixelAt(p: Page, x: number, y: number): Promise<number[]> {
+  return p.evaluate(
+    ([sx, sy]) => {
+      const canvas = document.querySelector<HTMLCanvasElement>('[data-testid="viewer-canvas"]')!;
+      const scale = canvas.width / canvas.getBoundingClientRect().width;
+      return [...canvas.getContext('2d')!.getImageData(Math.round(sx! * scale), Math.round(sy! * scale), 1, 1).data];
+    },
+    [x, y],
+  );
+}
+
+/** The share of canvas pixels tinted by an overlay (a grey EM image has red = green). */
+async function tintedFraction(p: Page): Promise<number> {
+  return p.evaluate(() => {
+    const canvas = document.querySelector<HTMLCanvasElement>('[data-testid="viewer-canvas"]')!;
+    const data = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
+    let tinted = 0;
+    for (let i = 0; i < data.length; i += 4) if (Math.abs(data[i]! - data[i + 1]!) > 24) tinted++;
+    return tinted / (data.length / 4);
+  });
+}
+
+/** Drags the mouse across the canvas from (x0, y0) to (x1, y1), in canvas CSS pixels. */
+async function drag(p: Page, x0: number, y0: number, x1: number, y1: number, steps = 12): Promise<void> {
+  const box = (await p.getByTestId('viewer-canvas').boundingBox())!;
+  await p.mouse.move(box.x + x0, box.y + y0);
+  await p.mouse.down();
+  await p.mouse.move(box.x + x1, box.y + y1, { steps });
+  await p.mouse.up();
+}
+
+async function waitSaved(p: Page): Promise<void> {
+  await p.getByTestId('save-state').filter({ hasText: 'All edits saved' }).waitFor({ timeout: 10_000 });
+}
+
+async function waitJobDone(p: Page, timeout = 120_000): Promise<void> {
+  await p.getByTestId('job').waitFor({ state: 'detached', timeout });
+}
+
+/** A point on the canvas inside the image, away from the panels. */
+const STROKE = { x0: 760, y0: 420, x1: 900, y1: 420 };
+
+describe('the proofreading loop in Chromium', () => {
+  it('makes a project from the open stack', async () => {
+    await page.getByTestId('new-project-button').click();
+    await page.getByTestId('project-dir-input').fill(projectDir);
+    await page.getByTestId('project-submit').click();
+    await page.getByTestId('project-panel').waitFor({ timeout: 30_000 });
+    expect(await page.getByTestId('project-panel').innerText()).toContain('model v1');
+  });
+
+  it('predicts the current slice with progress, and the overlay shows it', async () => {
+    expect(await tintedFraction(page)).toBeLessThan(0.001);
+    await page.getByTestId('predict-slice').click();
+    await page.getByTestId('job').waitFor({ timeout: 10_000 });
+    await waitJobDone(page);
+    await expect.poll(() => page.getByTestId('project-panel').innerText()).toContain('Slice 0 is predicted');
+    await page.waitForTimeout(300);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'proofreading-predicted.png') });
+    // The membranes show in magenta over the grey image.
+    expect(await tintedFraction(page)).toBeGreaterThan(0.02);
+    // O hides the prediction, and shows it again.
+    await page.keyboard.press('o');
+    await expect.poll(() => tintedFraction(page)).toBeLessThan(0.001);
+    await page.keyboard.press('o');
+    await expect.poll(() => tintedFraction(page)).toBeGreaterThan(0.02);
+  });
+
+  it('paints a membrane stroke, journals it, and undoes and redoes it', async () => {
+    await page.keyboard.press('b');
+    await drag(page, STROKE.x0, STROKE.y0, STROKE.x1, STROKE.y1);
+    await waitSaved(page);
+    await page.mouse.move(10, 10);
+    await page.waitForTimeout(100);
+    const painted = await pixelAt(page, (STROKE.x0 + STROKE.x1) / 2, STROKE.y0);
+    // The membrane correction colour is yellow: red and green high, blue low.
+    expect(painted[0]!).toBeGreaterThan(150);
+    expect(painted[1]!).toBeGreaterThan(120);
+    expect(painted[2]!).toBeLessThan(110);
+    await expect.poll(() => page.getByTestId('undo').isEnabled()).toBe(true);
+
+    await page.keyboard.press('Control+z');
+    await expect.poll(() => page.getByTestId('redo').isEnabled()).toBe(true);
+    await page.waitForTimeout(100);
+    const undone = await pixelAt(page, (STROKE.x0 + STROKE.x1) / 2, STROKE.y0);
+    expect(undone[2]!).toBeGreaterThan(painted[2]!);
+
+    await page.keyboard.press('Control+Shift+z');
+    await expect.poll(() => page.getByTestId('redo').isEnabled()).toBe(false);
+    await page.waitForTimeout(100);
+    expect(await pixelAt(page, (STROKE.x0 + STROKE.x1) / 2, STROKE.y0)).toEqual(painted);
+  });
+
+  it('paints within a frame: prints the input-to-screen and input-to-journal times', async () => {
+    await page.evaluate(() => performance.clearMeasures());
+    for (let k = 0; k < 4; k++) await drag(page, STROKE.x0, STROKE.y0 + 60 + k * 12, STROKE.x1, STROKE.y0 + 60 + k * 12, 20);
+    await waitSaved(page);
+    const figures = await page.evaluate(() => {
+      const stats = (name: string): { count: number; median: number; p95: number } => {
+        const values = performance
+          .getEntriesByName(name)
+          .map((e) => e.duration)
+          .sort((a, b) => a - b);
+        return { count: values.length, median: values[Math.floor(values.length / 2)] ?? NaN, p95: values[Math.floor(values.length * 0.95)] ?? NaN };
+      };
+      return { paint: stats('membrana-paint'), save: stats('membrana-save') };
+    });
+    console.log(
+      `Painting on a 384² slice in headless Chromium: input → drawn median ${figures.paint.median.toFixed(1)} ms, p95 ${figures.paint.p95.toFixed(1)} ms (${figures.paint.count} events); stroke → journaled and applied median ${figures.save.median.toFixed(1)} ms (${figures.save.count} strokes)`,
+    );
+    expect(figures.paint.count).toBeGreaterThan(10);
+    expect(figures.save.count).toBe(4);
+  });
+
+  it('finds the edits intact after reloading the page (the project reopens)', async () => {
+    await page.reload();
+    await page.getByTestId('project-panel').waitFor({ timeout: 30_000 });
+    await page.waitForTimeout(300);
+    await page.mouse.move(10, 10);
+    const painted = await pixelAt(page, (STROKE.x0 + STROKE.x1) / 2, STROKE.y0);
+    expect(painted[2]!).toBeLessThan(110);
+    // The undo history survives too.
+    await expect.poll(() => page.getByTestId('undo').isEnabled()).toBe(true);
+  });
+
+  it('loses nothing when the engine is killed: every saved edit is there after a restart', async () => {
+    await page.keyboard.press('e');
+    await drag(page, STROKE.x0, STROKE.y0 + 150, STROKE.x1, STROKE.y0 + 150);
+    await waitSaved(page);
+    await serve.kill();
+    await page.close();
+    serve = await launchServe([], { MEMBRANA_HOME: home });
+    page = await newPage(serve.url);
+    // A new port is a new origin with no memory of the last project: open it from the recent list.
+    await page.getByTestId('open-project-button').click();
+    await page.getByTestId('recent-projects').getByRole('button').first().click();
+    await page.getByTestId('project-panel').waitFor({ timeout: 30_000 });
+    await page.waitForTimeout(300);
+    await page.mouse.move(10, 10);
+    const cell = await pixelAt(page, (STROKE.x0 + STROKE.x1) / 2, STROKE.y0 + 150);
+    // The cell correction colour is cyan: blue high, red low.
+    expect(cell[2]!).toBeGreaterThan(150);
+    expect(cell[0]!).toBeLessThan(120);
+    const membrane = await pixelAt(page, (STROKE.x0 + STROKE.x1) / 2, STROKE.y0);
+    expect(membrane[2]!).toBeLessThan(110);
+  }, 90_000);
+
+  it('fine-tunes briefly on the corrections and reports before/after scores on a held-out slice', async () => {
+    // Slice 1: corrections held out for validation.
+    await page.keyboard.press('ArrowRight');
+    await expect.poll(() => page.getByTestId('slice-label').innerText()).toContain('z 1');
+    await page.waitForTimeout(300);
+    await page.keyboard.press('b');
+    await drag(page, STROKE.x0, STROKE.y0, STROKE.x1, STROKE.y0);
+    await page.keyboard.press('e');
+    await drag(page, STROKE.x0, STROKE.y0 + 80, STROKE.x1, STROKE.y0 + 80);
+    await waitSaved(page);
+    await page.keyboard.press('v');
+    await expect.poll(() => page.getByTestId('validation-toggle').isChecked()).toBe(true);
+    await page.getByTestId('fine-tune-steps').fill('4');
+    await page.getByTestId('fine-tune').click();
+    await page.getByTestId('job').waitFor({ timeout: 10_000 });
+    await waitJobDone(page, 240_000);
+    const after = await page.getByTestId('metrics-after').innerText();
+    expect(after).toContain('v2');
+    expect(after).toMatch(/\d\.\d{3}/);
+    expect(await page.getByTestId('versions').innerText()).toContain('v2');
+    await page.screenshot({ path: path.join(ARTIFACTS, 'proofreading-fine-tuned.png') });
+    expect(pageErrors, pageErrors.join("\n")).toEqual([]);
+  }, 300_000);
+});

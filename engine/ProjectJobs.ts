@@ -1,0 +1,153 @@
+import os from 'node:os';
+import type { CallContext, FineTuneResult, ModelVersionInfo, QualityMetrics, ReviewTile } from '../protocol/contract.js';
+import { CallError } from './CallError.js';
+import { evaluateProbabilities } from './metrics/evaluateCorrections.js';
+import { loadModelFolder, saveModelFolder } from './model/modelFolder.js';
+import { PredictionPool } from './predict/PredictionPool.js';
+import { predictVolume } from './predict/predictVolume.js';
+import type { Project } from './project/ProjectStore.js';
+import { rankUncertainTiles } from './review/rankTiles.js';
+import { fineTune } from './train/fineTune.js';
+
+/**
+ * The long jobs on one project: prediction, fine-tuning, scoring, review ranking. One runs at a
+ * time (a fine-tune changes the model a prediction would use); each reports progress with an
+ * ETA and stops at the next slice or step when its call is cancelled.
+ */
+export class ProjectJobs {
+  private running: string | null = null;
+  private disposed = false;
+
+  constructor(private readonly project: Project) {}
+
+  dispose(): void {
+    this.disposed = true;
+  }
+
+  /** Predicts these slices with the active model and stores each as it is done (a cancel keeps those). */
+  predict(slices: number[], context: CallContext): Promise<void> {
+    return this.exclusive('predicting', () => this.predictSlices(slices, context, 'Predicting'));
+  }
+
+  fineTune(steps: number, context: CallContext): Promise<Omit<FineTuneResult, 'project'>> {
+    return this.exclusive('fine-tuning', async () => {
+      const { project } = this;
+      const layer = project.corrections;
+      const validation = new Set(layer.validationSlices());
+      const corrections = layer.labelledSlices().map((z) => ({ z, labels: layer.slice(z) }));
+      if (!corrections.some((c) => !validation.has(c.z))) {
+        throw new CallError('NO_CORRECTIONS', 'There are no corrections to learn from.', 'Paint some corrections on slices that are not marked for validation first.');
+      }
+      const parent = project.activeModel;
+      context.progress({ stage: `Loading model ${parent}`, fraction: 0 });
+      const model = await loadModelFolder(project.modelDir(parent));
+      const started = performance.now();
+      let result;
+      try {
+        result = await fineTune({
+          model,
+          images: project.volume,
+          corrections,
+          validationSlices: [...validation],
+          steps,
+          workers: Math.min(2, os.availableParallelism()),
+          signal: context.signal,
+          onProgress: (p) =>
+            context.progress({
+              stage: p.stage,
+              fraction: p.steps > 0 ? p.step / p.steps : null,
+              ...(p.etaSeconds !== null ? { etaSeconds: p.etaSeconds } : {}),
+              // Before the first step there is no loss yet (NaN would cross the wire as null).
+              ...(Number.isFinite(p.loss) ? { training: { step: p.step, steps: p.steps, loss: p.loss, pxPerS: p.pxPerS } } : {}),
+            }),
+        });
+      } finally {
+        model.model.dispose();
+      }
+      try {
+        const note = result.cancelled ? `fine-tuned, cancelled after ${result.steps} of ${steps} steps` : `fine-tuned for ${result.steps} steps`;
+        const version: ModelVersionInfo = await project.addModelVersion((dir) => saveModelFolder(dir, result.model, result.meta), {
+          parent,
+          note,
+          data: { trainSlices: result.trainSlices, validationSlices: [...validation].sort((a, b) => a - b), labelledPixels: result.labelledPixels },
+          metrics: { before: result.before, after: result.after },
+        });
+        await project.setActiveModel(version.id);
+        // Re-predict what the user had predicted, so the change shows at once.
+        const previouslyPredicted = await project.predictedSlices(parent);
+        const toPredict = [...new Set([...previouslyPredicted, ...validation])].sort((a, b) => a - b);
+        if (!context.signal.aborted && toPredict.length > 0) {
+          await this.predictSlices(toPredict, context, `Re-predicting with ${version.id}`).catch((error: unknown) => {
+            if ((error as { name?: string }).name !== 'AbortError' && !context.signal.aborted) throw error;
+          });
+        }
+        return { version, cancelled: result.cancelled, steps: result.steps, seconds: Math.round((performance.now() - started) / 1000), losses: result.losses };
+      } finally {
+        result.model.dispose();
+      }
+    });
+  }
+
+  /** The active model's stored predictions scored on the validation slices' corrections. */
+  async evaluate(): Promise<QualityMetrics | null> {
+    const { project } = this;
+    const layer = project.corrections;
+    const slices: { z: number; labels: Uint8Array; probability: Uint8Array }[] = [];
+    for (const z of layer.validationSlices()) {
+      const probability = await project.loadPrediction(project.activeModel, z);
+      if (probability && layer.labelledSlices().includes(z)) slices.push({ z, labels: layer.slice(z), probability });
+    }
+    if (slices.length === 0) return null;
+    return evaluateProbabilities(slices, project.volume.width, project.volume.height);
+  }
+
+  /** Tiles of the predicted slices, most uncertain first, skipping slices already corrected for validation. */
+  async reviewQueue(limit: number): Promise<ReviewTile[]> {
+    const { project } = this;
+    const predictions: { z: number; data: Uint8Array }[] = [];
+    for (const z of await project.predictedSlices(project.activeModel)) {
+      const data = await project.loadPrediction(project.activeModel, z);
+      if (data) predictions.push({ z, data });
+    }
+    const { width, height } = project.volume;
+    return rankUncertainTiles(predictions, width, height, Math.min(128, width, height), { limit });
+  }
+
+  private async predictSlices(slices: number[], context: CallContext, stage: string): Promise<void> {
+    const { project } = this;
+    const version = project.activeModel;
+    const { width, height, data } = project.volume;
+    const plane = width * height;
+    context.progress({ stage: `${stage}: starting the model ${version}`, fraction: 0 });
+    const pool = await PredictionPool.start({ dir: project.modelDir(version) }, Math.min(2, os.availableParallelism()));
+    const started = performance.now();
+    try {
+      for (let k = 0; k < slices.length; k++) {
+        context.signal.throwIfAborted();
+        if (this.disposed) throw new CallError('CANCELLED', 'The project was closed.');
+        const z = slices[k]!;
+        const slice = { width, height, depth: 1, data: data.subarray(z * plane, (z + 1) * plane) };
+        const probability = await predictVolume(slice, pool, { signal: context.signal });
+        await project.savePrediction(version, z, probability);
+        const perSlice = (performance.now() - started) / 1000 / (k + 1);
+        context.progress({
+          stage: `${stage}: slice ${z} (${k + 1} of ${slices.length})`,
+          fraction: (k + 1) / slices.length,
+          etaSeconds: Math.round(perSlice * (slices.length - k - 1)),
+        });
+      }
+    } finally {
+      await pool.dispose();
+    }
+  }
+
+  private async exclusive<T>(what: string, job: () => Promise<T>): Promise<T> {
+    if (this.running) throw new CallError('BUSY', `The project is ${this.running}; ${what} has to wait.`, `Wait for ${this.running} to finish, or cancel it.`);
+    this.running = what;
+    try {
+      return await job();
+    } finally {
+      this.running = null;
+    }
+  }
+}

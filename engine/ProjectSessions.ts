@@ -1,0 +1,216 @@
+import { createHash } from 'node:crypto';
+import path from 'node:path';
+import type { CallContext, EditResult, EngineHandlers, ProjectInfo, VolumeInfo } from '../protocol/contract.js';
+import type { Volume } from './io/Volume.js';
+import { CallError } from './CallError.js';
+import { ProjectJobs } from './ProjectJobs.js';
+import { Project } from './project/ProjectStore.js';
+import { defaultConfigDir, recentProjects, rememberProject } from './project/RecentProjects.js';
+import { shippedModelDir } from './model/modelFolder.js';
+
+/** The calls of the contract that work on projects. */
+export type ProjectHandlers = Pick<
+  EngineHandlers,
+  | 'newProject'
+  | 'openProject'
+  | 'recentProjects'
+  | 'closeProject'
+  | 'getOverlay'
+  | 'predict'
+  | 'paint'
+  | 'undo'
+  | 'redo'
+  | 'setValidation'
+  | 'fineTune'
+  | 'evaluate'
+  | 'setActiveModel'
+  | 'exportModel'
+  | 'importModel'
+  | 'reviewQueue'
+>;
+
+export interface ProjectSessionsOptions {
+  /** Where recent-projects.json lives; default: defaultConfigDir(). */
+  configDir?: string;
+  /** The model a new project starts from; default: the shipped model. */
+  modelDir?: string;
+  /** Registers a volume so getSlice serves it; returns its info. */
+  addVolume(volume: Volume, name?: string): VolumeInfo;
+  /** An open volume by id, or undefined. */
+  getVolume(volumeId: string): Volume | undefined;
+  closeVolume(volumeId: string): void;
+}
+
+interface OpenProject {
+  project: Project;
+  volume: VolumeInfo;
+  jobs: ProjectJobs;
+  repaired?: string;
+}
+
+/**
+ * The engine's open projects and the calls on them. A project is opened at most once per engine
+ * (two windows on the same folder share it), keyed by its folder, so edits from both go through
+ * one journal.
+ */
+export class ProjectSessions {
+  private readonly open = new Map<string, OpenProject>();
+  private readonly configDir: string;
+
+  constructor(private readonly options: ProjectSessionsOptions) {
+    this.configDir = options.configDir ?? defaultConfigDir();
+  }
+
+  readonly handlers: ProjectHandlers = {
+    newProject: async ({ volumeId, dir, name }) => {
+      const volume = this.options.getVolume(volumeId);
+      if (!volume) throw new CallError('NO_SUCH_VOLUME', `Volume ${volumeId} is not open in the engine.`, 'Open the image stack again, then make the project.');
+      const target = checkedDir(dir);
+      const project = await Project.create(target, volume, this.options.modelDir ?? shippedModelDir(), name?.trim() || undefined);
+      return this.register(project);
+    },
+    openProject: async ({ dir }) => {
+      const target = checkedDir(dir);
+      const existing = this.open.get(projectId(target));
+      if (existing) return this.info(existing);
+      return this.register(await Project.open(target));
+    },
+    recentProjects: async () => recentProjects(this.configDir),
+    closeProject: async ({ projectId: id }) => {
+      const entry = this.open.get(id);
+      if (entry) {
+        this.open.delete(id);
+        entry.jobs.dispose();
+        this.options.closeVolume(entry.volume.id);
+        await entry.project.close();
+      }
+      return null;
+    },
+    getOverlay: async ({ projectId: id, z }) => {
+      const { project } = this.get(id);
+      checkSlice(project, z);
+      const { width, height } = project.volume;
+      const prediction = await project.loadPrediction(project.activeModel, z);
+      return { z, width, height, prediction, labels: project.corrections.slice(z).slice() };
+    },
+    predict: async ({ projectId: id, first, last }, context) => {
+      const entry = this.get(id);
+      checkSlice(entry.project, first);
+      checkSlice(entry.project, last);
+      if (last < first) throw new CallError('BAD_ARGUMENT', `Slice range ${first}–${last} is empty.`, 'Give the first slice, then the last.');
+      await entry.jobs.predict(Array.from({ length: last - first + 1 }, (_, k) => first + k), context);
+      return this.info(entry);
+    },
+    paint: async ({ projectId: id, z, indices, value, tool }) => {
+      const { project } = this.get(id);
+      checkSlice(project, z);
+      if (!(indices instanceof Uint32Array)) throw new CallError('BAD_ARGUMENT', 'Painted pixels must be sent as a Uint32Array of pixel indices.');
+      const change = await project.corrections.paint(z, indices, value, String(tool));
+      return this.editResult(project, change);
+    },
+    undo: async ({ projectId: id }) => {
+      const { project } = this.get(id);
+      return this.editResult(project, await project.corrections.undo());
+    },
+    redo: async ({ projectId: id }) => {
+      const { project } = this.get(id);
+      return this.editResult(project, await project.corrections.redo());
+    },
+    setValidation: async ({ projectId: id, z, on }) => {
+      const entry = this.get(id);
+      checkSlice(entry.project, z);
+      await entry.project.corrections.setValidation(z, Boolean(on));
+      return this.info(entry);
+    },
+    fineTune: async ({ projectId: id, steps }, context) => {
+      const entry = this.get(id);
+      if (!Number.isInteger(steps) || steps < 1 || steps > 100_000) {
+        throw new CallError('BAD_ARGUMENT', `Fine-tuning steps must be a whole number from 1 to 100000, not ${String(steps)}.`);
+      }
+      const result = await entry.jobs.fineTune(steps, context);
+      return { ...result, project: await this.info(entry) };
+    },
+    evaluate: async ({ projectId: id }) => this.get(id).jobs.evaluate(),
+    setActiveModel: async ({ projectId: id, version }) => {
+      const entry = this.get(id);
+      await entry.project.setActiveModel(String(version));
+      return this.info(entry);
+    },
+    exportModel: async ({ projectId: id, version, dir }) => {
+      const { project } = this.get(id);
+      await project.exportModel(String(version), checkedDir(dir));
+      return null;
+    },
+    importModel: async ({ projectId: id, dir, note }) => {
+      const entry = this.get(id);
+      await entry.project.importModel(checkedDir(dir), note?.trim() || `imported from ${path.basename(dir)}`);
+      return this.info(entry);
+    },
+    reviewQueue: async ({ projectId: id, limit }) => this.get(id).jobs.reviewQueue(Math.max(1, Math.min(1000, Math.floor(limit) || 20))),
+  };
+
+  /** Closes every project (engine shutdown). */
+  async dispose(): Promise<void> {
+    for (const id of [...this.open.keys()]) await this.handlers.closeProject({ projectId: id }, NO_CONTEXT);
+  }
+
+  private async register(project: Project): Promise<ProjectInfo> {
+    const volume = this.options.addVolume(project.volume, project.name);
+    const entry: OpenProject = { project, volume, jobs: new ProjectJobs(project) };
+    if (project.repaired) {
+      entry.repaired = `The journal ${path.join(project.dir, 'journal.bin')} ended in a half-written edit (${project.repaired.droppedBytes} bytes, from a crash while saving); it was dropped. Every edit that had been shown as applied is kept.`;
+    }
+    this.open.set(projectId(project.dir), entry);
+    await rememberProject(this.configDir, project.dir, project.name).catch(() => undefined);
+    return this.info(entry);
+  }
+
+  private get(id: string): OpenProject {
+    const entry = this.open.get(id);
+    if (!entry) throw new CallError('NO_SUCH_PROJECT', 'That project is not open in the engine (it may have restarted).', 'Open the project again from File › Open recent.');
+    return entry;
+  }
+
+  private async info(entry: OpenProject): Promise<ProjectInfo> {
+    const { project } = entry;
+    const layer = project.corrections;
+    return {
+      id: projectId(project.dir),
+      dir: project.dir,
+      name: project.name,
+      volume: entry.volume,
+      activeModel: project.activeModel,
+      models: await project.listModelVersions(),
+      predicted: await project.predictedSlices(project.activeModel),
+      labelledSlices: layer.labelledSlices(),
+      validationSlices: layer.validationSlices(),
+      canUndo: layer.canUndo,
+      canRedo: layer.canRedo,
+      ...(entry.repaired ? { repaired: entry.repaired } : {}),
+    };
+  }
+
+  private editResult(project: Project, change: EditResult['change']): EditResult {
+    const layer = project.corrections;
+    return { change, canUndo: layer.canUndo, canRedo: layer.canRedo, labelledSlices: layer.labelledSlices() };
+  }
+}
+
+const NO_CONTEXT: CallContext = { signal: new AbortController().signal, progress: () => undefined };
+
+/** A project's id: stable for its folder, so reopening in another window finds the same one. */
+function projectId(dir: string): string {
+  return createHash('sha256').update(path.resolve(dir)).digest('hex').slice(0, 16);
+}
+
+function checkedDir(dir: unknown): string {
+  if (typeof dir !== 'string' || dir.trim() === '') throw new CallError('BAD_ARGUMENT', 'No folder given.', 'Type the path of the project folder.');
+  return path.resolve(dir.trim());
+}
+
+function checkSlice(project: Project, z: unknown): asserts z is number {
+  const depth = project.volume.depth;
+  if (!Number.isInteger(z) || (z as number) < 0 || (z as number) >= depth) {
+    throw new CallError('BAD_ARGUMENT', `Slice ${String(z)} is outside the project's stack (0–${depth - 1}).`, 'Pick a slice inside the stack.');
+  }
+}

@@ -1,0 +1,284 @@
+import { mkdir, readFile, readdir, rename, rm, stat } from 'node:fs/promises';
+import path from 'node:path';
+import type { Volume } from '../io/Volume.js';
+import { VolumeReadError } from '../io/VolumeReadError.js';
+import { readVolume } from '../io/readVolume.js';
+import { writeTiff } from '../io/writeTiff.js';
+import { syncDirectory, writeFileAtomic, writeJsonAtomic } from './atomicWrite.js';
+import { CorrectionLayer } from './CorrectionLayer.js';
+import { Journal } from './Journal.js';
+import { MODEL_FILES, NO_DATA, VERSION_JSON, checkModelFolder, copyFiles, isVersionId, nextVersionId, readVersionInfo, versionFolders, type ModelVersionInfo } from './modelVersions.js';
+import { IMAGE_TIF, JOURNAL_BIN, MODELS, PREDICTIONS, PROJECT_JSON, readProjectFile, type ProjectFile } from './projectFile.js';
+import { ProjectError } from './ProjectError.js';
+
+export type { ModelVersionInfo, VersionData, VersionMetrics } from './modelVersions.js';
+
+/** What addModelVersion records about a new version (its id and creation time are added). */
+export type NewVersionInfo = Pick<ModelVersionInfo, 'parent' | 'note' | 'data' | 'metrics'>;
+
+/**
+ * An open project folder (layout in README.md): the image stack, the corrections (replayed from
+ * the journal), stored predictions per model version, and the model versions. Changes to
+ * project.json and to models/ run one at a time; every file is written so a crash leaves either
+ * the old or the new version of it.
+ */
+export class Project {
+  private metadataQueue: Promise<unknown> = Promise.resolve();
+
+  private constructor(
+    /** The project folder, absolute. */
+    readonly dir: string,
+    private settings: ProjectFile,
+    /** The project's image stack (read from image.tif). */
+    readonly volume: Volume,
+    readonly corrections: CorrectionLayer,
+    private readonly journal: Journal,
+    /** Set when opening cut a half-written last record off the journal (a crash mid-save). */
+    readonly repaired: { droppedBytes: number } | null,
+  ) {}
+
+  /**
+   * Makes a project in `dir` (which must not exist or be empty) from a volume and a model folder:
+   * copies the image to image.tif and the model to models/v1, then writes project.json last, so
+   * a folder without it is never taken for a project. On failure, what was written is removed.
+   */
+  static async create(dir: string, volume: Volume, modelSourceDir: string, name?: string): Promise<Project> {
+    const target = path.resolve(dir);
+    const existed = await checkEmptyTarget(target, 'PROJECT_EXISTS', 'Choose a new folder name, or an empty folder, for the project.');
+    await checkModelFolder(path.resolve(modelSourceDir));
+    try {
+      await mkdir(path.join(target, MODELS, 'v1'), { recursive: true });
+      await mkdir(path.join(target, PREDICTIONS), { recursive: true });
+      await writeFileAtomic(path.join(target, IMAGE_TIF), writeTiff(volume, { compression: 'deflate', predictor: true }));
+      await copyFiles(path.resolve(modelSourceDir), path.join(target, MODELS, 'v1'), MODEL_FILES);
+      const created = new Date().toISOString();
+      const version: ModelVersionInfo = { id: 'v1', parent: null, created, note: 'shipped model', data: { ...NO_DATA }, metrics: {} };
+      await writeJsonAtomic(path.join(target, MODELS, 'v1', VERSION_JSON), version);
+      await (await Journal.open(path.join(target, JOURNAL_BIN))).journal.close();
+      const settings: ProjectFile = {
+        format: 'membrana-project',
+        version: 1,
+        name: name?.trim() || volume.name || path.basename(target),
+        created,
+        image: { file: IMAGE_TIF, source: volume.source, width: volume.width, height: volume.height, depth: volume.depth, dtype: volume.dtype, voxelSize: volume.voxelSize },
+        activeModel: 'v1',
+      };
+      await writeJsonAtomic(path.join(target, PROJECT_JSON), settings);
+    } catch (error) {
+      // Leave the folder as it was, so the user can simply try again.
+      if (existed) for (const entry of await readdir(target).catch(() => [])) await rm(path.join(target, entry), { recursive: true, force: true });
+      else await rm(target, { recursive: true, force: true });
+      throw error;
+    }
+    return Project.open(target);
+  }
+
+  /** Opens a project folder: checks project.json, reads image.tif and replays the journal. */
+  static async open(dir: string): Promise<Project> {
+    const target = path.resolve(dir);
+    const settings = await readProjectFile(target);
+    const volume = await readProjectImage(target, settings);
+    const { journal, records, repaired } = await Journal.open(path.join(target, JOURNAL_BIN));
+    try {
+      const corrections = CorrectionLayer.replay(records, volume.width, volume.height, volume.depth, journal);
+      return new Project(target, settings, volume, corrections, journal, repaired);
+    } catch (error) {
+      await journal.close();
+      throw error;
+    }
+  }
+
+  get name(): string {
+    return this.settings.name;
+  }
+
+  /** The model version in use ('v1', 'v2', ...). */
+  get activeModel(): string {
+    return this.settings.activeModel;
+  }
+
+  /** The folder of a model version (loadable with loadModelFolder). */
+  modelDir(version: string): string {
+    if (!isVersionId(version)) throw noSuchVersion(version, this.dir);
+    return path.join(this.dir, MODELS, version);
+  }
+
+  /** Stores slice z's membrane probability (uint8, 255 = membrane) as predicted by a model version. */
+  async savePrediction(version: string, z: number, data: Uint8Array): Promise<void> {
+    await this.requireVersion(version);
+    const { width, height, depth } = this.volume;
+    if (!Number.isInteger(z) || z < 0 || z >= depth) throw new ProjectError('INVALID_PREDICTION', `Slice ${String(z)} is outside the stack (slices 0–${depth - 1}); its prediction was not stored.`);
+    if (!(data instanceof Uint8Array) || data.length !== width * height) {
+      throw new ProjectError('INVALID_PREDICTION', `A prediction of slice ${z} must be a Uint8Array of ${width} × ${height} = ${width * height} values, not ${data?.length ?? 'none'}; it was not stored.`);
+    }
+    const folder = path.join(this.dir, PREDICTIONS, version);
+    await mkdir(folder, { recursive: true });
+    await writeFileAtomic(path.join(folder, predictionName(z)), data);
+  }
+
+  /** Slice z's stored prediction by a version; null when it has not been predicted. */
+  async loadPrediction(version: string, z: number): Promise<Uint8Array | null> {
+    if (!isVersionId(version)) return null;
+    const file = path.join(this.dir, PREDICTIONS, version, predictionName(z));
+    let bytes: Buffer;
+    try {
+      bytes = await readFile(file);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+      throw error;
+    }
+    const { width, height } = this.volume;
+    if (bytes.byteLength !== width * height) {
+      throw new ProjectError('CORRUPT_PREDICTION', `The stored prediction ${file} has ${bytes.byteLength} bytes, but a ${width} × ${height} slice needs ${width * height}.`, {
+        file,
+        hint: `Predict slice ${z} again with model ${version}; that replaces the file.`,
+      });
+    }
+    return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  }
+
+  /** Slices with a stored prediction by a version, ascending. */
+  async predictedSlices(version: string): Promise<number[]> {
+    if (!isVersionId(version)) return [];
+    const names = await readdir(path.join(this.dir, PREDICTIONS, version)).catch(() => [] as string[]);
+    return names
+      .filter((name) => /^\d{5,}\.u8$/.test(name))
+      .map((name) => Number.parseInt(name, 10))
+      .filter((z) => z < this.volume.depth)
+      .sort((a, b) => a - b);
+  }
+
+  /**
+   * Adds the next model version ('v2', 'v3', ...): writeModel writes the model files into a new
+   * folder, which becomes models/<id> (with version.json) only once complete.
+   */
+  addModelVersion(writeModel: (dir: string) => Promise<void>, info: NewVersionInfo): Promise<ModelVersionInfo> {
+    return this.serialized(() => this.createVersion(writeModel, info));
+  }
+
+  /** Every model version, in order (v1 first). */
+  async listModelVersions(): Promise<ModelVersionInfo[]> {
+    const models = path.join(this.dir, MODELS);
+    const versions: ModelVersionInfo[] = [];
+    for (const id of await versionFolders(models)) {
+      const info = await readVersionInfo(path.join(models, id));
+      if (info) versions.push(info);
+    }
+    return versions;
+  }
+
+  /** Makes a version the one predictions and fine-tuning use (saved in project.json). */
+  setActiveModel(version: string): Promise<void> {
+    return this.serialized(async () => {
+      await this.requireVersion(version);
+      const settings = { ...this.settings, activeModel: version };
+      await writeJsonAtomic(path.join(this.dir, PROJECT_JSON), settings);
+      this.settings = settings;
+    });
+  }
+
+  /** Copies a version's model folder (with its version.json) to a new or empty folder. */
+  async exportModel(version: string, targetDir: string): Promise<void> {
+    await this.requireVersion(version);
+    const target = path.resolve(targetDir);
+    await checkEmptyTarget(target, 'TARGET_NOT_EMPTY', 'Export into a new folder, or an empty one.');
+    await mkdir(target, { recursive: true });
+    await copyFiles(this.modelDir(version), target, [...MODEL_FILES, VERSION_JSON]);
+  }
+
+  /** Adds a model folder from elsewhere as a new version without a parent. */
+  importModel(sourceDir: string, note: string): Promise<ModelVersionInfo> {
+    const source = path.resolve(sourceDir);
+    return this.serialized(async () => {
+      await checkModelFolder(source);
+      return this.createVersion((dir) => copyFiles(source, dir, MODEL_FILES), { parent: null, note, data: { ...NO_DATA }, metrics: {} });
+    });
+  }
+
+  /** Waits for pending edits and version changes, then closes the journal. */
+  async close(): Promise<void> {
+    await this.metadataQueue;
+    await this.journal.close();
+  }
+
+  private serialized<T>(operation: () => Promise<T>): Promise<T> {
+    const result = this.metadataQueue.then(operation);
+    this.metadataQueue = result.catch(() => undefined);
+    return result;
+  }
+
+  /** The next version folder, built under a temp name and renamed into place once complete. */
+  private async createVersion(writeModel: (dir: string) => Promise<void>, info: NewVersionInfo): Promise<ModelVersionInfo> {
+    if (info.parent !== null) await this.requireVersion(info.parent);
+    const models = path.join(this.dir, MODELS);
+    const id = nextVersionId(await versionFolders(models));
+    const temp = path.join(models, `.${id}.creating-${process.pid}`);
+    const version: ModelVersionInfo = { id, parent: info.parent, created: new Date().toISOString(), note: info.note, data: info.data, metrics: info.metrics };
+    try {
+      await rm(temp, { recursive: true, force: true });
+      await mkdir(temp, { recursive: true });
+      await writeModel(temp);
+      await checkModelFolder(temp);
+      await writeJsonAtomic(path.join(temp, VERSION_JSON), version);
+      await rename(temp, path.join(models, id));
+      await syncDirectory(models);
+    } catch (error) {
+      await rm(temp, { recursive: true, force: true }).catch(() => undefined);
+      throw error;
+    }
+    return version;
+  }
+
+  private async requireVersion(version: string): Promise<void> {
+    if (!isVersionId(version) || (await readVersionInfo(path.join(this.dir, MODELS, version))) === null) throw noSuchVersion(version, this.dir);
+  }
+}
+
+/** 00042.u8: zero-padded so the files sort by slice in any file manager. */
+function predictionName(z: number): string {
+  return `${String(z).padStart(5, '0')}.u8`;
+}
+
+function noSuchVersion(version: string, dir: string): ProjectError {
+  return new ProjectError('NO_SUCH_VERSION', `The project ${dir} has no model version ${JSON.stringify(version)}.`, {
+    file: path.join(dir, MODELS),
+    hint: 'Pick one of the versions the project lists (v1, v2, ...).',
+  });
+}
+
+/** Throws `code` unless `target` is missing or an empty folder; says whether it existed. */
+async function checkEmptyTarget(target: string, code: 'PROJECT_EXISTS' | 'TARGET_NOT_EMPTY', hint: string): Promise<boolean> {
+  const stats = await stat(target).catch(() => undefined);
+  if (!stats) return false;
+  if (!stats.isDirectory()) throw new ProjectError(code, `${target} already exists and is a file, not a folder.`, { file: target, hint });
+  const entries = await readdir(target);
+  if (entries.length > 0) throw new ProjectError(code, `${target} is not empty (it holds ${entries.length} item${entries.length === 1 ? '' : 's'}).`, { file: target, hint });
+  return true;
+}
+
+/** Reads image.tif and checks it is the stack project.json describes; voxel size comes from project.json. */
+async function readProjectImage(dir: string, settings: ProjectFile): Promise<Volume> {
+  const file = path.join(dir, settings.image.file);
+  if (!(await stat(file).catch(() => undefined))) {
+    throw new ProjectError('MISSING_IMAGE', `The project's image stack ${file} is missing.`, {
+      file,
+      hint: `Copy ${settings.image.file} back into ${dir} (the project was made from ${settings.image.source}).`,
+    });
+  }
+  let volume: Volume;
+  try {
+    volume = await readVolume(file);
+  } catch (error) {
+    if (!(error instanceof VolumeReadError)) throw error;
+    throw new ProjectError('BAD_IMAGE', `The project's image stack cannot be read: ${error.message}`, { file, hint: `${error.hint} Then save it as ${file}.`, cause: error });
+  }
+  const { width, height, depth, dtype } = settings.image;
+  if (volume.width !== width || volume.height !== height || volume.depth !== depth || volume.dtype !== dtype) {
+    throw new ProjectError(
+      'BAD_IMAGE',
+      `${file} is ${volume.width} × ${volume.height} × ${volume.depth} ${volume.dtype}, but the project was made from a ${width} × ${height} × ${depth} ${dtype} stack.`,
+      { file, hint: `Put the project's own image stack back as ${file} (the project was made from ${settings.image.source}).` },
+    );
+  }
+  return { ...volume, name: settings.name, voxelSize: settings.image.voxelSize };
+}

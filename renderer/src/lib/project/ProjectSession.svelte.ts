@@ -1,0 +1,375 @@
+import type { EditResult, EngineClient, LabelChange, LabelValue, ModelVersionInfo, Progress, ProjectInfo, QualityMetrics, ReviewTile } from '../../../../protocol/contract.js';
+import { OverlayStyleState } from './OverlayStyleState.svelte.js';
+import { ToolState } from './ToolState.svelte.js';
+
+/** A slice's overlay layers as the renderer holds them. `labels` includes strokes still being saved. */
+export interface OverlayLayers {
+  z: number;
+  width: number;
+  height: number;
+  prediction: Uint8Array | null;
+  labels: Uint8Array;
+}
+
+/** A long engine job on the project, as the panel shows it. */
+export interface ProjectJob {
+  kind: 'predict' | 'fineTune';
+  label: string;
+  progress: Progress | null;
+  /** Fine-tuning: the loss after each step reported. */
+  losses: number[];
+}
+
+export interface FineTuneSummary {
+  version: ModelVersionInfo;
+  cancelled: boolean;
+  steps: number;
+  seconds: number;
+}
+
+/** Pixels painted but not yet journaled by the engine, with what they held before. */
+interface PendingStroke {
+  z: number;
+  indices: Uint32Array;
+  before: Uint8Array;
+}
+
+type ProjectEngine = Pick<
+  EngineClient,
+  'getOverlay' | 'predict' | 'paint' | 'undo' | 'redo' | 'setValidation' | 'fineTune' | 'evaluate' | 'setActiveModel' | 'exportModel' | 'importModel' | 'reviewQueue' | 'closeProject'
+>;
+
+/** Overlay slices kept in memory around the current one. */
+const CACHE_SLICES = 8;
+
+/**
+ * An open project in the UI: its info, the overlay layers of nearby slices, the tools, and the
+ * long jobs (prediction, fine-tuning) with their progress. Edits are shown at once and marked
+ * as saving until the engine has journaled them; a failed save puts the pixels back.
+ */
+export class ProjectSession {
+  readonly tools = new ToolState();
+  readonly style = new OverlayStyleState();
+  readonly #engine: () => ProjectEngine;
+  readonly #onError: (title: string, error: unknown) => void;
+  #info = $state.raw<ProjectInfo>(undefined as unknown as ProjectInfo);
+  // Overlay buffers are large and change in place; `revision` tells views to redraw.
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity
+  readonly #layers = new Map<number, OverlayLayers>();
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity
+  readonly #loading = new Map<number, Promise<OverlayLayers | null>>();
+  #revision = $state(0);
+  /** Pixel changes since the view last drew ('all': redraw everything), so it can redraw only those. */
+  #changes: LabelChange[] | 'all' = 'all';
+  #pending = $state.raw<PendingStroke[]>([]);
+  #job = $state.raw<ProjectJob | null>(null);
+  #jobController: AbortController | null = null;
+  #lastFineTune = $state.raw<FineTuneSummary | null>(null);
+  #metrics = $state.raw<QualityMetrics | null>(null);
+  #review = $state.raw<ReviewTile[]>([]);
+  #reviewIndex = $state(-1);
+  /** Serialises edits, so strokes, undo and redo reach the journal in the order they were made. */
+  #edits: Promise<unknown> = Promise.resolve();
+
+  constructor(info: ProjectInfo, engine: () => ProjectEngine, onError: (title: string, error: unknown) => void) {
+    this.#info = info;
+    this.#engine = engine;
+    this.#onError = onError;
+  }
+
+  get info(): ProjectInfo {
+    return this.#info;
+  }
+  get revision(): number {
+    return this.#revision;
+  }
+  /** The pixel changes since the last call ('all' when the whole overlay must be redrawn); clears them. */
+  takeChanges(): LabelChange[] | 'all' {
+    const changes = this.#changes;
+    this.#changes = [];
+    return changes;
+  }
+  /** True while an edit shown on screen is not yet in the journal. */
+  get saving(): boolean {
+    return this.#pending.length > 0;
+  }
+  get job(): ProjectJob | null {
+    return this.#job;
+  }
+  get lastFineTune(): FineTuneSummary | null {
+    return this.#lastFineTune;
+  }
+  get metrics(): QualityMetrics | null {
+    return this.#metrics;
+  }
+  get review(): readonly ReviewTile[] {
+    return this.#review;
+  }
+  get reviewIndex(): number {
+    return this.#reviewIndex;
+  }
+  get activeVersion(): ModelVersionInfo | undefined {
+    return this.#info.models.find((m) => m.id === this.#info.activeModel);
+  }
+
+  /** The layers of slice z if loaded (read `revision` to redraw when they change). */
+  layers(z: number): OverlayLayers | null {
+    return this.#layers.get(z) ?? null;
+  }
+
+  /** Loads slice z's layers (once; concurrent calls share the request). */
+  load(z: number): Promise<OverlayLayers | null> {
+    const have = this.#layers.get(z);
+    if (have) return Promise.resolve(have);
+    let loading = this.#loading.get(z);
+    if (!loading) {
+      loading = this.#engine()
+        .getOverlay({ projectId: this.#info.id, z })
+        .then(
+          (overlay) => {
+            const layers: OverlayLayers = { ...overlay };
+            this.#layers.set(z, layers);
+            this.#trim(z);
+            this.#bump(null);
+            return layers;
+          },
+          (error: unknown) => {
+            this.#onError(`Could not load the overlay of slice ${z}`, error);
+            return null;
+          },
+        )
+        .finally(() => this.#loading.delete(z));
+      this.#loading.set(z, loading);
+    }
+    return loading;
+  }
+
+  /**
+   * Paints `value` on these pixels of slice z: shown at once, journaled by the engine in order;
+   * if saving fails the pixels are put back and the error shown. `snapshot` is the slice's labels
+   * from before a previewed stroke (see preview), so they can be put back.
+   */
+  paint(z: number, indices: Uint32Array, value: LabelValue, tool: string, snapshot?: Uint8Array): Promise<void> {
+    const layers = this.#layers.get(z);
+    if (!layers || indices.length === 0) return Promise.resolve();
+    const before = new Uint8Array(indices.length);
+    for (let k = 0; k < indices.length; k++) {
+      const i = indices[k]!;
+      before[k] = snapshot ? snapshot[i]! : layers.labels[i]!;
+      layers.labels[i] = value;
+    }
+    const stroke: PendingStroke = { z, indices, before };
+    this.#pending = [...this.#pending, stroke];
+    this.#bump({ z, indices, values: new Uint8Array(indices.length).fill(value) });
+    return this.#edit(
+      () => this.#engine().paint({ projectId: this.#info.id, z, indices, value, tool }),
+      stroke,
+      'Could not save the edit',
+    );
+  }
+
+  /** A copy of slice z's labels before a stroke starts (to put back a cancelled or failed stroke). */
+  snapshot(z: number): Uint8Array | null {
+    return this.#layers.get(z)?.labels.slice() ?? null;
+  }
+
+  /** Shows pixels as painted while a stroke is in progress; commit them with paint(), or take them back with revert(). */
+  preview(z: number, indices: Uint32Array, value: LabelValue): void {
+    const layers = this.#layers.get(z);
+    if (!layers || indices.length === 0) return;
+    for (let k = 0; k < indices.length; k++) layers.labels[indices[k]!] = value;
+    this.#bump({ z, indices, values: new Uint8Array(indices.length).fill(value) });
+  }
+
+  /** Puts back these pixels from a snapshot (a cancelled stroke). */
+  revert(z: number, indices: Uint32Array, snapshot: Uint8Array): void {
+    const layers = this.#layers.get(z);
+    if (!layers) return;
+    const values = new Uint8Array(indices.length);
+    for (let k = 0; k < indices.length; k++) values[k] = layers.labels[indices[k]!] = snapshot[indices[k]!]!;
+    this.#bump({ z, indices, values });
+  }
+
+  undo(): Promise<void> {
+    return this.#edit(() => this.#engine().undo({ projectId: this.#info.id }), null, 'Could not undo');
+  }
+
+  redo(): Promise<void> {
+    return this.#edit(() => this.#engine().redo({ projectId: this.#info.id }), null, 'Could not redo');
+  }
+
+  async setValidation(z: number, on: boolean): Promise<void> {
+    try {
+      this.#info = await this.#engine().setValidation({ projectId: this.#info.id, z, on });
+      void this.evaluate();
+    } catch (error) {
+      this.#onError('Could not change the validation slices', error);
+    }
+  }
+
+  /** Predicts slices first..last with the active model; progress in `job`; cancel with cancelJob(). */
+  predict(first: number, last: number): Promise<void> {
+    const label = first === last ? `Predicting slice ${first}` : `Predicting slices ${first}–${last}`;
+    return this.#run('predict', label, async (options) => {
+      this.#info = await this.#engine().predict({ projectId: this.#info.id, first, last }, options);
+      this.#forgetPredictions();
+      await this.refreshReview();
+    });
+  }
+
+  /** Fine-tunes the active model on the corrections; the new version becomes active and is re-predicted. */
+  fineTune(steps: number): Promise<void> {
+    return this.#run('fineTune', `Fine-tuning ${this.#info.activeModel} for ${steps} steps`, async (options) => {
+      const result = await this.#engine().fineTune({ projectId: this.#info.id, steps }, options);
+      this.#info = result.project;
+      this.#lastFineTune = { version: result.version, cancelled: result.cancelled, steps: result.steps, seconds: result.seconds };
+      this.#forgetPredictions();
+      await this.evaluate();
+      await this.refreshReview();
+    });
+  }
+
+  cancelJob(): void {
+    this.#jobController?.abort();
+  }
+
+  async setActiveModel(version: string): Promise<void> {
+    try {
+      this.#info = await this.#engine().setActiveModel({ projectId: this.#info.id, version });
+      this.#forgetPredictions();
+      await this.evaluate();
+      await this.refreshReview();
+    } catch (error) {
+      this.#onError(`Could not switch to model ${version}`, error);
+    }
+  }
+
+  async exportModel(version: string, dir: string): Promise<boolean> {
+    try {
+      await this.#engine().exportModel({ projectId: this.#info.id, version, dir });
+      return true;
+    } catch (error) {
+      this.#onError(`Could not export model ${version}`, error);
+      return false;
+    }
+  }
+
+  async importModel(dir: string): Promise<boolean> {
+    try {
+      this.#info = await this.#engine().importModel({ projectId: this.#info.id, dir });
+      return true;
+    } catch (error) {
+      this.#onError('Could not import the model', error);
+      return false;
+    }
+  }
+
+  /** Scores the active model's predictions on the validation slices' corrections. */
+  async evaluate(): Promise<void> {
+    try {
+      this.#metrics = await this.#engine().evaluate({ projectId: this.#info.id });
+    } catch (error) {
+      this.#onError('Could not score the model', error);
+    }
+  }
+
+  async refreshReview(): Promise<void> {
+    try {
+      this.#review = await this.#engine().reviewQueue({ projectId: this.#info.id, limit: 50 });
+      this.#reviewIndex = -1;
+    } catch (error) {
+      this.#onError('Could not rank the places to check', error);
+    }
+  }
+
+  /** The next (or previous) place to check, cycling through the ranked tiles. */
+  stepReview(delta: 1 | -1): ReviewTile | null {
+    const tiles = this.#review;
+    if (tiles.length === 0) return null;
+    this.#reviewIndex = (this.#reviewIndex + delta + tiles.length) % tiles.length;
+    return tiles[this.#reviewIndex]!;
+  }
+
+  close(): void {
+    this.#jobController?.abort();
+    this.#engine()
+      .closeProject({ projectId: this.#info.id })
+      .catch(() => undefined);
+  }
+
+  #bump(change: LabelChange | null): void {
+    if (change === null || this.#changes === 'all') this.#changes = 'all';
+    else this.#changes.push(change);
+    this.#revision++;
+  }
+
+  #forgetPredictions(): void {
+    this.#layers.clear();
+    this.#bump(null);
+  }
+
+  /** Keeps the cache to the slices nearest the one just loaded. */
+  #trim(z: number): void {
+    if (this.#layers.size <= CACHE_SLICES) return;
+    const far = [...this.#layers.keys()].sort((a, b) => Math.abs(b - z) - Math.abs(a - z));
+    for (const key of far.slice(0, this.#layers.size - CACHE_SLICES)) {
+      if (!this.#pending.some((p) => p.z === key)) this.#layers.delete(key);
+    }
+  }
+
+  #edit(call: () => Promise<EditResult>, stroke: PendingStroke | null, title: string): Promise<void> {
+    const started = performance.now();
+    const next = this.#edits.then(async () => {
+      try {
+        const result = await call();
+        // From the stroke's release to the engine's word that it is in the journal.
+        if (stroke) performance.measure('membrana-save', { start: started, end: performance.now() });
+        if (result.change) this.#apply(result.change);
+        this.#info = { ...this.#info, canUndo: result.canUndo, canRedo: result.canRedo, labelledSlices: result.labelledSlices };
+      } catch (error) {
+        if (stroke) this.#putBack(stroke);
+        this.#onError(title, error);
+      } finally {
+        if (stroke) this.#pending = this.#pending.filter((p) => p !== stroke);
+      }
+    });
+    this.#edits = next;
+    return next;
+  }
+
+  #putBack(stroke: PendingStroke): void {
+    this.#apply({ z: stroke.z, indices: stroke.indices, values: stroke.before });
+  }
+
+  #apply(change: LabelChange): void {
+    const layers = this.#layers.get(change.z);
+    if (!layers) return;
+    for (let k = 0; k < change.indices.length; k++) layers.labels[change.indices[k]!] = change.values[k]!;
+    this.#bump(change);
+  }
+
+  async #run(kind: ProjectJob['kind'], label: string, body: (options: { signal: AbortSignal; onProgress: (p: Progress) => void }) => Promise<void>): Promise<void> {
+    if (this.#job) {
+      this.#onError(`Could not start: ${label}`, new Error(`${this.#job.label} is still running; wait for it or cancel it.`));
+      return;
+    }
+    const controller = new AbortController();
+    this.#jobController = controller;
+    this.#job = { kind, label, progress: null, losses: [] };
+    try {
+      await body({
+        signal: controller.signal,
+        onProgress: (progress) => {
+          const job = this.#job;
+          if (!job) return;
+          this.#job = { ...job, progress, losses: progress.training ? [...job.losses, progress.training.loss] : job.losses };
+        },
+      });
+    } catch (error) {
+      if ((error as { code?: string }).code !== 'CANCELLED') this.#onError(`${label} failed`, error);
+    } finally {
+      this.#job = null;
+      this.#jobController = null;
+    }
+  }
+}
