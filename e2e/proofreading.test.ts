@@ -101,6 +101,10 @@ describe('the proofreading loop in Chromium', () => {
     await expect.poll(() => page.getByTestId('project-panel').innerText()).toContain('Slice 0 is predicted');
     await page.waitForTimeout(300);
     await page.screenshot({ path: path.join(ARTIFACTS, 'proofreading-predicted.png') });
+    // The status line gives the membrane probability under the cursor.
+    const box = (await page.getByTestId('viewer-canvas').boundingBox())!;
+    await page.mouse.move(box.x + STROKE.x0, box.y + STROKE.y0);
+    await expect.poll(() => page.getByTestId('status-membrane').innerText()).toMatch(/membrane p \d\.\d\d/);
     // The membranes show in magenta over the grey image.
     expect(await tintedFraction(page)).toBeGreaterThan(0.02);
     // O hides the prediction, and shows it again.

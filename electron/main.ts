@@ -135,6 +135,7 @@ app.whenReady().then(() => {
       const chosen = await chooseVolume(target);
       if (chosen) target.webContents.send(IPC_CHANNELS.openPath, chosen);
     },
+    command: (command) => (BrowserWindow.getFocusedWindow() ?? window).webContents.send(IPC_CHANNELS.menu, command),
   });
   app.on('activate', () => {
     if (BrowserWindow.getAllWindows().length === 0) createWindow();

@@ -1,10 +1,17 @@
 import { app, Menu, type MenuItemConstructorOptions } from 'electron';
+import type { MenuCommand } from '../protocol/contract.js';
 
 export interface MenuActions {
   open(): void | Promise<void>;
+  /** Sends a command to the focused window's renderer. */
+  command(command: MenuCommand): void;
 }
 
-/** The application menu: File › Open (Ctrl/Cmd+O), the standard Edit/View/Window roles. */
+/**
+ * The application menu: File › Open (Ctrl/Cmd+O), New project, Open project (with its recent
+ * list), Save; Edit › Undo/Redo go to the renderer's project (the stock undo role would undo
+ * text fields only); the standard View/Window roles.
+ */
 export function buildMenu(actions: MenuActions): void {
   const isMac = process.platform === 'darwin';
   const template: MenuItemConstructorOptions[] = [
@@ -14,10 +21,25 @@ export function buildMenu(actions: MenuActions): void {
       submenu: [
         { label: 'Open…', accelerator: 'CmdOrCtrl+O', click: () => void actions.open() },
         { type: 'separator' },
+        { label: 'New project from this stack…', click: () => actions.command('newProject') },
+        { label: 'Open project / recent…', click: () => actions.command('openProject') },
+        { label: 'Save', accelerator: 'CmdOrCtrl+S', click: () => actions.command('save') },
+        { type: 'separator' },
         isMac ? { role: 'close' } : { role: 'quit' },
       ],
     },
-    { role: 'editMenu' },
+    {
+      label: 'Edit',
+      submenu: [
+        { label: 'Undo', accelerator: 'CmdOrCtrl+Z', click: () => actions.command('undo') },
+        { label: 'Redo', accelerator: isMac ? 'Shift+CmdOrCtrl+Z' : 'CmdOrCtrl+Y', click: () => actions.command('redo') },
+        { type: 'separator' },
+        { role: 'cut' },
+        { role: 'copy' },
+        { role: 'paste' },
+        { role: 'selectAll' },
+      ],
+    },
     {
       label: 'View',
       submenu: [{ role: 'togglefullscreen' }, ...(app.isPackaged ? [] : [{ role: 'toggleDevTools' as const }])],

@@ -4,7 +4,7 @@
  * the contract's IPC_CHANNELS, which keeps them from drifting.
  */
 import electron = require('electron');
-import type { ElectronBridge, IPC_CHANNELS, RpcMessage } from '../protocol/contract.js';
+import type { ElectronBridge, IPC_CHANNELS, MenuCommand, RpcMessage } from '../protocol/contract.js';
 
 const { contextBridge, ipcRenderer } = electron;
 type IpcRendererEvent = electron.IpcRendererEvent;
@@ -12,6 +12,7 @@ type IpcRendererEvent = electron.IpcRendererEvent;
 const RPC: (typeof IPC_CHANNELS)['rpc'] = 'membrana:rpc';
 const OPEN_PATH: (typeof IPC_CHANNELS)['openPath'] = 'membrana:open-path';
 const SHOW_OPEN_DIALOG: (typeof IPC_CHANNELS)['showOpenDialog'] = 'membrana:show-open-dialog';
+const MENU: (typeof IPC_CHANNELS)['menu'] = 'membrana:menu';
 
 function subscribe<T>(channel: string, listener: (value: T) => void): () => void {
   const handler = (_event: IpcRendererEvent, value: T): void => listener(value);
@@ -24,6 +25,7 @@ const bridge: ElectronBridge = {
   onMessage: (listener) => subscribe<RpcMessage>(RPC, listener),
   showOpenDialog: () => ipcRenderer.invoke(SHOW_OPEN_DIALOG) as Promise<string | null>,
   onOpenPath: (listener) => subscribe<string>(OPEN_PATH, listener),
+  onMenu: (listener) => subscribe<MenuCommand>(MENU, listener),
 };
 
 contextBridge.exposeInMainWorld('membrana', bridge);

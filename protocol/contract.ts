@@ -301,7 +301,12 @@ export const IPC_CHANNELS = {
   openPath: 'membrana:open-path',
   /** renderer -> main: show the native open dialog; resolves to a path or null */
   showOpenDialog: 'membrana:show-open-dialog',
+  /** main -> renderer: a menu command (MenuCommand) for the renderer to carry out */
+  menu: 'membrana:menu',
 } as const;
+
+/** Commands of the desktop app's menu that the renderer carries out (it holds the project). */
+export type MenuCommand = 'newProject' | 'openProject' | 'save' | 'undo' | 'redo';
 
 /** What the preload script exposes as `window.membrana` (Electron only). */
 export interface ElectronBridge {
@@ -309,4 +314,5 @@ export interface ElectronBridge {
   onMessage(listener: (message: RpcMessage) => void): () => void;
   showOpenDialog(): Promise<string | null>;
   onOpenPath(listener: (path: string) => void): () => void;
+  onMenu(listener: (command: MenuCommand) => void): () => void;
 }

@@ -1,4 +1,4 @@
-import type { BackendInfo, CallOptions, EngineInfo, FilePayload, Progress, ProjectInfo, RecentProject, VolumeInfo } from '../../../protocol/contract.js';
+import type { BackendInfo, CallOptions, EngineInfo, FilePayload, MenuCommand, Progress, ProjectInfo, RecentProject, VolumeInfo } from '../../../protocol/contract.js';
 import { connectEngine, type EngineConnection } from './connectEngine.js';
 import { DisplayWindow } from './DisplayWindow.svelte.js';
 import { ProjectSession } from './project/ProjectSession.svelte.js';
@@ -46,6 +46,7 @@ export class Workspace {
   /** Image coordinates under the mouse, or null when it is off the image. */
   #cursor = $state.raw<Point | null>(null);
   #project = $state.raw<ProjectSession | null>(null);
+  #menuHandler: ((command: MenuCommand) => void) | null = null;
 
   constructor(connect: () => Promise<EngineConnection> = connectEngine) {
     this.#connect = connect;
@@ -108,7 +109,10 @@ export class Workspace {
       }),
     );
     const bridge = this.#connection.bridge;
-    if (bridge) this.#disposers.push(bridge.onOpenPath((path) => void this.openPath(path)));
+    if (bridge) {
+      this.#disposers.push(bridge.onOpenPath((path) => void this.openPath(path)));
+      this.#disposers.push(bridge.onMenu((command) => this.#menuHandler?.(command)));
+    }
     const startupPath = this.#engineInfo.startupPath;
     const lastProject = readLastProject();
     if (startupPath) await this.openPath(startupPath);
@@ -167,6 +171,11 @@ export class Workspace {
   /** Marks that files are being read in the UI before they go to the engine. */
   setReading(label: string | null): void {
     this.#opening = label ? { label, progress: { stage: 'Reading files', fraction: null } } : null;
+  }
+
+  /** Who carries out the desktop menu's commands (the app view, which owns the dialogs). */
+  setMenuHandler(handler: ((command: MenuCommand) => void) | null): void {
+    this.#menuHandler = handler;
   }
 
   /** Makes a project folder `dir` from the open stack and opens it. */
