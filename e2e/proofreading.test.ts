@@ -1,8 +1,9 @@
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeTiff } from '../engine/io/writeTiff.js';
 import { ARTIFACTS, CHROMIUM_ARGS, CHROMIUM_PATH, launchServe, type ServeProcess } from './launchServe.js';
 
 // The proofreading loop end to end, in Chromium against serve mode on the built-in sample
@@ -216,4 +217,34 @@ describe('the proofreading loop in Chromium', () => {
     await page.screenshot({ path: path.join(ARTIFACTS, 'proofreading-fine-tuned.png') });
     expect(pageErrors, pageErrors.join("\n")).toEqual([]);
   }, 300_000);
+
+  it('stays fluid painting on a 4096² slice: prints the input-to-screen times', async () => {
+    const size = 4096;
+    const data = new Uint8Array(size * size);
+    for (let i = 0; i < data.length; i++) data[i] = 60 + ((i * 2654435761) >>> 26);
+    writeFileSync(path.join(tmp, 'big.tif'), writeTiff({ width: size, height: size, depth: 1, dtype: 'uint8', data }));
+    await page.getByTestId('open-button').click();
+    await page.getByTestId('open-path-input').fill(path.join(tmp, 'big.tif'));
+    await page.getByTestId('open-path-submit').click();
+    await expect.poll(() => page.getByTestId('status').innerText(), { timeout: 30_000 }).toContain('4096 × 4096');
+    await page.getByTestId('new-project-button').click();
+    await page.getByTestId('project-dir-input').fill(path.join(tmp, 'big-project'));
+    await page.getByTestId('project-submit').click();
+    await expect.poll(() => page.getByTestId('project-panel').innerText(), { timeout: 60_000 }).toContain('big.tif');
+    await page.waitForTimeout(1500);
+    await page.keyboard.press('b');
+    await page.evaluate(() => performance.clearMeasures());
+    for (let k = 0; k < 3; k++) await drag(page, STROKE.x0 - 300, STROKE.y0 + k * 20, STROKE.x1, STROKE.y0 + 40 + k * 20, 20);
+    await waitSaved(page);
+    const values = await page.evaluate(() =>
+      performance
+        .getEntriesByName('membrana-paint')
+        .map((e) => e.duration)
+        .sort((a, b) => a - b),
+    );
+    const median = values[Math.floor(values.length / 2)]!;
+    const p95 = values[Math.floor(values.length * 0.95)]!;
+    console.log(`Painting on a 4096² slice in headless Chromium: input → drawn median ${median.toFixed(1)} ms, p95 ${p95.toFixed(1)} ms (${values.length} events)`);
+    expect(values.length).toBeGreaterThan(10);
+  }, 120_000);
 });
