@@ -1,13 +1,10 @@
-/** A square (or, at the right and bottom edges, cut-off) tile of one slice, with its uncertainty. */
-export interface RankedTile {
-  z: number;
-  x: number;
-  y: number;
-  width: number;
-  height: number;
-  /** Mean binary entropy, in bits, of the membrane probability over the tile: 0 (sure) to 1 (p = 0.5 everywhere). */
-  score: number;
-}
+import type { ReviewTile } from '../../protocol/contract.js';
+
+/**
+ * A square (or, at the right and bottom edges, cut-off) tile of one slice, with its uncertainty:
+ * the mean binary entropy, in bits, of the membrane probability over the tile, 0 (sure) to 1.
+ */
+export type RankedTile = ReviewTile;
 
 export interface RankTilesOptions {
   /** Keep only the best this many. */

@@ -1,8 +1,8 @@
 import type { LabelChange } from '../../../../protocol/contract.js';
 import { overlayLut, renderOverlay, renderOverlayPixels, type OverlayStyle } from '../paint/renderOverlay.js';
+import { OffscreenSurface } from '../OffscreenSurface.js';
 import type { OverlayLayers } from './ProjectSession.svelte.js';
 
-type Surface = OffscreenCanvas | HTMLCanvasElement;
 
 /**
  * The prediction and corrections of one slice as RGBA in an offscreen canvas, drawn over the
@@ -10,7 +10,7 @@ type Surface = OffscreenCanvas | HTMLCanvasElement;
  * pixels and uploads only their bounding box, so painting stays within a frame on big slices.
  */
 export class OverlayImage {
-  #surface: Surface | null = null;
+  readonly #surface = new OffscreenSurface();
   #rgba: Uint8ClampedArray<ArrayBuffer> | null = null;
   #layers: OverlayLayers | null = null;
   #prediction: Uint8Array | null = null;
@@ -19,10 +19,11 @@ export class OverlayImage {
 
   /** The drawable overlay, brought up to date; `changes` are the pixels changed since the last call ('all': unknown). */
   update(layers: OverlayLayers, style: OverlayStyle, changes: LabelChange[] | 'all'): CanvasImageSource | null {
-    const surface = this.#surfaceOfSize(layers.width, layers.height);
-    const context = surface.getContext('2d') as OffscreenCanvasRenderingContext2D | CanvasRenderingContext2D | null;
-    if (!context) return null;
-    const same = this.#rgba && layers === this.#layers && layers.prediction === this.#prediction && style === this.#style;
+    const target = this.#surface.ofSize(layers.width, layers.height);
+    if (!target) return null;
+    const { surface, context } = target;
+    // A resized canvas is cleared: render everything again.
+    const same = !target.resized && this.#rgba && layers === this.#layers && layers.prediction === this.#prediction && style === this.#style;
     if (same && changes !== 'all') {
       let image: ImageData | null = null;
       for (const change of changes) {
@@ -45,26 +46,10 @@ export class OverlayImage {
   }
 
   dispose(): void {
-    if (this.#surface) {
-      this.#surface.width = 0;
-      this.#surface.height = 0;
-    }
-    this.#surface = null;
+    this.#surface.dispose();
     this.#rgba = null;
     this.#layers = null;
     this.#prediction = null;
     this.#style = null;
-  }
-
-  #surfaceOfSize(width: number, height: number): Surface {
-    if (!this.#surface) {
-      this.#surface = typeof OffscreenCanvas === 'function' ? new OffscreenCanvas(width, height) : document.createElement('canvas');
-    }
-    if (this.#surface.width !== width || this.#surface.height !== height) {
-      this.#surface.width = width;
-      this.#surface.height = height;
-      this.#layers = null;
-    }
-    return this.#surface;
   }
 }
