@@ -86,8 +86,9 @@ const MIN_PATCH = 32;
  * on unlabelled pixels, Adam with a cosine-decaying learning rate. The corrections of
  * `validationSlices` are held out and the starting and fine-tuned models scored on them
  * (evaluateCorrections). An aborted signal stops after the step in progress and returns the model
- * as of that step, scored, with `cancelled`; aborted before the first step (or while scoring the
- * starting model) it rejects with code 'CANCELLED'.
+ * as of that step, scored, with `cancelled` (a second cancel, while scoring it, leaves `after`
+ * null); aborted before the first step (or while scoring the starting model) it rejects with
+ * code 'CANCELLED'. With `workers` > 1 it trains on a TrainingPool and scores on a PredictionPool.
  */
 export async function fineTune(options: FineTuneOptions): Promise<FineTuneResult> {
   const started = performance.now();
@@ -134,7 +135,8 @@ export async function fineTune(options: FineTuneOptions): Promise<FineTuneResult
     const random = new Random(settings.seed);
     const learner = await Learner.start(model, settings);
     try {
-      report(learner.pool ? `Fine-tuning on ${learner.pool.size} workers` : 'Fine-tuning');
+      const stage = learner.pool ? `Fine-tuning on ${learner.pool.size} workers` : 'Fine-tuning';
+      report(stage);
       while (losses.length < steps && elapsed() < budgetSeconds) {
         if (signal?.aborted) {
           cancelled = true;
@@ -149,7 +151,7 @@ export async function fineTune(options: FineTuneOptions): Promise<FineTuneResult
         trainingSeconds += (performance.now() - t0) / 1000;
         if (!Number.isFinite(loss)) throw new Error(`Fine-tuning diverged at step ${losses.length + 1} (loss ${loss}); use a lower learning rate than ${settings.learningRate}.`);
         losses.push(loss);
-        report(`Fine-tuning, step ${losses.length} of ${steps}`);
+        report(`${stage}, step ${losses.length} of ${steps}`);
       }
       if (cancelled && losses.length === 0) throw cancelledError();
       await learner.finish();
