@@ -4,7 +4,7 @@
  * client are all typed from these declarations. Nothing here depends on Node, Electron or the DOM.
  */
 
-export type VoxelType = 'uint8' | 'uint16' | 'float32';
+export type VoxelType = 'uint8' | 'uint16' | 'uint32' | 'float32';
 
 /** Physical size of one voxel. `unit` is 'px' when the file does not say. */
 export interface VoxelSize {

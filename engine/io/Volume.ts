@@ -1,7 +1,7 @@
 import type { VoxelSize, VoxelType } from '../../protocol/contract.js';
 
 /** Voxel values in memory; which one is given by `Volume.dtype`. */
-export type VoxelArray = Uint8Array | Uint16Array | Float32Array;
+export type VoxelArray = Uint8Array | Uint16Array | Uint32Array | Float32Array;
 
 /** An image stack in memory, as read from a file, a folder of slices or dropped files. */
 export interface Volume {
@@ -27,7 +27,7 @@ export function pixelVoxelSize(): VoxelSize {
 }
 
 /** Bytes per voxel of each voxel type. */
-export const BYTES_PER_VOXEL: Record<VoxelType, number> = { uint8: 1, uint16: 2, float32: 4 };
+export const BYTES_PER_VOXEL: Record<VoxelType, number> = { uint8: 1, uint16: 2, uint32: 4, float32: 4 };
 
 /** A zeroed voxel array of the given type; a RangeError when it cannot be allocated. */
 export function allocateVoxels(dtype: VoxelType, length: number): VoxelArray {
@@ -36,6 +36,8 @@ export function allocateVoxels(dtype: VoxelType, length: number): VoxelArray {
       return new Uint8Array(length);
     case 'uint16':
       return new Uint16Array(length);
+    case 'uint32':
+      return new Uint32Array(length);
     case 'float32':
       return new Float32Array(length);
   }

@@ -28,6 +28,7 @@ const FLOAT_SAMPLES = 1 << 22;
 export function intensityStats(volume: Pick<Volume, 'dtype' | 'data'> & { width?: number }): IntensityStats {
   const { data } = volume;
   if (data instanceof Float32Array) return floatStats(data, volume.width ?? 1);
+  if (data instanceof Uint32Array) return idStats(data);
   const histogram = new Uint32Array(data instanceof Uint8Array ? 256 : 65536);
   for (let start = 0; start < data.length; start += BLOCK) countBlock(data, start, Math.min(data.length, start + BLOCK), histogram);
   let min = 0;
@@ -39,6 +40,19 @@ export function intensityStats(volume: Pick<Volume, 'dtype' | 'data'> & { width?
   if (data instanceof Uint8Array) return { range, window: { low: 0, high: 255 } };
   const [lowBin, highBin] = percentileBins(histogram, data.length);
   return { range, window: widen(lowBin, highBin, 65535) };
+}
+
+/** uint32 holds ids (segments), not intensities: the window is the full range of values present. */
+function idStats(data: Uint32Array): IntensityStats {
+  let min = Infinity;
+  let max = -Infinity;
+  for (let i = 0; i < data.length; i++) {
+    const v = data[i]!;
+    if (v < min) min = v;
+    if (v > max) max = v;
+  }
+  if (min > max) return { range: { min: 0, max: 0 }, window: { low: 0, high: 1 } };
+  return { range: { min, max }, window: { low: min, high: max > min ? max : min + 1 } };
 }
 
 function countBlock(data: Uint8Array | Uint16Array, start: number, end: number, histogram: Uint32Array): void {

@@ -46,7 +46,7 @@ export function buildLut(dtype: 'uint8' | 'uint16', range: DisplayRange): Uint32
 /** Number of voxels the slice holds, checked against its buffer so a short buffer fails loudly. */
 function voxelCount(slice: SliceData): number {
   const count = slice.width * slice.height;
-  const bytes = slice.dtype === 'uint8' ? 1 : slice.dtype === 'uint16' ? 2 : 4;
+  const bytes = slice.dtype === 'uint8' ? 1 : slice.dtype === 'uint16' ? 2 : 4; // uint32, float32
   if (slice.data.byteLength < count * bytes) {
     throw new Error(
       `Slice data is ${slice.data.byteLength} bytes but ${slice.width} × ${slice.height} ${slice.dtype} needs ${count * bytes}.`,
@@ -68,8 +68,9 @@ export function renderSlice(
   const count = voxelCount(slice);
   const rgba = out && out.length === count * 4 ? out : new Uint8ClampedArray(count * 4);
   const pixels = new Uint32Array(rgba.buffer, rgba.byteOffset, count);
-  if (slice.dtype === 'float32') {
-    const values = new Float32Array(slice.data, 0, count);
+  if (slice.dtype === 'float32' || slice.dtype === 'uint32') {
+    // Too many levels for a lookup table: map arithmetically.
+    const values = slice.dtype === 'float32' ? new Float32Array(slice.data, 0, count) : new Uint32Array(slice.data, 0, count);
     const { low, high } = range;
     if (high > low) {
       const gain = 255 / (high - low);
@@ -96,5 +97,6 @@ export function voxelAt(slice: SliceData, x: number, y: number): number | null {
   const i = y * slice.width + x;
   if (slice.dtype === 'uint8') return new Uint8Array(slice.data, i, 1)[0]!;
   if (slice.dtype === 'uint16') return new DataView(slice.data).getUint16(i * 2, true);
+  if (slice.dtype === 'uint32') return new DataView(slice.data).getUint32(i * 4, true);
   return new DataView(slice.data).getFloat32(i * 4, true);
 }
