@@ -4,7 +4,7 @@ import { writeFileAtomic } from './atomicWrite.js';
 import { JOURNAL_MAGIC, JournalDamage, encodeRecord, parseJournal, type JournalRecord } from './journalFormat.js';
 import { ProjectError } from './ProjectError.js';
 
-export type { EditRecord, JournalRecord, RedoRecord, UndoRecord, ValidationRecord } from './journalFormat.js';
+export type { EditRecord, JournalRecord, RedoRecord, SegmentEditRecord, SegmentNoteRecord, UndoRecord, ValidationRecord } from './journalFormat.js';
 
 /** What Journal.open found and did. */
 export interface OpenedJournal {

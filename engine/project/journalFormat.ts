@@ -40,7 +40,31 @@ export interface ValidationRecord {
   time: string;
 }
 
-export type JournalRecord = EditRecord | UndoRecord | RedoRecord | ValidationRecord;
+/**
+ * Voxels of the segment layer whose neuron id changed (merge, split, relabel, delete): each
+ * index's id before and after. Lives in segments/journal.bin, beside its base segmentation.
+ */
+export interface SegmentEditRecord {
+  kind: 'segmentEdit';
+  id: number;
+  /** What the user did: 'merge', 'split', 'relabel', 'delete'. */
+  op: string;
+  indices: Uint32Array;
+  before: Uint32Array;
+  after: Uint32Array;
+  time: string;
+}
+
+/** A segment's note and tags ("axon", "checked"); the latest record for a segment wins. */
+export interface SegmentNoteRecord {
+  kind: 'segmentNote';
+  segment: number;
+  note: string;
+  tags: string[];
+  time: string;
+}
+
+export type JournalRecord = EditRecord | UndoRecord | RedoRecord | ValidationRecord | SegmentEditRecord | SegmentNoteRecord;
 
 export const JOURNAL_MAGIC = new TextEncoder().encode('MBJOURN1');
 /** Bytes before each payload: its length and its CRC-32. */
@@ -202,6 +226,14 @@ function checkRecord(record: Record<string, unknown>): JournalRecord {
       break;
     case 'validation':
       need(isCount(record.z) && typeof record.on === 'boolean', 'no slice or on/off');
+      break;
+    case 'segmentEdit':
+      need(isCount(record.id) && typeof record.op === 'string', 'no id or operation');
+      need(record.indices instanceof Uint32Array && record.before instanceof Uint32Array && record.after instanceof Uint32Array, 'no indices, before or after');
+      need((record.indices as Uint32Array).length === (record.before as Uint32Array).length && (record.indices as Uint32Array).length === (record.after as Uint32Array).length, 'indices, before and after of different lengths');
+      break;
+    case 'segmentNote':
+      need(isCount(record.segment) && typeof record.note === 'string' && Array.isArray(record.tags), 'no segment, note or tags');
       break;
     default:
       throw new Error(`is of an unknown kind '${String(record.kind)}' (written by a newer Membrana?)`);
