@@ -141,6 +141,11 @@ export class ProjectJobs {
     }
   }
 
+  /** Runs a job that must not overlap prediction or fine-tuning (segmentation, meshing). */
+  run<T>(what: string, job: () => Promise<T>): Promise<T> {
+    return this.exclusive(what, job);
+  }
+
   private async exclusive<T>(what: string, job: () => Promise<T>): Promise<T> {
     if (this.running) throw new CallError('BUSY', `The project is ${this.running}; ${what} has to wait.`, `Wait for ${this.running} to finish, or cancel it.`);
     this.running = what;

@@ -4,6 +4,7 @@ import type { CallContext, EditResult, EngineHandlers, ProjectInfo, VolumeInfo }
 import type { Volume } from './io/Volume.js';
 import { CallError } from './CallError.js';
 import { ProjectJobs } from './ProjectJobs.js';
+import { ProjectNeurons } from './ProjectNeurons.js';
 import { Project } from './project/ProjectStore.js';
 import { defaultConfigDir, recentProjects, rememberProject } from './project/RecentProjects.js';
 import { shippedModelDir } from './model/modelFolder.js';
@@ -27,6 +28,17 @@ export type ProjectHandlers = Pick<
   | 'exportModel'
   | 'importModel'
   | 'reviewQueue'
+  | 'setVoxelSize'
+  | 'segment'
+  | 'segmentation'
+  | 'getSegmentSlice'
+  | 'editSegments'
+  | 'undoSegments'
+  | 'redoSegments'
+  | 'listSegments'
+  | 'setSegmentNote'
+  | 'getMeshes'
+  | 'exportMeshes'
 >;
 
 export interface ProjectSessionsOptions {
@@ -45,6 +57,7 @@ interface OpenProject {
   project: Project;
   volume: VolumeInfo;
   jobs: ProjectJobs;
+  neurons: ProjectNeurons;
   repaired?: string;
 }
 
@@ -82,6 +95,7 @@ export class ProjectSessions {
         this.open.delete(id);
         entry.jobs.dispose();
         this.options.closeVolume(entry.volume.id);
+        await entry.neurons.close();
         await entry.project.close();
       }
       return null;
@@ -147,6 +161,43 @@ export class ProjectSessions {
       return this.info(entry);
     },
     reviewQueue: async ({ projectId: id, limit }) => this.get(id).jobs.reviewQueue(Math.max(1, Math.min(1000, Math.floor(limit) || 20))),
+    setVoxelSize: async ({ projectId: id, voxelSize }) => {
+      const entry = this.get(id);
+      await entry.project.setVoxelSize(voxelSize);
+      entry.volume.voxelSize = entry.project.volume.voxelSize;
+      return this.info(entry);
+    },
+    segment: async ({ projectId: id, linkThreshold }, context) => {
+      const entry = this.get(id);
+      if (linkThreshold !== undefined && !(linkThreshold > 0 && linkThreshold <= 1)) {
+        throw new CallError('BAD_ARGUMENT', `The link threshold must be above 0 and at most 1, not ${String(linkThreshold)}.`);
+      }
+      const { depth } = entry.project.volume;
+      const predicted = new Set(await entry.project.predictedSlices(entry.project.activeModel));
+      const missing = Array.from({ length: depth }, (_, z) => z).filter((z) => !predicted.has(z));
+      if (missing.length > 0) await entry.jobs.predict(missing, context);
+      return entry.jobs.run('segmenting', () => entry.neurons.segment(linkThreshold, context));
+    },
+    segmentation: async ({ projectId: id }) => this.get(id).neurons.info(),
+    getSegmentSlice: async ({ projectId: id, z }) => {
+      const entry = this.get(id);
+      checkSlice(entry.project, z);
+      return entry.neurons.slice(z);
+    },
+    editSegments: async ({ projectId: id, operation }) => this.get(id).neurons.edit(operation),
+    undoSegments: async ({ projectId: id }) => this.get(id).neurons.undo(),
+    redoSegments: async ({ projectId: id }) => this.get(id).neurons.redo(),
+    listSegments: async ({ projectId: id }) => this.get(id).neurons.list(),
+    setSegmentNote: async ({ projectId: id, id: segment, note, tags }) => {
+      await this.get(id).neurons.setNote(segment, note, tags);
+      return null;
+    },
+    getMeshes: async ({ projectId: id, ids }, context) => this.get(id).neurons.getMeshes(Array.isArray(ids) ? ids.filter((n) => Number.isInteger(n) && n > 0) : [], context),
+    exportMeshes: async ({ projectId: id, ids, dir, format, units, scene }, context) => {
+      const entry = this.get(id);
+      const files = await entry.jobs.run('exporting meshes', () => entry.neurons.export(Array.isArray(ids) ? ids : [], checkedDir(dir), format, units === 'um' ? 'um' : 'nm', Boolean(scene), context));
+      return { files };
+    },
   };
 
   /** Closes every project (engine shutdown). */
@@ -156,7 +207,7 @@ export class ProjectSessions {
 
   private async register(project: Project): Promise<ProjectInfo> {
     const volume = this.options.addVolume(project.volume, project.name);
-    const entry: OpenProject = { project, volume, jobs: new ProjectJobs(project) };
+    const entry: OpenProject = { project, volume, jobs: new ProjectJobs(project), neurons: await ProjectNeurons.open(project) };
     if (project.repaired) {
       entry.repaired = `The journal ${path.join(project.dir, 'journal.bin')} ended in a half-written edit (${project.repaired.droppedBytes} bytes, from a crash while saving); it was dropped. Every edit that had been shown as applied is kept.`;
     }

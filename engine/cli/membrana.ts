@@ -1,8 +1,10 @@
 #!/usr/bin/env node
-/** The `membrana` command: batch prediction, training and evaluation without the app. */
+/** The `membrana` command: batch prediction, training, evaluation and segmentation without the app. */
 import { UsageError } from './CliError.js';
 import { evaluateCommand, evaluateUsage } from './evaluateCommand.js';
+import { meshCommand, meshUsage } from './meshCommand.js';
 import { predictCommand, predictUsage } from './predictCommand.js';
+import { segmentCommand, segmentUsage } from './segmentCommand.js';
 import { trainCommand, trainUsage } from './trainCommand.js';
 
 interface Command {
@@ -14,6 +16,8 @@ const COMMANDS: Record<string, Command> = {
   predict: { run: predictCommand, usage: predictUsage },
   train: { run: trainCommand, usage: trainUsage },
   evaluate: { run: evaluateCommand, usage: evaluateUsage },
+  segment: { run: segmentCommand, usage: segmentUsage },
+  mesh: { run: (argv) => meshCommand(argv), usage: meshUsage },
 };
 
 const overview = `Usage: membrana <command> [options]

@@ -38,11 +38,25 @@ describe('readTiff: sample types and byte orders', () => {
       expect(sixteen.format).toBe('TIFF (uncompressed, 16-bit)');
     });
 
-    it(`converts signed, 32-bit and 64-bit samples to float32, ${order}-endian`, () => {
+    it(`reads 32-bit unsigned samples (segment ids) exactly as uint32, ${order}-endian`, () => {
+      const ids = [0, 1, 65536, 16777217, 4294967295, ...GRAY8.slice(5).map((v) => v * 16777259)];
+      const volume = readTiff(onePage(ids, 'u32', 32, [{ tag: 339, type: 3, values: [1] }], littleEndian), 'ids.tif');
+      expect(volume.dtype).toBe('uint32');
+      expect(volume.data).toBeInstanceOf(Uint32Array);
+      expect(Array.from(volume.data)).toEqual(Array.from(Uint32Array.from(ids)));
+      expect(volume.format).toBe('TIFF (uncompressed, 32-bit unsigned)');
+      const differenced = difference(Array.from(Uint32Array.from(ids)), 1, 2 ** 32);
+      const compressed = readTiff(
+        buildTiff([{ entries: grayPageEntries(W, H, 32, [{ tag: 259, type: 3, values: [8] }, { tag: 317, type: 3, values: [2] }]), chunks: [zlib.deflateSync(sampleBytes(differenced, 'u32', littleEndian))] }], { littleEndian }),
+        'ids-deflate.tif',
+      );
+      expect(Array.from(compressed.data)).toEqual(Array.from(Uint32Array.from(ids)));
+    });
+
+    it(`converts signed, float and 64-bit samples to float32, ${order}-endian`, () => {
       const cases: [SampleEncoding, number, number, number[], string][] = [
         ['i16', 16, 2, [-32768, -1, 0, 1, 32767, ...GRAY8.slice(5)], 'signed 16-bit as 32-bit float'],
         ['i8', 8, 2, [-128, -1, 0, 1, 127, ...GRAY8.slice(5).map((v) => v - 128)], 'signed 8-bit as 32-bit float'],
-        ['u32', 32, 1, [0, 1, 65536, 16777216, 4294967040, ...GRAY8.slice(5)], '32-bit unsigned as 32-bit float'],
         ['i32', 32, 2, [-2147483648, -5, 0, 5, 16777216, ...GRAY8.slice(5)], 'signed 32-bit as 32-bit float'],
         ['f32', 32, 3, [-1.5, 0, 0.25, 3.4e38, -1e-30, ...GRAY8.slice(5)], '32-bit float'],
         ['f64', 64, 3, [-1.5, 0, 0.25, 1e30, -2.5e-3, ...GRAY8.slice(5)], '64-bit float as 32-bit float'],

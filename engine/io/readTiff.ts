@@ -1,4 +1,5 @@
 import path from 'node:path';
+import type { VoxelType } from '../../protocol/contract.js';
 import type { VoxelArray, Volume } from './Volume.js';
 import { allocateVoxels, describeVoxelType } from './Volume.js';
 import { HINTS, VolumeReadError } from './VolumeReadError.js';
@@ -33,9 +34,9 @@ export function readTiff(bytes: Uint8Array, file: string): Volume {
   const images = Number(imageJ?.get('images') ?? 1);
   if (pages.length === 1 && Number.isInteger(images) && images > 1 && channels <= 1) pages = imageJContiguousPages(tiff, first, images);
 
-  const dtype = pageVoxelType(first);
+  const dtype = volumeVoxelType(first);
   for (const page of pages) {
-    if (page.width !== first.width || page.height !== first.height || pageVoxelType(page) !== dtype) {
+    if (page.width !== first.width || page.height !== first.height || volumeVoxelType(page) !== dtype) {
       throw new VolumeReadError(
         'SIZE_MISMATCH',
         file,
@@ -53,7 +54,7 @@ export function readTiff(bytes: Uint8Array, file: string): Volume {
     data = allocateVoxels(dtype, pixels * depth);
   } catch (error) {
     if (!(error instanceof RangeError)) throw error;
-    throw new VolumeReadError('TOO_LARGE', file, `${file} is too large to open: ${width} × ${height} × ${depth} voxels of ${describeVoxelType(dtype)}.`, HINTS.tooLarge, { cause: error });
+    throw new VolumeReadError('TOO_LARGE', file, `${file} is too large to open: ${width} × ${height} × ${depth} voxels of ${describeType(dtype)}.`, HINTS.tooLarge, { cause: error });
   }
   let scratch: SampleArray | undefined;
   for (let z = 0; z < depth; z++) scratch = decodeTiffPage(tiff, pages[z]!, data.subarray(z * pixels, (z + 1) * pixels), scratch);
@@ -62,7 +63,7 @@ export function readTiff(bytes: Uint8Array, file: string): Volume {
   return {
     name: path.basename(file),
     source: file,
-    format: `${tiff.bigTiff ? 'BigTIFF' : 'TIFF'} (${[compressions, describeSamples(first), ...notes].join(', ')})`,
+    format: `${tiff.bigTiff ? 'BigTIFF' : 'TIFF'} (${[compressions, describeVolumeSamples(first, dtype), ...notes].join(', ')})`,
     width,
     height,
     depth,
@@ -73,7 +74,26 @@ export function readTiff(bytes: Uint8Array, file: string): Volume {
 }
 
 function describePage(page: TiffPage): string {
-  return `${page.width} × ${page.height} ${describeVoxelType(pageVoxelType(page))}`;
+  return `${page.width} × ${page.height} ${describeType(volumeVoxelType(page))}`;
+}
+
+/**
+ * The voxel type of the volume a page belongs to: as pageVoxelType, except that 32-bit unsigned
+ * grey samples stay uint32 (segment ids, which float32 would round above 2^24).
+ */
+function volumeVoxelType(page: TiffPage): VoxelType {
+  const grey = page.photometric === 0 || page.photometric === 1;
+  return grey && page.sampleKind === 'uint' && page.bitsPerSample === 32 ? 'uint32' : pageVoxelType(page);
+}
+
+function describeType(dtype: VoxelType): string {
+  return dtype === 'uint32' ? '32-bit unsigned' : describeVoxelType(dtype);
+}
+
+/** describeSamples, without its 'as 32-bit float' for samples that stay uint32. */
+function describeVolumeSamples(page: TiffPage, dtype: VoxelType): string {
+  const described = describeSamples(page);
+  return dtype === 'uint32' ? described.replace('32-bit unsigned as 32-bit float', '32-bit unsigned') : described;
 }
 
 /**

@@ -9,7 +9,7 @@ import { pixelsPerUnit, writeTiff } from './writeTiff.js';
 /** Deterministic test data with smooth areas (compressible) and noise (not), per type. */
 function sampleVolume(dtype: VoxelType, width: number, height: number, depth: number): VoxelArray {
   const n = width * height * depth;
-  const data = dtype === 'uint8' ? new Uint8Array(n) : dtype === 'uint16' ? new Uint16Array(n) : new Float32Array(n);
+  const data = dtype === 'uint8' ? new Uint8Array(n) : dtype === 'uint16' ? new Uint16Array(n) : dtype === 'uint32' ? new Uint32Array(n) : new Float32Array(n);
   let seed = 12345;
   for (let i = 0; i < n; i++) {
     seed = (seed * 1103515245 + 12345) >>> 0;
@@ -17,6 +17,8 @@ function sampleVolume(dtype: VoxelType, width: number, height: number, depth: nu
     const smooth = x < width / 2;
     if (dtype === 'uint8') data[i] = smooth ? (x * 3 + Math.floor(i / width)) & 0xff : seed >>> 24;
     else if (dtype === 'uint16') data[i] = smooth ? (x * 300 + i) & 0xffff : seed >>> 16;
+    // Segment ids: long runs of one id (compressible), and ids above 2^24 that float32 would round.
+    else if (dtype === 'uint32') data[i] = smooth ? 16777217 + Math.floor(x / 37) * 1000003 + Math.floor(i / width / 40) : seed;
     else data[i] = smooth ? Math.sin(i / 7) * 1000 : (seed / 2 ** 32 - 0.5) * 1e-3;
   }
   return data;
@@ -41,7 +43,7 @@ function firstDifference(a: ArrayLike<number>, b: ArrayLike<number>): number {
   return -1;
 }
 
-const DTYPES: VoxelType[] = ['uint8', 'uint16', 'float32'];
+const DTYPES: VoxelType[] = ['uint8', 'uint16', 'uint32', 'float32'];
 const COMPRESSIONS = ['none', 'lzw', 'deflate'] as const;
 
 describe('writeTiff', () => {
@@ -76,6 +78,15 @@ describe('writeTiff', () => {
     expect(readTiff(writeTiff({ width: 16, height: 16, depth: 1, dtype: 'float32', data: float }, { compression: 'deflate' }), 'b.tif').format).toBe(
       'TIFF (Deflate, 32-bit float)',
     );
+  });
+
+  it('writes uint32 segment ids as 32-bit unsigned samples with the voxel size', () => {
+    const data = Uint32Array.from({ length: 6 * 4 * 3 }, (_, i) => (i < 24 ? 0 : 4294967295 - Math.floor(i / 7)));
+    const voxelSize = { x: 4, y: 4, z: 50, unit: 'nm' };
+    const bytes = writeTiff({ width: 6, height: 4, depth: 3, dtype: 'uint32', data, voxelSize }, { compression: 'deflate', predictor: true });
+    const back = readTiff(bytes, 'segments.tif');
+    expect([back.dtype, back.format, back.voxelSize]).toEqual(['uint32', 'TIFF (Deflate, 32-bit unsigned)', voxelSize]);
+    expect(Array.from(back.data)).toEqual(Array.from(data));
   });
 
   it('writes strips of about 64 KiB', () => {

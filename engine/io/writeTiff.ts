@@ -39,6 +39,8 @@ const HOST_LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
  * libtiff and this engine's readTiff read back. A physical voxel size (any unit but 'px') is
  * stored as XResolution/YResolution (pixels per unit) plus an ImageJ description with the unit
  * and the z spacing; readTiff returns nanometre sizes exactly, others converted to nanometres.
+ * uint32 (segment ids) is stored as 32-bit unsigned samples (SampleFormat 1), which readTiff
+ * reads back as uint32 and ImageJ opens as 32-bit.
  */
 export function writeTiff(volume: WritableVolume, options: WriteTiffOptions = {}): Uint8Array {
   const { width, height, depth, dtype, data } = volume;
@@ -142,8 +144,8 @@ function checkVolume(volume: WritableVolume): void {
   for (const [name, value] of [['width', width], ['height', height], ['depth', depth]] as const) {
     if (!Number.isInteger(value) || value < 1) throw new RangeError(`writeTiff: ${name} must be a positive integer, got ${value}.`);
   }
-  const expected = dtype === 'uint8' ? Uint8Array : dtype === 'uint16' ? Uint16Array : dtype === 'float32' ? Float32Array : undefined;
-  if (!expected) throw new TypeError(`writeTiff: unknown dtype '${String(dtype)}' (use uint8, uint16 or float32).`);
+  const expected = dtype === 'uint8' ? Uint8Array : dtype === 'uint16' ? Uint16Array : dtype === 'uint32' ? Uint32Array : dtype === 'float32' ? Float32Array : undefined;
+  if (!expected) throw new TypeError(`writeTiff: unknown dtype '${String(dtype)}' (use uint8, uint16, uint32 or float32).`);
   if (!(data instanceof expected)) throw new TypeError(`writeTiff: dtype is ${dtype} but data is a ${data.constructor.name}.`);
   if (data.length !== width * height * depth) {
     throw new RangeError(`writeTiff: data holds ${data.length} voxels but ${width} × ${height} × ${depth} = ${width * height * depth} are needed.`);
@@ -160,7 +162,7 @@ function littleEndianBytes(page: VoxelArray): Uint8Array {
   return swapped;
 }
 
-/** TIFF Predictor 2 on little-endian rows of 8- or 16-bit samples, in place. */
+/** TIFF Predictor 2 on little-endian rows of 8-, 16- or 32-bit samples, in place (differences wrap, as libtiff's do). */
 function applyHorizontalDifferencing(strip: Uint8Array, width: number, rows: number, bytesPerSample: number): void {
   if (bytesPerSample === 1) {
     for (let r = 0; r < rows; r++) {
@@ -170,6 +172,16 @@ function applyHorizontalDifferencing(strip: Uint8Array, width: number, rows: num
     return;
   }
   const view = new DataView(strip.buffer, strip.byteOffset, strip.byteLength);
+  if (bytesPerSample === 4) {
+    for (let r = 0; r < rows; r++) {
+      const start = r * width * 4;
+      for (let i = width - 1; i > 0; i--) {
+        const at = start + i * 4;
+        view.setUint32(at, (view.getUint32(at, true) - view.getUint32(at - 4, true)) >>> 0, true);
+      }
+    }
+    return;
+  }
   for (let r = 0; r < rows; r++) {
     const start = r * width * 2;
     for (let i = width - 1; i > 0; i--) {

@@ -1,3 +1,4 @@
+import type { VoxelSize } from '../../protocol/contract.js';
 import { mkdir, readFile, readdir, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Volume } from '../io/Volume.js';
@@ -174,6 +175,22 @@ export class Project {
       const settings = { ...this.settings, activeModel: version };
       await writeJsonAtomic(path.join(this.dir, PROJECT_JSON), settings);
       this.settings = settings;
+    });
+  }
+
+  /** Sets the physical voxel size (EM stacks are anisotropic: ISBI 2012 is 4 × 4 × 50 nm); saved in project.json. */
+  setVoxelSize(voxelSize: VoxelSize): Promise<void> {
+    return this.serialized(async () => {
+      for (const axis of ['x', 'y', 'z'] as const) {
+        if (!(Number.isFinite(voxelSize[axis]) && voxelSize[axis] > 0)) {
+          throw new ProjectError('INVALID_EDIT', `The voxel size along ${axis} must be a positive number, not ${String(voxelSize[axis])}.`, { hint: 'Give it in nanometres, e.g. 4 × 4 × 50.' });
+        }
+      }
+      const clean: VoxelSize = { x: voxelSize.x, y: voxelSize.y, z: voxelSize.z, unit: voxelSize.unit || 'nm' };
+      const settings = { ...this.settings, image: { ...this.settings.image, voxelSize: clean } };
+      await writeJsonAtomic(path.join(this.dir, PROJECT_JSON), settings);
+      this.settings = settings;
+      this.volume.voxelSize = clean;
     });
   }
 

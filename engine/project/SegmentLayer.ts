@@ -24,6 +24,8 @@ export interface SegmentChange {
   /** Voxel indices into the volume (z-major, then row-major). */
   indices: Uint32Array;
   ids: Uint32Array;
+  /** The ids those voxels had before. */
+  previous: Uint32Array;
 }
 
 export interface SegmentNote {
@@ -135,7 +137,7 @@ export class SegmentLayer {
       };
       await this.journal.append(record);
       this.applyEdit(record);
-      return { indices: record.indices, ids: record.after };
+      return { indices: record.indices, ids: record.after, previous: record.before };
     });
   }
 
@@ -145,7 +147,7 @@ export class SegmentLayer {
       if (!edit) return null;
       await this.journal.append({ kind: 'undo', id: edit.id, time: new Date().toISOString() });
       this.applyUndo(edit);
-      return { indices: edit.indices, ids: edit.before };
+      return { indices: edit.indices, ids: edit.before, previous: edit.after };
     });
   }
 
@@ -155,7 +157,7 @@ export class SegmentLayer {
       if (!edit) return null;
       await this.journal.append({ kind: 'redo', id: edit.id, time: new Date().toISOString() });
       this.applyRedo(edit);
-      return { indices: edit.indices, ids: edit.after };
+      return { indices: edit.indices, ids: edit.after, previous: edit.before };
     });
   }
 

@@ -1,7 +1,8 @@
 // Registers the wasm backend and its stock kernels first, so the stock Conv2DBackpropInput
 // exists to be kept as the fallback.
 import '@tensorflow/tfjs-backend-wasm';
-import { Conv2DBackpropFilter, Conv2DBackpropInput, getKernel, registerKernel, unregisterKernel, type KernelConfig, type KernelFunc } from '@tensorflow/tfjs-core';
+import { Concat, Conv2DBackpropFilter, Conv2DBackpropInput, getKernel, registerKernel, unregisterKernel, type KernelConfig, type KernelFunc } from '@tensorflow/tfjs-core';
+import { createConcatWasm } from './concatWasm.js';
 import { conv2DBackpropFilterWasm } from './conv2DBackpropFilterWasm.js';
 import { createConv2DBackpropInputWasm } from './conv2DBackpropInputWasm.js';
 
@@ -9,6 +10,8 @@ const WASM = 'wasm';
 
 /** The stock Conv2DBackpropInput config this module replaced, and the kernel that replaced it. */
 let replaced: { stock: KernelConfig; custom: KernelFunc } | undefined;
+/** The same for Concat. */
+let replacedConcat: { stock: KernelConfig; custom: KernelFunc } | undefined;
 
 /**
  * Makes the 'wasm' backend able to train conv nets quickly: registers Conv2DBackpropFilter
@@ -28,6 +31,13 @@ export function registerWasmTrainingKernels(): void {
     registerKernel({ ...input, kernelFunc: custom });
     replaced = { stock: input, custom };
   }
+  const concat = getKernel(Concat, WASM);
+  if (concat && concat.kernelFunc !== replacedConcat?.custom) {
+    const custom = createConcatWasm(concat.kernelFunc);
+    unregisterKernel(Concat, WASM);
+    registerKernel({ ...concat, kernelFunc: custom });
+    replacedConcat = { stock: concat, custom };
+  }
   const filter = getKernel(Conv2DBackpropFilter, WASM);
   if (filter?.kernelFunc !== conv2DBackpropFilterWasm) {
     if (filter !== undefined) unregisterKernel(Conv2DBackpropFilter, WASM);
@@ -43,4 +53,9 @@ export function unregisterWasmTrainingKernels(): void {
     registerKernel(replaced.stock);
   }
   replaced = undefined;
+  if (replacedConcat !== undefined && getKernel(Concat, WASM)?.kernelFunc === replacedConcat.custom) {
+    unregisterKernel(Concat, WASM);
+    registerKernel(replacedConcat.stock);
+  }
+  replacedConcat = undefined;
 }

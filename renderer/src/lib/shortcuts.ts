@@ -11,7 +11,7 @@ export interface KeyCombo {
   shift?: boolean;
 }
 
-export type ShortcutGroup = 'File' | 'Edit' | 'Tools' | 'Overlay' | 'Model' | 'Slices' | 'View' | 'Contrast' | 'Help';
+export type ShortcutGroup = 'File' | 'Edit' | 'Tools' | 'Neurons' | 'Overlay' | 'Model' | 'Slices' | 'View' | 'Contrast' | 'Help';
 
 export interface Shortcut {
   action: string;
@@ -33,6 +33,15 @@ export const SHORTCUTS = [
   { action: 'swapLabel', group: 'Tools', description: 'Swap the label: membrane ⇄ cell', keys: [{ key: 'x' }] },
   { action: 'brushSmaller', group: 'Tools', description: 'Smaller brush (also Shift+wheel)', keys: [{ key: '[' }] },
   { action: 'brushBigger', group: 'Tools', description: 'Bigger brush (also Shift+wheel)', keys: [{ key: ']' }] },
+  { action: 'toolSelect', group: 'Neurons', description: 'Select segments (Shift+click adds)', keys: [{ key: 's' }] },
+  { action: 'toolMerge', group: 'Neurons', description: 'Merge: click the segment to keep, then the one to join it', keys: [{ key: 'm' }] },
+  { action: 'toolCut', group: 'Neurons', description: 'Cut: draw a line across a segment to split it in this slice', keys: [{ key: 'k' }] },
+  { action: 'toolSeeds', group: 'Neurons', description: 'Seeds: click points in one segment, then Enter splits it in 3D', keys: [{ key: 'j' }] },
+  { action: 'splitAtSeeds', group: 'Neurons', description: 'Split the seeded segment', keys: [{ key: 'Enter' }] },
+  { action: 'deleteSegments', group: 'Neurons', description: 'Delete the selected segments', keys: [{ key: 'Delete' }, { key: 'Backspace' }] },
+  { action: 'toggleSegments', group: 'Neurons', description: 'Show or hide the segments', keys: [{ key: 'i' }] },
+  { action: 'toggleSegmentOutline', group: 'Neurons', description: 'Segments filled ⇄ outlined', keys: [{ key: 'u' }] },
+  { action: 'toggle3d', group: 'Neurons', description: 'Show or hide the 3D view', keys: [{ key: '3' }] },
   { action: 'toggleOverlay', group: 'Overlay', description: 'Show or hide the predicted membranes', keys: [{ key: 'o' }] },
   { action: 'toggleThreshold', group: 'Overlay', description: 'Probability ⇄ threshold view', keys: [{ key: 't' }] },
   { action: 'toggleCorrections', group: 'Overlay', description: 'Show or hide the corrections', keys: [{ key: 'c' }] },
@@ -73,7 +82,7 @@ export const MOUSE_GESTURES: readonly { group: ShortcutGroup; gesture: string; d
   { group: 'File', gesture: 'Drop files or a folder', description: 'Open them' },
 ];
 
-export const SHORTCUT_GROUPS: readonly ShortcutGroup[] = ['File', 'Edit', 'Tools', 'Overlay', 'Model', 'Slices', 'View', 'Contrast', 'Help'];
+export const SHORTCUT_GROUPS: readonly ShortcutGroup[] = ['File', 'Edit', 'Tools', 'Neurons', 'Overlay', 'Model', 'Slices', 'View', 'Contrast', 'Help'];
 
 /** Single printable characters compare case-insensitively; named keys ('Home') as they are. */
 function normalizeKey(key: string): string {

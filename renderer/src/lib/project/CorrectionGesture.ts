@@ -33,8 +33,9 @@ export class CorrectionGesture {
   /** Starts a gesture at `point` (image coordinates); null when the slice's layers are not loaded yet. */
   static start(project: ProjectSession, z: number, tools: ToolState, point: Point, pointerId: number, reportError: ReportError): CorrectionGesture | null {
     const layers = project.layers(z);
-    if (!layers || tools.tool === 'navigate') return null;
-    const gesture = new CorrectionGesture(project, z, tools.tool, tools.label, pointerId, reportError);
+    const tool = tools.tool;
+    if (!layers || (tool !== 'brush' && tool !== 'fill' && tool !== 'lasso')) return null;
+    const gesture = new CorrectionGesture(project, z, tool, tools.label, pointerId, reportError);
     if (tools.tool === 'fill') gesture.#fill(point, layers.width, layers.height);
     else if (tools.tool === 'lasso') gesture.#lasso.push(point);
     else {

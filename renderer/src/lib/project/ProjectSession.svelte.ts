@@ -1,4 +1,5 @@
 import type { EditResult, EngineClient, LabelChange, LabelValue, ModelVersionInfo, Progress, ProjectInfo, QualityMetrics, ReviewTile } from '../../../../protocol/contract.js';
+import { NeuronSession } from '../neurons/NeuronSession.svelte.js';
 import { OverlayStyleState } from './OverlayStyleState.svelte.js';
 import { ToolState } from './ToolState.svelte.js';
 
@@ -36,7 +37,30 @@ interface PendingStroke {
 
 type ProjectEngine = Pick<
   EngineClient,
-  'getOverlay' | 'predict' | 'paint' | 'undo' | 'redo' | 'setValidation' | 'fineTune' | 'evaluate' | 'setActiveModel' | 'exportModel' | 'importModel' | 'reviewQueue' | 'closeProject'
+  | 'getOverlay'
+  | 'predict'
+  | 'paint'
+  | 'undo'
+  | 'redo'
+  | 'setValidation'
+  | 'fineTune'
+  | 'evaluate'
+  | 'setActiveModel'
+  | 'exportModel'
+  | 'importModel'
+  | 'reviewQueue'
+  | 'closeProject'
+  | 'segment'
+  | 'segmentation'
+  | 'getSegmentSlice'
+  | 'editSegments'
+  | 'undoSegments'
+  | 'redoSegments'
+  | 'listSegments'
+  | 'setSegmentNote'
+  | 'getMeshes'
+  | 'exportMeshes'
+  | 'setVoxelSize'
 >;
 
 /** Overlay slices kept in memory around the current one. */
@@ -50,6 +74,7 @@ const CACHE_SLICES = 8;
 export class ProjectSession {
   readonly tools = new ToolState();
   readonly style = new OverlayStyleState();
+  readonly neurons: NeuronSession;
   readonly #engine: () => ProjectEngine;
   readonly #onError: (title: string, error: unknown) => void;
   #info = $state.raw<ProjectInfo>(undefined as unknown as ProjectInfo);
@@ -75,6 +100,8 @@ export class ProjectSession {
     this.#info = info;
     this.#engine = engine;
     this.#onError = onError;
+    this.neurons = new NeuronSession(info.id, info.volume, engine, onError);
+    void this.neurons.refresh();
   }
 
   get info(): ProjectInfo {

@@ -1,7 +1,13 @@
 import { LABEL, type LabelValue } from '../../../../protocol/contract.js';
 
-/** The correction tools. 'navigate' pans with the left button, as the viewer did before tools. */
-export type ToolName = 'navigate' | 'brush' | 'fill' | 'lasso';
+/**
+ * The tools. 'navigate' pans with the left button, as the viewer did before tools; brush, fill
+ * and lasso correct membranes; select, merge, cut and seeds proofread neuron segments.
+ */
+export type ToolName = 'navigate' | 'brush' | 'fill' | 'lasso' | 'select' | 'merge' | 'cut' | 'seeds';
+
+/** Tools that work on neuron segments (their undo is the segments' undo). */
+export const SEGMENT_TOOLS: readonly ToolName[] = ['select', 'merge', 'cut', 'seeds'];
 
 export const MIN_BRUSH = 0.5;
 export const MAX_BRUSH = 200;
@@ -23,6 +29,10 @@ export class ToolState {
   }
   get radius(): number {
     return this.#radius;
+  }
+  /** True when the tool edits neuron segments rather than membrane labels. */
+  get onSegments(): boolean {
+    return SEGMENT_TOOLS.includes(this.#tool);
   }
   get labelName(): 'membrane' | 'cell' {
     return this.#label === LABEL.membrane ? 'membrane' : 'cell';

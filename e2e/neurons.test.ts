@@ -1,0 +1,107 @@
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ARTIFACTS, CHROMIUM_ARGS, CHROMIUM_PATH, launchServe, type ServeProcess } from './launchServe.js';
+
+// Neurons end to end on the built-in sample (384 × 384 × 16, 4 × 4 × 50 nm): predict the
+// stack, segment it, select, merge, undo, cut, see the 3D view, export meshes.
+
+let serve: ServeProcess;
+let browser: Browser;
+let page: Page;
+let tmp: string;
+const pageErrors: string[] = [];
+
+beforeAll(async () => {
+  tmp = mkdtempSync(path.join(os.tmpdir(), 'membrana-neurons-'));
+  mkdirSync(ARTIFACTS, { recursive: true });
+  serve = await launchServe([], { MEMBRANA_HOME: path.join(tmp, 'home') });
+  browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: [...CHROMIUM_ARGS, '--use-angle=swiftshader', '--enable-unsafe-swiftshader'] });
+  page = await browser.newPage({ viewport: { width: 1500, height: 950 } });
+  page.on('pageerror', (error) => pageErrors.push(error.message));
+  await page.goto(serve.url);
+  await page.getByTestId('slice-label').waitFor({ timeout: 30_000 });
+  await page.getByTestId('new-project-button').click();
+  await page.getByTestId('project-dir-input').fill(path.join(tmp, 'project'));
+  await page.getByTestId('project-submit').click();
+  await page.getByTestId('project-panel').waitFor({ timeout: 30_000 });
+}, 90_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await serve?.stop();
+  if (tmp) rmSync(tmp, { recursive: true, force: true });
+});
+
+const segmentedCount = async (): Promise<number> => {
+  const match = /(\d+) from/.exec(await page.getByTestId('neuron-count').innerText());
+  return match ? Number(match[1]) : 0;
+};
+
+/** Clicks the canvas at a point given in canvas CSS pixels. */
+async function clickCanvas(x: number, y: number, modifiers: ('Shift' | 'Control')[] = []): Promise<void> {
+  const box = (await page.getByTestId('viewer-canvas').boundingBox())!;
+  await page.mouse.click(box.x + x, box.y + y, { modifiers });
+}
+
+/** Canvas points over the image (CSS pixels) where two different segments sit, found from the status line. */
+async function findTwoSegments(): Promise<[{ x: number; y: number; id: string }, { x: number; y: number; id: string }]> {
+  const box = (await page.getByTestId('viewer-canvas').boundingBox())!;
+  const found: { x: number; y: number; id: string }[] = [];
+  for (let y = box.height * 0.3; y < box.height * 0.7 && found.length < 2; y += 23) {
+    for (let x = box.width * 0.3; x < box.width * 0.7 && found.length < 2; x += 23) {
+      await page.mouse.move(box.x + x, box.y + y);
+      const text = await page.getByTestId('status-segment').innerText();
+      const match = /#(\d+)/.exec(text);
+      if (match && !found.some((f) => f.id === match[1])) found.push({ x, y, id: match[1]! });
+    }
+  }
+  if (found.length < 2) throw new Error('Could not find two segments on the slice');
+  return [found[0]!, found[1]!];
+}
+
+describe('neurons in Chromium', () => {
+  it('segments the predicted stack into neurons, with progress', async () => {
+    await page.getByTestId('segment').click();
+    await page.getByTestId('neuron-job').waitFor({ timeout: 10_000 });
+    await page.getByTestId('neuron-job').waitFor({ state: 'detached', timeout: 240_000 });
+    expect(await segmentedCount()).toBeGreaterThan(5);
+    await page.waitForTimeout(500);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'neurons-segmented.png') });
+  }, 300_000);
+
+  it('selects, merges and undoes the merge, journaled', async () => {
+    const [a, b] = await findTwoSegments();
+    const before = await segmentedCount();
+    await page.keyboard.press('m');
+    await clickCanvas(a.x, a.y);
+    await clickCanvas(b.x, b.y);
+    await expect.poll(segmentedCount, { timeout: 20_000 }).toBe(before - 1);
+    await page.mouse.move(0, 0);
+    await page.keyboard.press('Control+z');
+    await expect.poll(segmentedCount, { timeout: 20_000 }).toBe(before);
+    await page.keyboard.press('Control+Shift+z');
+    await expect.poll(segmentedCount, { timeout: 20_000 }).toBe(before - 1);
+  });
+
+  it('shows the selected neuron in the 3D view', async () => {
+    const [a] = await findTwoSegments();
+    await page.keyboard.press('s');
+    await clickCanvas(a.x, a.y);
+    await page.getByTestId('segment-selected').waitFor();
+    await page.keyboard.press('3');
+    await page.getByTestId('neuron-view').waitFor({ timeout: 10_000 });
+    await page.waitForTimeout(1500);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'neurons-3d.png') });
+  });
+
+  it('exports the neurons as GLB and as a Neuroglancer precomputed folder', async () => {
+    const dir = path.join(tmp, 'export');
+    await page.getByTestId('export-dir').fill(dir);
+    await page.getByTestId('export-meshes').click();
+    await expect.poll(() => existsSync(dir) && readdirSync(dir).some((f) => f.endsWith('.glb')), { timeout: 60_000 }).toBe(true);
+    expect(pageErrors, pageErrors.join('\n')).toEqual([]);
+  }, 90_000);
+});

@@ -1,0 +1,235 @@
+import type { CallContext, MeshFormat, NeuronMesh, SegmentationInfo, SegmentEditResult, SegmentInfo, SegmentOperation, SegmentSlice, VoxelSize } from '../protocol/contract.js';
+import { CallError } from './CallError.js';
+import { nanometresPerUnit, toNanometres } from './io/physicalUnit.js';
+import type { VoxelSizeNm } from './mesh/Mesh.js';
+import { exportNeuronMeshes } from './mesh/exportNeuronMeshes.js';
+import { meshNeurons } from './mesh/meshNeuron.js';
+import type { Project } from './project/ProjectStore.js';
+import { SegmentLayer, type SegmentChange } from './project/SegmentLayer.js';
+import { mergeOp, relabelOp, splitAlongLineOp, splitBySeedsOp, type SegmentOp } from './project/segmentOps.js';
+import { segmentVolume } from './segment/segmentVolume.js';
+
+/** The voxel size in nanometres (files without a unit are taken as nanometres). */
+function inNanometres(voxelSize: VoxelSize): VoxelSizeNm {
+  const factor = nanometresPerUnit(voxelSize.unit);
+  const scale = typeof factor === 'number' ? factor : 1;
+  return { x: toNanometres(voxelSize.x, scale), y: toNanometres(voxelSize.y, scale), z: toNanometres(voxelSize.z, scale) };
+}
+
+/** Display meshes are decimated to this share of their triangles, so hundreds stay fluid in 3D. */
+const DISPLAY_DECIMATION = 0.25;
+
+/**
+ * A project's neurons: the segmentation run, proofreading edits on it (through SegmentLayer),
+ * the segment list, and meshes built per neuron and cached until that neuron changes.
+ */
+export class ProjectNeurons {
+  private layer: SegmentLayer | null = null;
+  private readonly meshes = new Map<number, NeuronMesh>();
+
+  private constructor(private readonly project: Project) {}
+
+  static async open(project: Project): Promise<ProjectNeurons> {
+    const neurons = new ProjectNeurons(project);
+    const { width, height, depth } = project.volume;
+    neurons.layer = await SegmentLayer.open(project.dir, width * height * depth);
+    return neurons;
+  }
+
+  info(): SegmentationInfo | null {
+    const layer = this.layer;
+    if (!layer) return null;
+    const { created, model, seconds, count } = layer.run;
+    return { count, created, model, seconds, canUndo: layer.canUndo, canRedo: layer.canRedo };
+  }
+
+  /**
+   * Segments the stack from the active model's stored predictions (all slices must be predicted)
+   * with the corrections applied, and replaces the segmentation.
+   */
+  async segment(linkThreshold: number | undefined, context: CallContext): Promise<SegmentationInfo> {
+    const { project } = this;
+    const { width, height, depth, voxelSize } = project.volume;
+    const plane = width * height;
+    const probability = new Uint8Array(plane * depth);
+    for (let z = 0; z < depth; z++) {
+      const slice = await project.loadPrediction(project.activeModel, z);
+      if (!slice) throw new CallError('NOT_PREDICTED', `Slice ${z} has no prediction from model ${project.activeModel}.`, 'Predict the whole stack first (Shift+P).');
+      probability.set(slice, z * plane);
+    }
+    const corrections = project.corrections;
+    const labelled = new Set(corrections.labelledSlices());
+    const started = performance.now();
+    // segmentVolume is synchronous; its progress reaches the UI as it goes.
+    const result = segmentVolume(probability, width, height, depth, {
+      voxelSize,
+      corrections: (z) => (labelled.has(z) ? corrections.slice(z) : null),
+      ...(linkThreshold !== undefined ? { linkThreshold } : {}),
+      signal: context.signal,
+      onProgress: (p) => context.progress({ stage: p.stage, fraction: p.fraction }),
+    });
+    this.layer = await SegmentLayer.create(
+      project.dir,
+      result.ids,
+      { created: new Date().toISOString(), model: project.activeModel, count: result.count, seconds: Math.round((performance.now() - started) / 100) / 10, settings: linkThreshold !== undefined ? { linkThreshold } : {} },
+      this.layer,
+    );
+    this.meshes.clear();
+    return this.info()!;
+  }
+
+  slice(z: number): SegmentSlice | null {
+    const layer = this.layer;
+    if (!layer) return null;
+    const { width, height } = this.project.volume;
+    return { z, width, height, ids: layer.ids.slice(z * width * height, (z + 1) * width * height) };
+  }
+
+  async edit(operation: SegmentOperation): Promise<SegmentEditResult | null> {
+    const layer = this.need();
+    const { width, height, depth, voxelSize } = this.project.volume;
+    let op: SegmentOp | null;
+    switch (operation.kind) {
+      case 'merge':
+        if (operation.keep === operation.remove || operation.keep === 0 || operation.remove === 0) throw new CallError('BAD_ARGUMENT', 'Pick two different segments to merge (not the boundary).');
+        op = mergeOp(layer.ids, operation.keep, operation.remove);
+        break;
+      case 'splitLine':
+        op = splitAlongLineOp(layer.ids, width, height, operation.z, operation.line, layer.newId())?.op ?? null;
+        if (!op) throw new CallError('NOTHING_TO_SPLIT', 'The line does not cut a segment in two.', 'Draw the cut line right across the segment, from boundary to boundary.');
+        break;
+      case 'splitSeeds':
+        if (operation.seeds.length < 2) throw new CallError('BAD_ARGUMENT', 'Place at least two seeds inside the segment to split it.');
+        try {
+          op = splitBySeedsOp(layer.ids, width, height, depth, voxelSize, operation.id, operation.seeds, operation.seeds.slice(1).map(() => layer.newId()));
+        } catch (error) {
+          throw new CallError('BAD_ARGUMENT', (error as Error).message);
+        }
+        break;
+      case 'delete':
+        op = relabelOp(layer.ids, operation.id, 0);
+        break;
+      case 'relabel':
+        op = relabelOp(layer.ids, operation.id, layer.newId());
+        break;
+      default:
+        throw new CallError('BAD_ARGUMENT', `Unknown segment operation ${JSON.stringify((operation as { kind?: unknown }).kind)}.`);
+    }
+    return this.result(await layer.edit(operation.kind, op.indices, op.after));
+  }
+
+  async undo(): Promise<SegmentEditResult | null> {
+    return this.result(await this.need().undo());
+  }
+
+  async redo(): Promise<SegmentEditResult | null> {
+    return this.result(await this.need().redo());
+  }
+
+  list(): SegmentInfo[] {
+    const layer = this.layer;
+    if (!layer) return [];
+    const { width, height, voxelSize } = this.project.volume;
+    const plane = width * height;
+    const stats = new Map<number, { voxels: number; slices: number; first: number; last: number; lastZ: number; x0: number; x1: number; y0: number; y1: number }>();
+    const ids = layer.ids;
+    for (let i = 0; i < ids.length; i++) {
+      const id = ids[i]!;
+      if (id === 0) continue;
+      const z = Math.floor(i / plane);
+      let s = stats.get(id);
+      if (!s) {
+        s = { voxels: 0, slices: 0, first: z, last: z, lastZ: -1, x0: Infinity, x1: -1, y0: Infinity, y1: -1 };
+        stats.set(id, s);
+      }
+      s.voxels++;
+      if (s.lastZ !== z) {
+        s.slices++;
+        s.lastZ = z;
+        s.last = z;
+      }
+      if (z === s.first) {
+        const x = i % width;
+        const y = Math.floor(i / width) % height;
+        if (x < s.x0) s.x0 = x;
+        if (x > s.x1) s.x1 = x;
+        if (y < s.y0) s.y0 = y;
+        if (y > s.y1) s.y1 = y;
+      }
+    }
+    const nm = inNanometres(voxelSize);
+    // nm³ to µm³.
+    const voxelVolume = nm.x * nm.y * nm.z * 1e-9;
+    return [...stats].map(([id, s]) => {
+      const note = layer.note(id);
+      return {
+        id,
+        voxels: s.voxels,
+        volumeUm3: s.voxels * voxelVolume,
+        slices: s.slices,
+        firstSlice: s.first,
+        lastSlice: s.last,
+        centre: { x: (s.x0 + s.x1 + 1) / 2, y: (s.y0 + s.y1 + 1) / 2 },
+        note: note?.note ?? '',
+        tags: note?.tags ?? [],
+      };
+    });
+  }
+
+  setNote(id: number, note: string, tags: string[]): Promise<void> {
+    return this.need().setNote(id, String(note), Array.isArray(tags) ? tags.map(String) : []);
+  }
+
+  /** Meshes of these neurons, built for the ones not cached. */
+  async getMeshes(ids: number[], context: CallContext): Promise<NeuronMesh[]> {
+    const layer = this.need();
+    const missing = ids.filter((id) => !this.meshes.has(id));
+    if (missing.length > 0) {
+      const { width, height, depth, voxelSize } = this.project.volume;
+      const built = await meshNeurons(layer.ids, width, height, depth, inNanometres(voxelSize), {
+        ids: missing,
+        decimate: DISPLAY_DECIMATION,
+        smoothing: 2,
+        signal: context.signal,
+        onProgress: (progress) => context.progress(progress),
+      });
+      for (const [id, mesh] of built) this.meshes.set(id, { id, positions: mesh.positions, indices: mesh.indices });
+    }
+    return ids.map((id) => this.meshes.get(id)).filter((mesh): mesh is NeuronMesh => mesh !== undefined);
+  }
+
+  async export(ids: number[], dir: string, format: MeshFormat, units: 'nm' | 'um', scene: boolean, context: CallContext): Promise<string[]> {
+    const layer = this.need();
+    const { width, height, depth, voxelSize } = this.project.volume;
+    const summary = await exportNeuronMeshes({ ids: layer.ids, width, height, depth, voxelSize: inNanometres(voxelSize) }, dir, {
+      format,
+      ...(format === 'precomputed' ? {} : { units, scene }),
+      ...(ids.length > 0 ? { ids } : {}),
+      smoothing: 2,
+      signal: context.signal,
+      onProgress: (progress) => context.progress(progress),
+    });
+    return summary.files;
+  }
+
+  close(): Promise<void> {
+    return this.layer?.close() ?? Promise.resolve();
+  }
+
+  private need(): SegmentLayer {
+    if (!this.layer) throw new CallError('NOT_SEGMENTED', 'The project has no segmentation yet.', 'Run Segment in the Neurons panel first.');
+    return this.layer;
+  }
+
+  private result(change: SegmentChange | null): SegmentEditResult | null {
+    if (!change) return null;
+    const touched = new Set<number>();
+    for (let k = 0; k < change.ids.length; k++) {
+      touched.add(change.ids[k]!);
+      touched.add(change.previous[k]!);
+    }
+    touched.delete(0);
+    for (const id of touched) this.meshes.delete(id);
+    return { indices: change.indices, ids: change.ids, touched: [...touched], segmentation: this.info()! };
+  }
+}

@@ -1,0 +1,166 @@
+import { existsSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import type { VoxelSize } from '../../protocol/contract.js';
+import { nanometresPerUnit } from '../io/physicalUnit.js';
+import { readVolume } from '../io/readVolume.js';
+import type { Volume } from '../io/Volume.js';
+import { writeTiff } from '../io/writeTiff.js';
+import { LINK_DEFAULTS } from '../segment/linkSlices.js';
+import { sliceSegmentationScores, volumeSegmentationScores } from '../segment/segmentationScores.js';
+import { segmentVolume } from '../segment/segmentVolume.js';
+import { WATERSHED_DEFAULTS } from '../segment/watershed2d.js';
+import { UsageError } from './CliError.js';
+import { progressPrinter } from './progressPrinter.js';
+import { writeFileAtomic } from './writeFileAtomic.js';
+
+/** ISBI 2012's sections, assumed when neither the file nor --voxel-size gives a physical size. */
+const FALLBACK_VOXEL_SIZE: VoxelSize = { x: 4, y: 4, z: 50, unit: 'nm' };
+
+export const segmentUsage = `membrana segment <membrane-prob.tif> -o <segments.tif> [--voxel-size X,Y,Z] [--seed-threshold T] [--seed-prominence NM] [--min-area NM2] [--link-threshold L] [--labels LABELS.tif]
+
+Segments a membrane prediction (255 or 1.0 = membrane, as \`membrana predict\` writes) into
+neurons: a seeded watershed per slice, then segments linked across slices by overlap. Writes
+a uint32 multi-page TIFF of neuron ids (0 = boundary) and prints one JSON line.
+  -o, --output FILE      where to write the neuron ids (required)
+  --voxel-size X,Y,Z     voxel size in nm (default: the input's, else 4,4,50 with a note)
+  --seed-threshold T     membrane probability 0-1 below which a pixel seeds a cell (default ${(WATERSHED_DEFAULTS.seedThreshold / 255).toFixed(2)})
+  --seed-prominence NM   how far a cell's centre must stand out to seed its own segment (default ${WATERSHED_DEFAULTS.seedProminence})
+  --min-area NM2         2D segments smaller than this many nm² join a neighbour (default ${WATERSHED_DEFAULTS.minArea})
+  --link-threshold L     link segments of adjacent slices whose overlap covers this share (0-1)
+                         of the smaller one (default ${LINK_DEFAULTS.linkThreshold}); lower links more, merges more
+  --labels FILE          ground truth of the same shape, to score against: ISBI labels (0 membrane,
+                         255 cell) give 2D V_rand/V_info; neuron ids (16/32-bit) add 3D scores`;
+
+export async function segmentCommand(argv: string[]): Promise<void> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      output: { type: 'string', short: 'o' },
+      'voxel-size': { type: 'string' },
+      'seed-threshold': { type: 'string' },
+      'seed-prominence': { type: 'string' },
+      'min-area': { type: 'string' },
+      'link-threshold': { type: 'string' },
+      labels: { type: 'string' },
+    },
+  });
+  if (positionals.length !== 1) throw new UsageError(positionals.length === 0 ? 'give the membrane prediction to segment.' : `give one input, not ${positionals.length}.`);
+  if (!values.output) throw new UsageError('give the output file with -o segments.tif.');
+  const input = path.resolve(positionals[0]!);
+  const output = path.resolve(values.output);
+  if (output === input) throw new UsageError(`the output ${output} would overwrite the input.`);
+  if (!existsSync(path.dirname(output)) || !statSync(path.dirname(output)).isDirectory()) throw new UsageError(`the output folder ${path.dirname(output)} does not exist.`);
+  const givenVoxelSize = values['voxel-size'] === undefined ? undefined : parseVoxelSize(values['voxel-size']);
+  const seedThreshold = optionalNumber(values['seed-threshold'], '--seed-threshold', 0, 1, 'a membrane probability from 0 to 1');
+  const seedProminence = optionalNumber(values['seed-prominence'], '--seed-prominence', 0, Infinity, 'a distance in nm, 0 or more');
+  const minArea = optionalNumber(values['min-area'], '--min-area', 0, Infinity, 'an area in nm², 0 or more');
+  const linkThreshold = optionalNumber(values['link-threshold'], '--link-threshold', 0, 1, 'a share from 0 to 1');
+  const labelsFile = values.labels === undefined ? undefined : path.resolve(values.labels);
+
+  const volume = await readVolume(input);
+  const probability = membraneBytes(volume);
+  const labels = labelsFile ? await readVolume(labelsFile) : undefined;
+  if (labels) checkLabels(labels, volume);
+  const voxelSize = givenVoxelSize ?? fileVoxelSize(volume);
+  if (!voxelSize) console.error(`note: ${volume.name} does not say its voxel size; assuming 4 × 4 × 50 nm (ISBI 2012). Give --voxel-size X,Y,Z (nm) if it differs.`);
+
+  const { width, height, depth } = volume;
+  console.error(`Segmenting ${volume.name} (${width} × ${height} × ${depth}) at ${describeVoxelSize(voxelSize ?? FALLBACK_VOXEL_SIZE)}`);
+  const progress = progressPrinter();
+  const result = segmentVolume(probability, width, height, depth, {
+    voxelSize: voxelSize ?? FALLBACK_VOXEL_SIZE,
+    ...(seedThreshold !== undefined ? { seedThreshold: Math.round(seedThreshold * 255) } : {}),
+    ...(seedProminence !== undefined ? { seedProminence } : {}),
+    ...(minArea !== undefined ? { minArea } : {}),
+    ...(linkThreshold !== undefined ? { linkThreshold } : {}),
+    onProgress: progress.update,
+  });
+  progress.done();
+  // Scored before writing, so that a failure leaves no output behind.
+  const scores = labels ? scoreAgainst(result.ids, labels) : null;
+
+  const bytes = writeTiff(
+    { width, height, depth, dtype: 'uint32', data: result.ids, voxelSize: voxelSize ?? FALLBACK_VOXEL_SIZE, description: `Membrana neuron ids (0 = boundary) of ${volume.name}` },
+    { compression: 'deflate', predictor: true },
+  );
+  await writeFileAtomic(output, bytes);
+  console.error(`Wrote ${result.count} neurons to ${output} in ${result.seconds.toFixed(1)} s.`);
+  if (scores) console.error(`2D V_rand ${scores.v_rand_2d.toFixed(4)}, V_info ${scores.v_info_2d.toFixed(4)}${scores.v_rand_3d !== undefined ? `; 3D V_rand ${scores.v_rand_3d.toFixed(4)}` : ''}`);
+  console.log(JSON.stringify({ output, count: result.count, seconds: Number(result.seconds.toFixed(3)), voxel_size: voxelSize ?? FALLBACK_VOXEL_SIZE, scores }));
+}
+
+function parseVoxelSize(text: string): VoxelSize {
+  const parts = text.split(',').map((part) => Number(part.trim()));
+  if (parts.length !== 3 || parts.some((value) => !(Number.isFinite(value) && value > 0))) {
+    throw new UsageError(`--voxel-size takes three positive sizes in nm, x,y,z (for example 4,4,50), not "${text}".`);
+  }
+  const [x, y, z] = parts as [number, number, number];
+  return { x, y, z, unit: 'nm' };
+}
+
+function optionalNumber(text: string | undefined, option: string, min: number, max: number, what: string): number | undefined {
+  if (text === undefined) return undefined;
+  const value = Number(text);
+  if (text.trim() === '' || !(value >= min && value <= max)) throw new UsageError(`${option} takes ${what}, not "${text}".`);
+  return value;
+}
+
+/** The file's voxel size when it is a physical length (readVolume gives those in nm). */
+function fileVoxelSize(volume: Volume): VoxelSize | undefined {
+  return typeof nanometresPerUnit(volume.voxelSize.unit) === 'number' ? volume.voxelSize : undefined;
+}
+
+function describeVoxelSize(size: VoxelSize): string {
+  return `${size.x} × ${size.y} × ${size.z} ${size.unit}`;
+}
+
+/** Membrane probability as 0..255 bytes, whatever the prediction file held. */
+function membraneBytes(volume: Volume): Uint8Array {
+  const { data, dtype } = volume;
+  if (dtype === 'uint8') return data as Uint8Array;
+  if (dtype === 'uint32') {
+    throw new Error(`${volume.source} holds 32-bit integers (neuron ids?), not a membrane probability; give the output of \`membrana predict\` (255 = membrane).`);
+  }
+  const scale = dtype === 'uint16' ? 255 / 65535 : 255;
+  const bytes = new Uint8Array(data.length);
+  for (let i = 0; i < data.length; i++) {
+    const value = data[i]! * scale;
+    bytes[i] = Number.isNaN(value) ? 255 : Math.round(Math.min(255, Math.max(0, value)));
+  }
+  return bytes;
+}
+
+function checkLabels(labels: Volume, volume: Volume): void {
+  if (labels.width !== volume.width || labels.height !== volume.height || labels.depth !== volume.depth) {
+    throw new Error(
+      `The labels ${labels.source} are ${labels.width} × ${labels.height} × ${labels.depth}, but the prediction is ${volume.width} × ${volume.height} × ${volume.depth}; give labels of the same stack.`,
+    );
+  }
+  if (labels.dtype === 'float32') throw new Error(`The labels ${labels.source} hold floating-point values; give ISBI labels (8-bit, 0 membrane, 255 cell) or neuron ids (16/32-bit).`);
+}
+
+type Scores = Record<'v_rand_2d' | 'v_rand_split_2d' | 'v_rand_merge_2d' | 'v_info_2d' | 'v_info_split_2d' | 'v_info_merge_2d' | 'slices_scored', number> &
+  Partial<Record<'v_rand_3d' | 'v_rand_split_3d' | 'v_rand_merge_3d' | 'v_info_3d', number>>;
+
+/** 2D scores against ISBI labels or ids; 3D scores too when the labels are ids. */
+function scoreAgainst(ids: Uint32Array, labels: Volume): Scores {
+  const { width, height, depth } = labels;
+  const truth = labels.dtype === 'uint8' ? (labels.data as Uint8Array) : Uint32Array.from(labels.data);
+  const slices = sliceSegmentationScores(ids, truth, width, height, depth);
+  const scores: Scores = {
+    v_rand_2d: slices.vRand,
+    v_rand_split_2d: slices.vRandSplit,
+    v_rand_merge_2d: slices.vRandMerge,
+    v_info_2d: slices.vInfo,
+    v_info_split_2d: slices.vInfoSplit,
+    v_info_merge_2d: slices.vInfoMerge,
+    slices_scored: slices.slices,
+  };
+  if (truth instanceof Uint32Array) {
+    const volume = volumeSegmentationScores(ids, truth);
+    Object.assign(scores, { v_rand_3d: volume.vRand, v_rand_split_3d: volume.vRandSplit, v_rand_merge_3d: volume.vRandMerge, v_info_3d: volume.vInfo });
+  }
+  return scores;
+}

@@ -1,0 +1,122 @@
+/**
+ * The benchmark page: builds a NeuronScene with synthetic neurons and turns the view for a few
+ * seconds, one step per animation frame. measureNeuronView.mjs drives it through
+ * `window.neuronBench.run(...)`.
+ */
+import { NeuronScene, SOFTWARE_TRIANGLE_BUDGET } from '../../renderer/src/lib/neurons3d/NeuronScene.js';
+import type { NeuronVolume } from '../../renderer/src/lib/neurons3d/NeuronMesh.js';
+import type { FrameStatsSnapshot } from '../../renderer/src/lib/neurons3d/FrameStats.js';
+import { probeWebGL } from '../../renderer/src/lib/neurons3d/probeWebGL.js';
+import { syntheticNeurons } from './syntheticNeurons.js';
+import './experiment.js';
+
+export interface BenchOptions {
+  neurons: number;
+  seconds: number;
+  width: number;
+  height: number;
+  antialias: boolean;
+  /** Triangles per frame before neurons switch to their decimated mesh; null for the default. */
+  triangleBudget: number | null;
+  trianglesPerNeuron: number;
+  /** Share of triangles each decimated mesh keeps, finest first; [] for none. */
+  lodRatios: number[];
+  /** Leave the scene on screen afterwards (for a screenshot); the next run disposes it. */
+  keep: boolean;
+  /** Distinct neuron colours (0: one per neuron). */
+  colors: number;
+}
+
+export interface BenchResult {
+  /** Animation frames the turning loop saw, and how long it ran. */
+  loopFrames: { frames: number; milliseconds: number };
+  renderer: string;
+  software: boolean;
+  buildMilliseconds: number;
+  firstFrameMilliseconds: number;
+  pickMilliseconds: number;
+  stats: Omit<FrameStatsSnapshot, 'intervals' | 'renderTimes'>;
+}
+
+const volume: NeuronVolume = { width: 512, height: 512, depth: 22, voxelSize: { x: 4, y: 4, z: 50 } };
+
+function nextFrame(): Promise<void> {
+  return new Promise((resolve) => requestAnimationFrame(() => resolve()));
+}
+
+/** A noise image standing in for the slice, so the plane is textured as in the app. */
+function sliceImage(): HTMLCanvasElement {
+  const canvas = document.createElement('canvas');
+  canvas.width = canvas.height = 512;
+  const context = canvas.getContext('2d')!;
+  const image = context.createImageData(512, 512);
+  for (let i = 0; i < image.data.length; i += 4) {
+    const value = 80 + ((i * 2654435761) >>> 24) % 120;
+    image.data.set([value, value, value, 255], i);
+  }
+  context.putImageData(image, 0, 0);
+  return canvas;
+}
+
+let kept: NeuronScene | null = null;
+
+async function run(options: BenchOptions): Promise<BenchResult> {
+  kept?.dispose();
+  kept = null;
+  const support = probeWebGL();
+  if (!support.available) throw new Error(`3D view needs WebGL: ${support.reason}`);
+  const old = document.getElementById('view')!;
+  const canvas = document.createElement('canvas');
+  canvas.id = 'view';
+  canvas.style.width = `${options.width}px`;
+  canvas.style.height = `${options.height}px`;
+  old.replaceWith(canvas);
+  const scene = new NeuronScene(canvas, {
+    antialias: options.antialias,
+    triangleBudget: options.triangleBudget ?? (support.software ? SOFTWARE_TRIANGLE_BUDGET : undefined),
+  });
+  try {
+    scene.resize(options.width, options.height, 1);
+    scene.setVolume(volume);
+    const meshes = syntheticNeurons({ count: options.neurons, volume, triangles: options.trianglesPerNeuron, lodRatios: options.lodRatios, colors: options.colors });
+    const buildStart = performance.now();
+    scene.setMeshes(meshes);
+    scene.setSlicePlane(11, sliceImage());
+    const buildMilliseconds = performance.now() - buildStart;
+    const firstStart = performance.now();
+    await nextFrame();
+    await nextFrame();
+    const firstFrameMilliseconds = performance.now() - firstStart;
+    for (let i = 0; i < 10; i++) {
+      scene.rotateView(0.01, 0);
+      await nextFrame();
+    }
+    scene.clearFrameStats();
+    const begin = performance.now();
+    const end = begin + options.seconds * 1000;
+    let frames = 0;
+    while (performance.now() < end) {
+      frames++;
+      // A full turn in about 6 s, with a little tilt back and forth, as a user's orbit would.
+      scene.rotateView(0.017, 0.004 * Math.sin(performance.now() / 300));
+      await nextFrame();
+    }
+    await nextFrame();
+    const loopFrames = { frames, milliseconds: performance.now() - begin };
+    const pickStart = performance.now();
+    for (let i = 0; i < 5; i++) scene.pick({ x: (i - 2) * 0.1, y: 0.05 });
+    const pickMilliseconds = (performance.now() - pickStart) / 5;
+    const { intervals: _intervals, renderTimes: _renderTimes, ...stats } = scene.frameStats();
+    return { loopFrames, renderer: support.renderer, software: support.software, buildMilliseconds, firstFrameMilliseconds, pickMilliseconds, stats };
+  } finally {
+    if (options.keep) kept = scene;
+    else scene.dispose();
+  }
+}
+
+declare global {
+  interface Window {
+    neuronBench: { run: typeof run; ready: true };
+  }
+}
+window.neuronBench = { run, ready: true };
