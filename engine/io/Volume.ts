@@ -45,5 +45,5 @@ export function allocateVoxels(dtype: VoxelType, length: number): VoxelArray {
 
 /** Human words for a voxel type, as used in `Volume.format`. */
 export function describeVoxelType(dtype: VoxelType): string {
-  return dtype === 'uint8' ? '8-bit' : dtype === 'uint16' ? '16-bit' : '32-bit float';
+  return dtype === 'uint8' ? '8-bit' : dtype === 'uint16' ? '16-bit' : dtype === 'uint32' ? '32-bit unsigned' : '32-bit float';
 }

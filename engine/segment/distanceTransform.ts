@@ -56,7 +56,7 @@ export function distanceTransform(mask: Uint8Array, width: number, height: numbe
   return out;
 }
 
-/** Stands for "no zero pixel on this line": finite, so that the envelope arithmetic stays exact. */
+/** Stands for "no zero pixel on this line": finite, since Infinity − Infinity in the envelope would be NaN. */
 const FAR = 1e30;
 
 /** Buffers for the 1D transform, sized for the longest line. */

@@ -46,8 +46,10 @@ const CORRECTION_CELL = 2;
 /**
  * Segments one slice of membrane probability (row-major, 0..255, 255 = membrane) into cells:
  * 1. seeds: the cell interior (probability < seedThreshold), its Euclidean distance to the
- *    nearest membrane (physical units), and the maxima of that distance that rise at least
- *    seedProminence above their saddles (h-maxima), one seed per cell and not one per bump;
+ *    nearest membrane (physical units), and one seed per connected piece of interior at its
+ *    largest distance, plus one at each other maximum that rises seedProminence above the
+ *    saddle to it through a neck narrower than seedNeckRatio of its height: cells joined
+ *    through a gap in the membrane get a seed each, bumps of one cell do not;
  * 2. flooding from the seeds over the probability, so basins meet where membrane is most likely,
  *    and gaps in a membrane are closed where the probability still peaks;
  * 3. segments under minArea merged into their neighbour with the longest shared border;
