@@ -15,9 +15,6 @@ export interface VoxelSizeNm {
   z: number;
 }
 
-/** The ISBI 2012 stack's voxel size, the usual serial-section TEM anisotropy. */
-export const ISBI_VOXEL_SIZE: VoxelSizeNm = { x: 4, y: 4, z: 50 };
-
 /** Triangles in a mesh. */
 export function triangleCount(mesh: Mesh): number {
   return mesh.indices.length / 3;

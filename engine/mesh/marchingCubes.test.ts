@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { marchingCubes } from './marchingCubes.js';
 import { MARCHING_CUBES_TABLE } from './marchingCubesTable.js';
-import { isClosed, isManifold, meshTopology, signedVolume } from './meshChecks.js';
+import { isManifold, meshTopology, signedVolume } from './meshChecks.js';
 import { neuronMask } from './neuronMask.js';
 import { neuronBounds } from './neuronBounds.js';
 import { labelVolume, type LabelVolume } from './testing/labelVolume.js';

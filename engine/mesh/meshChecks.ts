@@ -5,27 +5,7 @@ import type { Mesh } from './Mesh.js';
  * two triangles, once in each direction. Degenerate triangles (a repeated vertex) fail it.
  */
 export function isClosed(mesh: Mesh): boolean {
-  const { indices } = mesh;
-  const vertices = mesh.positions.length / 3;
-  // Directed edges as a * vertices + b (exact in a double for up to ~94 million vertices), sorted:
-  // each must be unique and have its reverse.
-  const keys = new Float64Array(indices.length);
-  for (let t = 0; t < indices.length; t += 3) {
-    for (let k = 0; k < 3; k++) {
-      const a = indices[t + k]!;
-      const b = indices[t + ((k + 1) % 3)]!;
-      if (a === b || a >= vertices || b >= vertices) return false;
-      keys[t + k] = a * vertices + b;
-    }
-  }
-  keys.sort();
-  for (let n = 1; n < keys.length; n++) if (keys[n] === keys[n - 1]) return false;
-  for (const key of keys) {
-    const a = Math.floor(key / vertices);
-    const b = key - a * vertices;
-    if (!contains(keys, b * vertices + a)) return false;
-  }
-  return true;
+  return edgeDefects(mesh, true).length === 0;
 }
 
 /**
@@ -33,7 +13,18 @@ export function isClosed(mesh: Mesh): boolean {
  * one fan (two cones touching at a vertex pass isClosed but not this).
  */
 export function isManifold(mesh: Mesh): boolean {
-  if (!isClosed(mesh)) return false;
+  return manifoldDefects(mesh, true).length === 0;
+}
+
+/**
+ * The vertices where the mesh is not a closed, oriented manifold: ends of edges that are not
+ * used exactly once in each direction, corners of degenerate triangles, and vertices whose
+ * triangles form more than one fan. Empty for a good mesh. `firstOnly` stops at the first.
+ */
+export function manifoldDefects(mesh: Mesh, firstOnly = false): number[] {
+  const defects = edgeDefects(mesh, firstOnly);
+  if (defects.length > 0 && firstOnly) return defects;
+  const bad = new Set(defects);
   const { indices } = mesh;
   const vertices = mesh.positions.length / 3;
   // For each vertex v, the triangles (v, a, b) around it map a to b; one fan = one cycle through all of them.
@@ -45,8 +36,7 @@ export function isManifold(mesh: Mesh): boolean {
   const fill = counts.slice(0, vertices);
   for (let t = 0; t < indices.length; t += 3) {
     for (let k = 0; k < 3; k++) {
-      const v = indices[t + k]!;
-      const slot = fill[v]!++;
+      const slot = fill[indices[t + k]!]!++;
       from[slot] = indices[t + ((k + 1) % 3)]!;
       to[slot] = indices[t + ((k + 2) % 3)]!;
     }
@@ -54,20 +44,60 @@ export function isManifold(mesh: Mesh): boolean {
   for (let v = 0; v < vertices; v++) {
     const begin = counts[v]!;
     const end = counts[v + 1]!;
-    if (end === begin) continue;
+    if (end === begin || bad.has(v)) continue;
     // Follow the fan from its first triangle; a vertex has a handful, so a linear search is fastest.
     let steps = 0;
     let at = from[begin]!;
     do {
       let s = begin;
       while (s < end && from[s] !== at) s++;
-      if (s === end) return false;
+      if (s === end) break;
       at = to[s]!;
       steps++;
     } while (at !== from[begin] && steps <= end - begin);
-    if (steps !== end - begin) return false;
+    if (steps !== end - begin || at !== from[begin]) {
+      bad.add(v);
+      if (firstOnly) break;
+    }
   }
-  return true;
+  return [...bad];
+}
+
+/** Ends of directed edges used twice or without their reverse, and corners of degenerate triangles. */
+function edgeDefects(mesh: Mesh, firstOnly: boolean): number[] {
+  const { indices } = mesh;
+  const vertices = mesh.positions.length / 3;
+  const bad = new Set<number>();
+  // Directed edges as a * vertices + b (exact in a double for up to ~94 million vertices), sorted:
+  // each must be unique and have its reverse.
+  const keys = new Float64Array(indices.length);
+  for (let t = 0; t < indices.length; t += 3) {
+    for (let k = 0; k < 3; k++) {
+      const a = indices[t + k]!;
+      const b = indices[t + ((k + 1) % 3)]!;
+      if (a >= vertices || b >= vertices) throw new RangeError(`Triangle ${t / 3} uses vertex ${Math.max(a, b)}, but the mesh has ${vertices} vertices.`);
+      if (a === b) {
+        bad.add(a);
+        if (firstOnly) return [a];
+      }
+      keys[t + k] = a * vertices + b;
+    }
+  }
+  keys.sort();
+  for (let n = 0; n < keys.length; n++) {
+    const key = keys[n]!;
+    if ((n > 0 && keys[n - 1] === key) || !contains(keys, reverse(key, vertices))) {
+      const a = Math.floor(key / vertices);
+      bad.add(a).add(key - a * vertices);
+      if (firstOnly) return [...bad];
+    }
+  }
+  return [...bad];
+}
+
+function reverse(key: number, vertices: number): number {
+  const a = Math.floor(key / vertices);
+  return (key - a * vertices) * vertices + a;
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { Mesh } from './Mesh.js';
+import { vertexNeighbours } from './vertexNeighbours.js';
 
 /** Taubin's weights: a shrinking step λ then an inflating step μ (|μ| slightly larger), pass band k ≈ 0.1. */
 const LAMBDA = 0.5;
@@ -51,24 +52,4 @@ function umbrellaStep(from: Float64Array, to: Float64Array, start: Uint32Array, 
     to[at + 1] = from[at + 1]! + factor * (y / count - from[at + 1]!);
     to[at + 2] = from[at + 2]! + factor * (z / count - from[at + 2]!);
   }
-}
-
-/**
- * Each vertex's neighbours (compressed rows). In a closed oriented mesh every neighbour b of a
- * appears exactly once as a triangle edge a → b, so counting directed edges lists each once.
- */
-function vertexNeighbours(mesh: Mesh): { start: Uint32Array; neighbours: Uint32Array } {
-  const { indices } = mesh;
-  const vertices = mesh.positions.length / 3;
-  const start = new Uint32Array(vertices + 1);
-  for (let t = 0; t < indices.length; t += 3) {
-    for (let k = 0; k < 3; k++) start[indices[t + k]! + 1]!++;
-  }
-  for (let v = 0; v < vertices; v++) start[v + 1]! += start[v]!;
-  const neighbours = new Uint32Array(indices.length);
-  const fill = start.slice(0, vertices);
-  for (let t = 0; t < indices.length; t += 3) {
-    for (let k = 0; k < 3; k++) neighbours[fill[indices[t + k]!]!++] = indices[t + ((k + 1) % 3)]!;
-  }
-  return { start, neighbours };
 }

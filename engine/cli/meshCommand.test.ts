@@ -2,13 +2,13 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { UsageError } from '../cli/CliError.js';
-import { meshCommand } from '../cli/meshCommand.js';
+import { UsageError } from './CliError.js';
+import { meshCommand } from './meshCommand.js';
 import type { Volume } from '../io/Volume.js';
 import { writeTiff } from '../io/writeTiff.js';
-import { readObj } from './testing/readObj.js';
-import { readPrecomputed } from './testing/readPrecomputed.js';
-import { sampleMeshes } from './testing/sampleMeshes.js';
+import { readObj } from '../mesh/testing/readObj.js';
+import { readPrecomputed } from '../mesh/testing/readPrecomputed.js';
+import { sampleMeshes } from '../mesh/testing/sampleMeshes.js';
 
 // The CLI's tests live here, beside the code they drive, because engine/cli/ is shared with other work.
 let tmp: string;
