@@ -41,9 +41,9 @@ const segmentedCount = async (): Promise<number> => {
 };
 
 /** Clicks the canvas at a point given in canvas CSS pixels. */
-async function clickCanvas(x: number, y: number, modifiers: ('Shift' | 'Control')[] = []): Promise<void> {
+async function clickCanvas(x: number, y: number): Promise<void> {
   const box = (await page.getByTestId('viewer-canvas').boundingBox())!;
-  await page.mouse.click(box.x + x, box.y + y, { modifiers });
+  await page.mouse.click(box.x + x, box.y + y);
 }
 
 /** Canvas points over the image (CSS pixels) where two different segments sit, found from the status line. */

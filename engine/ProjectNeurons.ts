@@ -195,7 +195,11 @@ export class ProjectNeurons {
       });
       for (const [id, mesh] of built) this.meshes.set(id, { id, positions: mesh.positions, indices: mesh.indices });
     }
-    return ids.map((id) => this.meshes.get(id)).filter((mesh): mesh is NeuronMesh => mesh !== undefined);
+    // Copies: results cross to the UI with their buffers transferred, which would empty the cache.
+    return ids
+      .map((id) => this.meshes.get(id))
+      .filter((mesh): mesh is NeuronMesh => mesh !== undefined)
+      .map((mesh) => ({ id: mesh.id, positions: mesh.positions.slice(), indices: mesh.indices.slice() }));
   }
 
   async export(ids: number[], dir: string, format: MeshFormat, units: 'nm' | 'um', scene: boolean, context: CallContext): Promise<string[]> {

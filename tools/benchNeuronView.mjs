@@ -1,13 +1,16 @@
 #!/usr/bin/env node
 /**
  * `node tools/benchNeuronView.mjs [--seconds 3] [--neurons 500] [--screenshot file.png]`: how
- * smoothly the 3D neuron view turns with 500 synthetic neurons (~3k triangles each, decimated
- * meshes of ~300) in a 512 × 512 × 22 volume of 4 × 4 × 50 nm, in headless Chromium with
- * software WebGL. Prints frame-time median / p95 and fps per configuration. Figures, not
- * pass/fail; see tools/neuronViewBench/measureNeuronView.mjs to use the measure in a test.
+ * smoothly the 3D neuron view turns with 500 synthetic neurons (tubes of ~3k triangles with
+ * decimated versions of ~300 and ~90) in a 512 × 512 × 22 volume of 4 × 4 × 50 nm, in headless
+ * Chromium without a GPU. Prints frame-time median / p95 and fps for the view as the app sets it
+ * up, for the same scene without its software-rendering measures, and for other software WebGL
+ * setups. Figures, not pass/fail; the load average is printed because the CPU is shared.
+ * tools/neuronViewBench/measureNeuronView.mjs has the same measure for tests.
  */
+import os from 'node:os';
 import { parseArgs } from 'node:util';
-import { measureNeuronView } from './neuronViewBench/measureNeuronView.mjs';
+import { buildBenchPage, CHROMIUM_ARGS, measureNeuronView } from './neuronViewBench/measureNeuronView.mjs';
 
 const { values } = parseArgs({
   options: {
@@ -17,25 +20,46 @@ const { values } = parseArgs({
   },
 });
 const base = { seconds: Number(values.seconds), neurons: Number(values.neurons) };
-const configurations = [
-  { label: 'default (software budget, no MSAA)', run: {} },
-  { label: 'decimated meshes only', run: { triangleBudget: 0 } },
-  { label: 'full meshes only', run: { triangleBudget: Number.MAX_SAFE_INTEGER } },
-  { label: 'default with MSAA', run: { antialias: true } },
+const LLVMPIPE = ['--headless', '--no-sandbox', '--disable-background-networking', '--disable-component-update', '--use-angle=gl-egl', '--ignore-gpu-blocklist'];
+const setups = [
+  {
+    label: 'SwiftShader (Chromium without GPU)',
+    args: CHROMIUM_ARGS,
+    runs: [
+      { label: 'as the app draws it', run: {} },
+      { label: 'without LOD budget or adaptive resolution', run: { triangleBudget: Number.MAX_SAFE_INTEGER, adaptiveResolution: false } },
+    ],
+  },
+  { label: 'SwiftShader, --disable-gpu-compositing', args: [...CHROMIUM_ARGS, '--disable-gpu-compositing'], runs: [{ label: 'as the app draws it', run: {} }] },
+  { label: 'Mesa llvmpipe (--use-angle=gl-egl --ignore-gpu-blocklist)', args: LLVMPIPE, runs: [{ label: 'as the app draws it', run: {} }] },
 ];
 
-const results = await measureNeuronView({
-  runs: configurations.map((c) => ({ ...base, ...c.run })),
-  screenshot: values.screenshot,
-});
-console.log(`renderer: ${results[0].renderer}${results[0].software ? ' (software)' : ''}`);
-for (const [index, result] of results.entries()) {
-  const { stats, options } = result;
-  const frames = stats.intervalSummary;
-  console.log(
-    `${configurations[index].label}: ${options.neurons} neurons, ${options.width}×${options.height} px — ` +
-      `frame median ${frames.median.toFixed(1)} ms, p95 ${frames.p95.toFixed(1)} ms, ${stats.fps.toFixed(1)} fps over ${frames.count} frames; ` +
-      `render call median ${stats.renderSummary.median.toFixed(1)} ms; ${stats.drawCalls} draw calls, ${(stats.triangles / 1000).toFixed(0)}k triangles, ` +
-      `${stats.detailedNeurons} in full detail; build ${result.buildMilliseconds.toFixed(0)} ms, first frame ${result.firstFrameMilliseconds.toFixed(0)} ms, pick ${result.pickMilliseconds.toFixed(1)} ms`,
+function line(label, result) {
+  const { stats, options, frames } = result;
+  return (
+    `  ${label}: frame median ${frames.median.toFixed(1)} ms, p95 ${frames.p95.toFixed(1)} ms, ${frames.fps.toFixed(1)} fps ` +
+    `(${frames.count} frames, ${options.width}×${options.height} CSS px drawn at ratio ${stats.pixelRatio.toFixed(2)}); ` +
+    `${stats.drawCalls} draw calls, ${(stats.triangles / 1000).toFixed(0)}k triangles, ${stats.detailedNeurons} neurons in full detail; ` +
+    `render call ${stats.renderSummary.median.toFixed(1)} ms; still frame ${result.stillFrameMilliseconds.toFixed(0)} ms; ` +
+    `mesh build ${result.buildMilliseconds.toFixed(0)} ms; pick ${result.pickMilliseconds.toFixed(1)} ms`
   );
+}
+
+const page = await buildBenchPage();
+try {
+  console.log(`${base.neurons} neurons, ${base.seconds} s of orbit per run; ${os.cpus().length} CPUs, load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+  for (const [index, setup] of setups.entries()) {
+    const last = index === setups.length - 1;
+    const results = await measureNeuronView({
+      args: setup.args,
+      pageDir: page.outDir,
+      runs: setup.runs.map((r) => ({ ...base, ...r.run })),
+      screenshot: index === 0 ? values.screenshot : undefined,
+    });
+    console.log(`${setup.label} — ${results[0].renderer}`);
+    for (const [i, result] of results.entries()) console.log(line(setup.runs[i].label, result));
+    if (last) console.log(`load average now ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+  }
+} finally {
+  page.remove();
 }

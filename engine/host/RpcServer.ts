@@ -43,7 +43,14 @@ export function serveRpc(link: MessageLink, handlers: EngineHandlers): RpcServer
     Promise.resolve()
       .then(() => handler(args, context))
       .then(
-        (value) => link.send({ kind: 'result', id, ok: true, value }),
+        (value) => {
+          try {
+            link.send({ kind: 'result', id, ok: true, value });
+          } catch (error) {
+            // A result that cannot be sent (a detached buffer, say) must still end the call.
+            link.send({ kind: 'result', id, ok: false, error: { code: 'INTERNAL', message: `The engine could not send the result of ${method}: ${(error as Error).message}` } });
+          }
+        },
         (error: unknown) => {
           const info: ErrorInfo = controller.signal.aborted
             ? { code: 'CANCELLED', message: `${method} was cancelled.` }

@@ -137,7 +137,7 @@ export class SegmentLayer {
       };
       await this.journal.append(record);
       this.applyEdit(record);
-      return { indices: record.indices, ids: record.after, previous: record.before };
+      return copyChange(record.indices, record.after, record.before);
     });
   }
 
@@ -147,7 +147,7 @@ export class SegmentLayer {
       if (!edit) return null;
       await this.journal.append({ kind: 'undo', id: edit.id, time: new Date().toISOString() });
       this.applyUndo(edit);
-      return { indices: edit.indices, ids: edit.before, previous: edit.after };
+      return copyChange(edit.indices, edit.before, edit.after);
     });
   }
 
@@ -157,7 +157,7 @@ export class SegmentLayer {
       if (!edit) return null;
       await this.journal.append({ kind: 'redo', id: edit.id, time: new Date().toISOString() });
       this.applyRedo(edit);
-      return { indices: edit.indices, ids: edit.after, previous: edit.before };
+      return copyChange(edit.indices, edit.after, edit.before);
     });
   }
 
@@ -243,4 +243,12 @@ export class SegmentLayer {
     this.queue = result.catch(() => undefined);
     return result;
   }
+}
+
+/**
+ * Copies for the caller: results cross to the UI with their buffers transferred, which would
+ * empty the journal records kept for undo if they were handed out as they are.
+ */
+function copyChange(indices: Uint32Array, ids: Uint32Array, previous: Uint32Array): SegmentChange {
+  return { indices: indices.slice(), ids: ids.slice(), previous: previous.slice() };
 }

@@ -34,6 +34,8 @@ export class NeuronSession {
   #job = $state.raw<{ label: string; progress: Progress | null } | null>(null);
   #jobController: AbortController | null = null;
   #show = $state(true);
+  /** Meshes are built only while the 3D view is open (big neurons take the engine seconds). */
+  #meshesWanted = false;
   #outline = $state(false);
   #opacity = $state(0.45);
   #sort = $state<{ key: SegmentSortKey; descending: boolean }>({ key: 'voxels', descending: true });
@@ -42,6 +44,9 @@ export class NeuronSession {
   readonly depth: number;
   /** The merge in progress and the seeds placed (shown in the view and the panel). */
   readonly tools: SegmentToolState = $state({ mergeFirst: null, seeds: [], seedSegment: null });
+
+  /** Called after a segmentation run, which predicts the slices that were not yet predicted. */
+  onPredicted: (() => void) | null = null;
 
   constructor(projectId: string, size: { width: number; height: number; depth: number }, engine: () => NeuronEngine, onError: (title: string, error: unknown) => void) {
     this.#projectId = projectId;
@@ -152,6 +157,7 @@ export class NeuronSession {
       this.#selection = [];
       this.#meshes = [];
       this.#revision++;
+      this.onPredicted?.();
       this.#list = await this.#engine().listSegments({ projectId: this.#projectId });
     } catch (error) {
       if ((error as { code?: string }).code !== 'CANCELLED') this.#onError('Segmentation failed', error);
@@ -206,6 +212,13 @@ export class NeuronSession {
     this.#hidden = this.#hidden.includes(id) ? this.#hidden.filter((h) => h !== id) : [...this.#hidden, id];
   }
 
+  /** The 3D view opened (true) or closed: build the selection's meshes, or stop asking for them. */
+  setMeshesWanted(wanted: boolean): void {
+    if (wanted === this.#meshesWanted) return;
+    this.#meshesWanted = wanted;
+    void this.#loadMeshes();
+  }
+
   toggleShow(): void {
     this.#show = !this.#show;
   }
@@ -251,7 +264,7 @@ export class NeuronSession {
 
   async #loadMeshes(): Promise<void> {
     const ids = [...this.#selection];
-    if (ids.length === 0) {
+    if (ids.length === 0 || !this.#meshesWanted) {
       this.#meshes = [];
       return;
     }

@@ -20,6 +20,8 @@ export interface FrameStatsSnapshot {
   triangles: number;
   /** Neurons drawn with their full mesh in the last frame. */
   detailedNeurons: number;
+  /** The pixel ratio the last frame was drawn at (lower than the device's while moving, if slow). */
+  pixelRatio: number;
 }
 
 /** A gap longer than this (ms) means the view was idle in between: not a frame interval. */
@@ -34,6 +36,7 @@ export class FrameStats {
   drawCalls = 0;
   triangles = 0;
   detailedNeurons = 0;
+  pixelRatio = 1;
 
   constructor(capacity = 600) {
     this.#capacity = capacity;
@@ -65,6 +68,7 @@ export class FrameStats {
       drawCalls: this.drawCalls,
       triangles: this.triangles,
       detailedNeurons: this.detailedNeurons,
+      pixelRatio: this.pixelRatio,
     };
   }
 }

@@ -93,11 +93,15 @@ export class NeuronCollection {
     return detailed;
   }
 
-  /** The nearest visible neuron the ray hits (tested against full meshes), or null. */
-  pick(raycaster: THREE.Raycaster): number | null {
-    const targets = [...this.#neurons.values()].filter((neuron) => neuron.visible).map((neuron) => neuron.pickable);
-    const hit = raycaster.intersectObjects(targets, false)[0];
-    return hit ? (hit.object.userData as { neuronId: number }).neuronId : null;
+  /** The nearest visible neuron a world-space ray hits (tested against full meshes), or null. */
+  pick(ray: THREE.Ray): number | null {
+    let nearest: { id: number; distance: number } | null = null;
+    for (const neuron of this.#neurons.values()) {
+      if (!neuron.visible) continue;
+      const distance = neuron.intersect(ray);
+      if (distance !== null && (nearest === null || distance < nearest.distance)) nearest = { id: neuron.id, distance };
+    }
+    return nearest?.id ?? null;
   }
 
   dispose(): void {

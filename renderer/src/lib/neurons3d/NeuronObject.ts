@@ -3,6 +3,7 @@ import type { MaterialCache } from './MaterialCache.js';
 import { colorKey } from './neuronColor.js';
 import { detailLevels, triangleCount, type NeuronGeometry, type NeuronMesh, type Rgb } from './NeuronMesh.js';
 import { recordOf, type MeshRecord } from './planMeshChanges.js';
+import { TrianglePicker } from './TrianglePicker.js';
 
 /**
  * One neuron in the scene: a mesh per level of detail (full first, then decimated) of which one
@@ -22,6 +23,9 @@ export class NeuronObject {
   #levels: THREE.Mesh[] = [];
   #levelTriangles: number[] = [];
   #shownLevel = 0;
+  #full: NeuronGeometry;
+  /** Built on the first pick that reaches this neuron: most neurons are never clicked. */
+  #picker: TrianglePicker | null = null;
   readonly #materials: MaterialCache;
 
   constructor(mesh: NeuronMesh, materials: MaterialCache, selected: boolean) {
@@ -31,6 +35,7 @@ export class NeuronObject {
     this.#selected = selected;
     this.#material = materials.acquire(mesh.color, selected);
     this.#record = recordOf(mesh);
+    this.#full = mesh;
     // Neurons never move: skip the per-frame matrix work for 500 × levels objects.
     this.group.matrixAutoUpdate = false;
     this.#build(mesh);
@@ -40,9 +45,11 @@ export class NeuronObject {
     return this.#record;
   }
 
-  /** The full mesh: rays are tested against it whichever level is drawn. */
-  get pickable(): THREE.Mesh {
-    return this.#levels[0]!;
+  /** Distance along a world-space ray (nm) to this neuron's full mesh, whichever level is drawn. */
+  intersect(ray: THREE.Ray): number | null {
+    if (!ray.intersectsSphere(this.bounds)) return null;
+    this.#picker ??= new TrianglePicker(this.#full);
+    return this.#picker.intersect(ray);
   }
 
   get visible(): boolean {
@@ -63,6 +70,8 @@ export class NeuronObject {
   rebuild(mesh: NeuronMesh): void {
     this.#removeLevels();
     this.#build(mesh);
+    this.#full = mesh;
+    this.#picker = null;
     this.#record = recordOf(mesh);
     this.setColor(mesh.color);
   }
@@ -107,7 +116,6 @@ export class NeuronObject {
     for (const level of detailLevels(source)) {
       const mesh = new THREE.Mesh(buildGeometry(level), this.#material);
       mesh.matrixAutoUpdate = false;
-      mesh.userData = { neuronId: this.id };
       this.group.add(mesh);
       this.#levels.push(mesh);
       this.#levelTriangles.push(triangleCount(level));

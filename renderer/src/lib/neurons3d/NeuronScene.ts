@@ -6,48 +6,13 @@ import { ClickDetector } from './ClickDetector.js';
 import { FrameStats, type FrameStatsSnapshot } from './FrameStats.js';
 import { NeuronCollection, type MeshUpdateCounts } from './NeuronCollection.js';
 import { volumeExtent, type NeuronMesh, type NeuronVolume } from './NeuronMesh.js';
+import { GPU_TRIANGLE_BUDGET, SOFTWARE_STILL_TRIANGLE_BUDGET, SOFTWARE_TRIANGLE_BUDGET, type NeuronSceneOptions, type SceneRenderer } from './NeuronSceneOptions.js';
 import { pointerToNdc } from './pointerToNdc.js';
 import { SlicePlane, type SliceImageSource } from './SlicePlane.js';
 import { VolumeOutline } from './VolumeOutline.js';
 
-/** The part of THREE.WebGLRenderer the scene uses (tests pass a fake: jsdom has no WebGL). */
-export interface SceneRenderer {
-  readonly info: { render: { calls: number; triangles: number } };
-  render(scene: THREE.Object3D, camera: THREE.Camera): void;
-  setPixelRatio(ratio: number): void;
-  setSize(width: number, height: number, updateStyle?: boolean): void;
-  dispose(): void;
-  forceContextLoss?(): void;
-}
+export { GPU_TRIANGLE_BUDGET, SOFTWARE_STILL_TRIANGLE_BUDGET, SOFTWARE_TRIANGLE_BUDGET, type MeshUpdateCounts, type NeuronSceneOptions, type SceneRenderer };
 
-export interface NeuronSceneOptions {
-  /**
-   * WebGL runs on the CPU (probeWebGL tells): defaults to no multisampling and small triangle
-   * budgets, so orbiting stays interactive.
-   */
-  software?: boolean;
-  /** Multisampling: smoother edges at several times the pixel cost. */
-  antialias?: boolean;
-  /** Most triangles per frame while the view moves, before neurons switch to decimated meshes. */
-  triangleBudget?: number;
-  /** Most triangles in the frame drawn once the view stops. */
-  stillTriangleBudget?: number;
-  createRenderer?: (canvas: HTMLCanvasElement, antialias: boolean) => SceneRenderer;
-  requestFrame?: (callback: () => void) => number;
-  cancelFrame?: (handle: number) => void;
-}
-
-export type { MeshUpdateCounts };
-
-/** Triangles per frame a GPU draws at interactive rates with room to spare. */
-export const GPU_TRIANGLE_BUDGET = 3_000_000;
-/**
- * Triangles per moving frame for a CPU rasterizer: SwiftShader on 2 cores draws about 1–2 M
- * triangles/s besides the pixels, so this keeps the geometry near 30–40 ms a frame.
- */
-export const SOFTWARE_TRIANGLE_BUDGET = 50_000;
-/** Triangles for the one frame drawn when a software-rendered view stops (a few hundred ms). */
-export const SOFTWARE_STILL_TRIANGLE_BUDGET = 500_000;
 /** After the last camera change, how long (ms) until the full-resolution frame is drawn. */
 const SETTLE_MILLISECONDS = 180;
 const BACKGROUND = 0x121315;
@@ -68,9 +33,8 @@ export class NeuronScene {
   readonly #neurons = new NeuronCollection();
   readonly #slicePlane = new SlicePlane();
   readonly #outline = new VolumeOutline();
-  readonly #ambient = new THREE.AmbientLight();
   readonly #stats = new FrameStats();
-  readonly #resolution = new AdaptiveResolution();
+  readonly #resolution: AdaptiveResolution | null;
   readonly #raycaster = new THREE.Raycaster();
   readonly #requestFrame: (callback: () => void) => number;
   readonly #cancelFrame: (handle: number) => void;
@@ -94,15 +58,17 @@ export class NeuronScene {
     this.#renderer = options.createRenderer?.(canvas, antialias) ?? new THREE.WebGLRenderer({ canvas, antialias, powerPreference: 'high-performance' });
     this.#triangleBudget = options.triangleBudget ?? (software ? SOFTWARE_TRIANGLE_BUDGET : GPU_TRIANGLE_BUDGET);
     this.#stillTriangleBudget = Math.max(this.#triangleBudget, options.stillTriangleBudget ?? (software ? SOFTWARE_STILL_TRIANGLE_BUDGET : GPU_TRIANGLE_BUDGET));
+    this.#resolution = options.adaptiveResolution === false ? null : new AdaptiveResolution();
     this.#requestFrame = options.requestFrame ?? ((callback) => requestAnimationFrame(callback));
     this.#cancelFrame = options.cancelFrame ?? ((handle) => cancelAnimationFrame(handle));
     this.scene.background = new THREE.Color(BACKGROUND);
     this.#rig = new CameraRig(canvas);
     this.#rig.controls.addEventListener('change', this.#cameraMoved);
     this.#clicks = new ClickDetector(canvas, (x, y) => this.#pickAt(x, y));
-    // Neurons light themselves (NeuronMaterial); the ambient light is for anything else.
-    this.scene.add(this.#ambient, this.#neurons.group, this.#outline.object, this.#slicePlane.object);
-    this.setVolume(this.#volume);
+    // No light objects: neurons are lit by a headlight in their shader (NeuronMaterial), which
+    // is what keeps software-rendered frames cheap; the plane and lines are unlit.
+    this.scene.add(this.#neurons.group, this.#outline.object, this.#slicePlane.object);
+    this.#applyVolume(this.#volume);
   }
 
   get camera(): THREE.PerspectiveCamera {
@@ -111,12 +77,9 @@ export class NeuronScene {
 
   /** The volume the neurons sit in: places the outline and slice plane and frames the view. */
   setVolume(volume: NeuronVolume): void {
-    this.#volume = volume;
-    const extent = volumeExtent(volume);
-    this.#outline.place(extent.x, extent.y, extent.z);
-    this.#placeSlicePlane();
-    this.#rig.fit(extent);
-    this.requestRender();
+    // The same box again (a re-created props object) must not throw away the user's view.
+    if (sameVolume(volume, this.#volume)) return;
+    this.#applyVolume(volume);
   }
 
   /** Frames the whole volume from the default direction. */
@@ -188,7 +151,7 @@ export class NeuronScene {
   pick(ndc: { x: number; y: number }): number | null {
     this.camera.updateMatrixWorld();
     this.#raycaster.setFromCamera(new THREE.Vector2(ndc.x, ndc.y), this.camera);
-    return this.#neurons.pick(this.#raycaster);
+    return this.#neurons.pick(this.#raycaster.ray);
   }
 
   /** A round length in µm and its length on screen (CSS px), at the depth of the view centre. */
@@ -249,7 +212,6 @@ export class NeuronScene {
     this.#neurons.dispose();
     this.#slicePlane.dispose();
     this.#outline.dispose();
-    this.#ambient.dispose();
     this.#pickListeners.clear();
     this.#viewListeners.clear();
     this.#renderer.dispose();
@@ -261,11 +223,7 @@ export class NeuronScene {
   readonly #cameraMoved = (): void => {
     this.#moving = true;
     if (this.#settleTimer !== null) clearTimeout(this.#settleTimer);
-    this.#settleTimer = setTimeout(() => {
-      this.#settleTimer = null;
-      this.#moving = false;
-      this.requestRender();
-    }, SETTLE_MILLISECONDS);
+    this.#settleTimer = null;
     this.requestRender();
   };
 
@@ -274,7 +232,8 @@ export class NeuronScene {
     const { width, height } = this.#size;
     if (this.#disposed || width === 0 || height === 0) return;
     const started = performance.now();
-    if (this.#moving && this.#lastFrameAt > 0) this.#resolution.frameWhileMoving(started - this.#lastFrameAt);
+    const interval = this.#lastFrameAt > 0 ? started - this.#lastFrameAt : 0;
+    if (this.#moving) this.#resolution?.frameWhileMoving(interval);
     this.#lastFrameAt = started;
     this.#applyPixelRatio();
     this.#stats.detailedNeurons = this.#neurons.chooseDetail(this.camera, this.#moving ? this.#triangleBudget : this.#stillTriangleBudget);
@@ -283,12 +242,28 @@ export class NeuronScene {
     this.#stats.record(started, performance.now() - started);
     this.#stats.drawCalls = this.#renderer.info.render.calls;
     this.#stats.triangles = this.#renderer.info.render.triangles;
+    this.#stats.pixelRatio = this.#size.drawnRatio;
+    if (this.#moving) this.#settleLater(interval);
     for (const listener of this.#viewListeners) listener();
   };
 
+  /**
+   * Draws the sharp frame once no motion has come for a while. Input arrives once per frame, so
+   * "a while" is at least two frame intervals: slow software frames must not count as a stop.
+   */
+  #settleLater(frameInterval: number): void {
+    if (this.#settleTimer !== null) clearTimeout(this.#settleTimer);
+    const delay = Math.max(SETTLE_MILLISECONDS, Math.min(2 * frameInterval, 1500));
+    this.#settleTimer = setTimeout(() => {
+      this.#settleTimer = null;
+      this.#moving = false;
+      this.requestRender();
+    }, delay);
+  }
+
   /** Full resolution when still, the adaptive share of it while moving. */
   #applyPixelRatio(): void {
-    const ratio = this.#size.devicePixelRatio * (this.#moving ? this.#resolution.scale : 1);
+    const ratio = this.#size.devicePixelRatio * (this.#moving ? (this.#resolution?.scale ?? 1) : 1);
     // Resizing the drawing buffer reallocates it: only when the ratio really changes.
     if (Math.abs(ratio - this.#size.drawnRatio) < 0.02) return;
     this.#size.drawnRatio = ratio;
@@ -299,6 +274,15 @@ export class NeuronScene {
   #changed(counts: MeshUpdateCounts): MeshUpdateCounts {
     this.requestRender();
     return counts;
+  }
+
+  #applyVolume(volume: NeuronVolume): void {
+    this.#volume = volume;
+    const extent = volumeExtent(volume);
+    this.#outline.place(extent.x, extent.y, extent.z);
+    this.#placeSlicePlane();
+    this.#rig.fit(extent);
+    this.requestRender();
   }
 
   #placeSlicePlane(): void {
@@ -313,4 +297,8 @@ export class NeuronScene {
     const id = this.pick(ndc);
     for (const listener of this.#pickListeners) listener(id);
   }
+}
+
+function sameVolume(a: NeuronVolume, b: NeuronVolume): boolean {
+  return a.width === b.width && a.height === b.height && a.depth === b.depth && a.voxelSize.x === b.voxelSize.x && a.voxelSize.y === b.voxelSize.y && a.voxelSize.z === b.voxelSize.z;
 }

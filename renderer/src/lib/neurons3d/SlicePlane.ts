@@ -64,9 +64,11 @@ export class SlicePlane {
       const texture = new THREE.Texture(image);
       texture.flipY = false;
       texture.colorSpace = THREE.SRGBColorSpace;
-      // One upload per slice change: no mipmaps to rebuild each time.
-      texture.generateMipmaps = false;
-      texture.minFilter = THREE.LinearFilter;
+      // Mipmaps: the plane is usually seen small and at a slant, where a 512² or 4096² slice
+      // would shimmer without them. Rebuilding them costs one pass per slice change.
+      texture.generateMipmaps = true;
+      texture.minFilter = THREE.LinearMipmapLinearFilter;
+      texture.anisotropy = 4;
       texture.needsUpdate = true;
       this.#texture = texture;
     }

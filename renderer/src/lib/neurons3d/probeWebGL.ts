@@ -11,7 +11,7 @@ const SOFTWARE_RENDERERS = /swiftshader|llvmpipe|softpipe|software|microsoft bas
  * renderer behind it. The scratch context is released at once, so probing costs no GPU memory.
  */
 export function probeWebGL(createCanvas: () => HTMLCanvasElement = () => document.createElement('canvas')): WebGLSupport {
-  let gl: WebGL2RenderingContext | null = null;
+  let gl: WebGL2RenderingContext | null;
   try {
     gl = createCanvas().getContext('webgl2', { failIfMajorPerformanceCaveat: false });
   } catch (error) {

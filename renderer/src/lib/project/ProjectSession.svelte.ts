@@ -61,6 +61,7 @@ type ProjectEngine = Pick<
   | 'getMeshes'
   | 'exportMeshes'
   | 'setVoxelSize'
+  | 'openProject'
 >;
 
 /** Overlay slices kept in memory around the current one. */
@@ -101,6 +102,7 @@ export class ProjectSession {
     this.#engine = engine;
     this.#onError = onError;
     this.neurons = new NeuronSession(info.id, info.volume, engine, onError);
+    this.neurons.onPredicted = () => void this.#reload();
     void this.neurons.refresh();
   }
 
@@ -322,6 +324,16 @@ export class ProjectSession {
     this.#engine()
       .closeProject({ projectId: this.#info.id })
       .catch(() => undefined);
+  }
+
+  /** Fetches the project's info again and forgets cached predictions (after the engine predicted on its own). */
+  async #reload(): Promise<void> {
+    try {
+      this.#info = await this.#engine().openProject({ dir: this.#info.dir });
+      this.#forgetPredictions();
+    } catch (error) {
+      this.#onError('Could not refresh the project', error);
+    }
   }
 
   #bump(change: LabelChange | null): void {
