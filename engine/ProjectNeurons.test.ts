@@ -1,0 +1,90 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { CallContext, ProjectInfo } from '../protocol/contract.js';
+import { collectTransferables } from '../protocol/wire.js';
+import { EngineService } from './EngineService.js';
+import { writeTiff } from './io/writeTiff.js';
+
+// The project calls for neurons through the engine's handlers, on a small synthetic stack:
+// bright cells separated by dark membranes, 4 slices, 4 × 4 × 50 nm.
+const context: CallContext = { signal: new AbortController().signal, progress: () => undefined };
+let tmp: string;
+let service: EngineService;
+let project: ProjectInfo;
+
+function cellsStack(): Uint8Array {
+  const width = 64, height = 64, depth = 4;
+  const data = new Uint8Array(width * height * depth);
+  for (let z = 0; z < depth; z++)
+    for (let y = 0; y < height; y++)
+      for (let x = 0; x < width; x++) data[(z * height + y) * width + x] = x % 32 < 3 || y % 32 < 3 ? 20 : 200;
+  return writeTiff({ width, height, depth, dtype: 'uint8', data, voxelSize: { x: 4, y: 4, z: 50, unit: 'nm' } });
+}
+
+/** As the RPC hosts do: transfer every buffer of a result, which detaches it here. */
+function send<T>(result: T): T {
+  const copy = structuredClone(result, { transfer: collectTransferables(result) });
+  return copy;
+}
+
+beforeAll(async () => {
+  tmp = await mkdtemp(path.join(os.tmpdir(), 'membrana-neurons-'));
+  service = new EngineService({ host: 'test', configDir: path.join(tmp, 'config') });
+  const volume = await service.handlers.openFiles({ files: [{ name: 'cells.tif', data: cellsStack().slice().buffer }] }, context);
+  project = await service.handlers.newProject({ volumeId: volume.id, dir: path.join(tmp, 'project') }, context);
+  await service.handlers.setVoxelSize({ projectId: project.id, voxelSize: { x: 4, y: 4, z: 50, unit: 'nm' } }, context);
+}, 60_000);
+
+afterAll(async () => {
+  await service?.dispose();
+  if (tmp) await rm(tmp, { recursive: true, force: true });
+});
+
+describe('neurons through the engine', () => {
+  it('segments (predicting first), edits, undoes and survives results being transferred', async () => {
+    expect(await service.handlers.segmentation({ projectId: project.id }, context)).toBeNull();
+    const info = await service.handlers.segment({ projectId: project.id }, context);
+    expect(info.count).toBeGreaterThan(1);
+    const list = await service.handlers.listSegments({ projectId: project.id }, context);
+    expect(list.length).toBe(info.count);
+    const [a, b] = [...list].sort((p, q) => q.voxels - p.voxels);
+    expect(a!.slices).toBe(4);
+    expect(a!.volumeUm3).toBeCloseTo((a!.voxels * 4 * 4 * 50) / 1e9, 9);
+
+    const merged = send(await service.handlers.editSegments({ projectId: project.id, operation: { kind: 'merge', keep: a!.id, remove: b!.id } }, context))!;
+    expect(merged.touched.sort()).toEqual([a!.id, b!.id].sort());
+    expect((await service.handlers.listSegments({ projectId: project.id }, context)).length).toBe(list.length - 1);
+    const undone = send(await service.handlers.undoSegments({ projectId: project.id }, context))!;
+    expect(undone.indices.length).toBe(merged.indices.length);
+    expect((await service.handlers.listSegments({ projectId: project.id }, context)).length).toBe(list.length);
+    const redone = send(await service.handlers.redoSegments({ projectId: project.id }, context))!;
+    expect(redone.indices.length).toBe(merged.indices.length);
+
+    await service.handlers.setSegmentNote({ projectId: project.id, id: a!.id, note: 'big one', tags: ['checked'] }, context);
+    const meshes = send(await service.handlers.getMeshes({ projectId: project.id, ids: [a!.id] }, context));
+    expect(meshes[0]!.indices.length).toBeGreaterThan(0);
+    // The cache still holds its own arrays after the first result was transferred.
+    const again = await service.handlers.getMeshes({ projectId: project.id, ids: [a!.id] }, context);
+    expect(again[0]!.indices.length).toBe(meshes[0]!.indices.length);
+
+    const exported = await service.handlers.exportMeshes({ projectId: project.id, ids: [a!.id], dir: path.join(tmp, 'export'), format: 'obj', units: 'um', scene: false }, context);
+    expect(exported.files.some((file) => file.endsWith('.obj'))).toBe(true);
+  }, 120_000);
+
+  it('keeps the edits and notes when the project is reopened', async () => {
+    const before = await service.handlers.listSegments({ projectId: project.id }, context);
+    await service.handlers.closeProject({ projectId: project.id }, context);
+    const reopened = await service.handlers.openProject({ dir: project.dir }, context);
+    const after = await service.handlers.listSegments({ projectId: reopened.id }, context);
+    expect(after.map((s) => [s.id, s.voxels])).toEqual(before.map((s) => [s.id, s.voxels]));
+    expect(after.find((s) => s.note === 'big one')?.tags).toEqual(['checked']);
+    expect((await service.handlers.segmentation({ projectId: reopened.id }, context))?.canUndo).toBe(true);
+  }, 60_000);
+
+  it('says what to do when there is no segmentation yet or an operation makes no sense', async () => {
+    await expect(service.handlers.editSegments({ projectId: project.id, operation: { kind: 'merge', keep: 3, remove: 3 } }, context)).rejects.toThrow(/two different segments/);
+    await expect(service.handlers.editSegments({ projectId: project.id, operation: { kind: 'splitSeeds', id: 1, seeds: [{ x: 1, y: 1, z: 0 }] } }, context)).rejects.toThrow(/two seeds/);
+  });
+});
