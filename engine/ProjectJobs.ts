@@ -25,8 +25,9 @@ export class ProjectJobs {
   }
 
   /** Predicts these slices with the active model and stores each as it is done (a cancel keeps those). */
-  predict(slices: number[], context: CallContext): Promise<void> {
-    return this.exclusive('predicting', () => this.predictSlices(slices, context, 'Predicting'));
+  /** With `tta` each slice is predicted in its 8 flips/rotations and averaged: 8× the time, fewer errors. */
+  predict(slices: number[], context: CallContext, tta = false): Promise<void> {
+    return this.exclusive('predicting', () => this.predictSlices(slices, context, tta ? 'Predicting (8× TTA)' : 'Predicting', tta));
   }
 
   fineTune(steps: number, context: CallContext): Promise<Omit<FineTuneResult, 'project'>> {
@@ -113,7 +114,7 @@ export class ProjectJobs {
     return rankUncertainTiles(predictions, width, height, Math.min(128, width, height), { limit });
   }
 
-  private async predictSlices(slices: number[], context: CallContext, stage: string): Promise<void> {
+  private async predictSlices(slices: number[], context: CallContext, stage: string, tta = false): Promise<void> {
     const { project } = this;
     const version = project.activeModel;
     const { width, height, data } = project.volume;
@@ -127,7 +128,7 @@ export class ProjectJobs {
         if (this.disposed) throw new CallError('CANCELLED', 'The project was closed.');
         const z = slices[k]!;
         const slice = { width, height, depth: 1, data: data.subarray(z * plane, (z + 1) * plane) };
-        const probability = await predictVolume(slice, pool, { signal: context.signal });
+        const probability = await predictVolume(slice, pool, { signal: context.signal, tta });
         await project.savePrediction(version, z, probability);
         const perSlice = (performance.now() - started) / 1000 / (k + 1);
         context.progress({

@@ -107,12 +107,12 @@ export class ProjectSessions {
       const prediction = await project.loadPrediction(project.activeModel, z);
       return { z, width, height, prediction, labels: project.corrections.slice(z).slice() };
     },
-    predict: async ({ projectId: id, first, last }, context) => {
+    predict: async ({ projectId: id, first, last, tta }, context) => {
       const entry = this.get(id);
       checkSlice(entry.project, first);
       checkSlice(entry.project, last);
       if (last < first) throw new CallError('BAD_ARGUMENT', `Slice range ${first}–${last} is empty.`, 'Give the first slice, then the last.');
-      await entry.jobs.predict(Array.from({ length: last - first + 1 }, (_, k) => first + k), context);
+      await entry.jobs.predict(Array.from({ length: last - first + 1 }, (_, k) => first + k), context, tta === true);
       return this.info(entry);
     },
     paint: async ({ projectId: id, z, indices, value, tool }) => {

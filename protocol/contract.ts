@@ -243,7 +243,7 @@ export interface EngineCalls {
   closeProject: { args: { projectId: string }; result: null };
   getOverlay: { args: { projectId: string; z: number }; result: OverlaySlice };
   /** Predicts slices first..last (inclusive) with the active model and stores them; progress per slice. */
-  predict: { args: { projectId: string; first: number; last: number }; result: ProjectInfo };
+  predict: { args: { projectId: string; first: number; last: number; tta?: boolean }; result: ProjectInfo };
   /** Sets these pixels of slice z to a label; journaled (fsynced) before it resolves. */
   paint: { args: { projectId: string; z: number; indices: Uint32Array; value: LabelValue; tool: string }; result: EditResult };
   undo: { args: { projectId: string }; result: EditResult };

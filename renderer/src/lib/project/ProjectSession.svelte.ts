@@ -236,11 +236,15 @@ export class ProjectSession {
     }
   }
 
+  /** Predict with test-time augmentation (8 flips/rotations averaged): better, 8× slower. */
+  tta = $state(false);
+
   /** Predicts slices first..last with the active model; progress in `job`; cancel with cancelJob(). */
   predict(first: number, last: number): Promise<void> {
     const label = first === last ? `Predicting slice ${first}` : `Predicting slices ${first}–${last}`;
+    const tta = this.tta;
     return this.#run('predict', label, async (options) => {
-      this.#info = await this.#engine().predict({ projectId: this.#info.id, first, last }, options);
+      this.#info = await this.#engine().predict({ projectId: this.#info.id, first, last, tta }, options);
       this.#forgetPredictions();
       await this.refreshReview();
     });
