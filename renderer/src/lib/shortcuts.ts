@@ -23,8 +23,8 @@ export interface Shortcut {
 export const SHORTCUTS = [
   { action: 'open', group: 'File', description: 'Open a file or folder', keys: [{ key: 'o', mod: true }] },
   { action: 'save', group: 'File', description: 'Save (every edit is already saved as it is made)', keys: [{ key: 's', mod: true }] },
-  { action: 'undo', group: 'Edit', description: 'Undo', keys: [{ key: 'z', mod: true }] },
-  { action: 'redo', group: 'Edit', description: 'Redo', keys: [{ key: 'z', mod: true, shift: true }, { key: 'y', mod: true }] },
+  { action: 'undo', group: 'Edit', description: 'Undo (segment edits while a segment tool is in hand, else label edits)', keys: [{ key: 'z', mod: true }] },
+  { action: 'redo', group: 'Edit', description: 'Redo (likewise)', keys: [{ key: 'z', mod: true, shift: true }, { key: 'y', mod: true }] },
   { action: 'toolNavigate', group: 'Tools', description: 'Pan tool (also: Space+drag, middle drag)', keys: [{ key: 'h' }] },
   { action: 'toolBrushMembrane', group: 'Tools', description: 'Brush: paint membrane', keys: [{ key: 'b' }] },
   { action: 'toolBrushCell', group: 'Tools', description: 'Brush: paint cell (erase membrane)', keys: [{ key: 'e' }] },
