@@ -1,6 +1,8 @@
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { parseShare } from '../blocks/blockGrid.js';
+import { isZarrStore, predictOmeZarr } from '../blocks/predictOmeZarr.js';
 import { readVolume } from '../io/readVolume.js';
 import { writeTiff } from '../io/writeTiff.js';
 import { loadModelFolder, shippedModelDir } from '../model/modelFolder.js';
@@ -11,11 +13,15 @@ import { UsageError } from './CliError.js';
 import { progressPrinter } from './progressPrinter.js';
 import { writeFileAtomic } from './writeFileAtomic.js';
 
-export const predictUsage = `membrana predict <in.tif> -o <out.tif> [--model DIR] [--tta] [--tile N] [--workers N]
+export const predictUsage = `membrana predict <in.tif|in.ome.zarr> -o <out.tif|out.ome.zarr> [--blocks i/N] [--model DIR] [--tta] [--tile N] [--workers N]
 
 Predicts membranes in every slice of a TIFF stack, an image or a folder of PNG slices, and
-writes a uint8 multi-page TIFF of the same shape (255 = membrane).
+writes a uint8 multi-page TIFF of the same shape (255 = membrane). From an OME-Zarr it writes
+an OME-Zarr (NGFF 0.4, level 0, chunked like the input) block by block: a killed run resumes
+where it stopped, and N jobs given --blocks 0/N … (N-1)/N share the work; each prints
+{"blocks_done", "blocks_skipped", "seconds"} as one JSON line when its share is done.
   -o, --output FILE  where to write the prediction (required)
+  --blocks i/N       OME-Zarr only: predict share i of N (from 0) of the blocks
   --model DIR        model folder (default: the model Membrana ships)
   --tta              average the 8 flips/rotations (slower, slightly better)
   --tile N           largest tile edge in pixels (default: the model's)
@@ -32,6 +38,7 @@ export async function predictCommand(argv: string[]): Promise<void> {
       tta: { type: 'boolean', default: false },
       tile: { type: 'string' },
       workers: { type: 'string' },
+      blocks: { type: 'string' },
     },
   });
   if (positionals.length !== 1) throw new UsageError(positionals.length === 0 ? 'give the image stack to predict.' : `give one input, not ${positionals.length}.`);
@@ -51,6 +58,11 @@ export async function predictCommand(argv: string[]): Promise<void> {
     throw new UsageError(`--workers must be a whole number from 1 to 64, not "${values.workers}".`);
   }
 
+  if (isZarrStore(input)) {
+    await predictZarr(input, output, values.model ?? shippedModelDir(), { tta: values.tta, maxTile, workers, blocks: values.blocks });
+    return;
+  }
+  if (values.blocks !== undefined) throw new UsageError(`--blocks needs an OME-Zarr input; ${input} is not one.`);
   const volume = await readVolume(input);
   const modelDir = values.model ?? shippedModelDir();
   // One worker thread per core, each with its own backend and model; --workers 1 stays on this thread.
@@ -80,4 +92,22 @@ export async function predictCommand(argv: string[]): Promise<void> {
   );
   const pixels = volume.width * volume.height * volume.depth;
   console.error(`Wrote ${output} in ${seconds.toFixed(1)} s (${Math.round(pixels / seconds).toLocaleString('en')} px/s).`);
+}
+
+async function predictZarr(input: string, output: string, modelDir: string, options: { tta: boolean; maxTile: number | undefined; workers: number; blocks: string | undefined }): Promise<void> {
+  let share = { share: 0, shares: 1 };
+  if (options.blocks !== undefined) {
+    try {
+      share = parseShare(options.blocks);
+    } catch (error) {
+      throw new UsageError((error as Error).message);
+    }
+  }
+  const backend = await selectBackend();
+  for (const line of backend.skipped) console.error(`(backend ${line})`);
+  console.error(`Predicting ${input} block by block (share ${share.share}/${share.shares}) with ${modelDir}, ${options.workers > 1 ? `${options.workers} worker threads` : '1 thread'}`);
+  const progress = progressPrinter();
+  const result = await predictOmeZarr({ input, output, ...share, model: modelDir, workers: options.workers, tta: options.tta, maxTile: options.maxTile, onProgress: progress.update });
+  progress.done();
+  console.log(JSON.stringify({ blocks_done: result.done.length, blocks_skipped: result.skipped.length, seconds: Number(result.seconds.toFixed(3)) }));
 }

@@ -1,0 +1,133 @@
+#!/usr/bin/env node
+/**
+ * Block-wise prediction benchmark on a synthetic OME-Zarr: 4096 × 4096 × 200 uint8 (3.2 GB,
+ * chunks 1 × 512 × 512; `--small`: 1024 × 1024 × 24), written chunk by chunk to os.tmpdir() and
+ * reused by later runs. Reports peak RSS while reading random slices, chunk read MB/s, block-wise
+ * prediction px/s of a 512 × 512 × 64 region (16 with --small) with the shipped model on 2
+ * workers, and in-memory predictVolume px/s on 512² × 8 with the same pool: the block-wise
+ * overhead (halo, reads, durable writes, markers). Target: overhead < 15%.
+ */
+import { existsSync } from 'node:fs';
+import { rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import FileSystemStore from '@zarrita/storage/fs';
+import * as zarr from 'zarrita';
+import { blockGrid } from '../blocks/blockGrid.js';
+import { BlockLedger } from '../blocks/BlockLedger.js';
+import { createPredictionStore } from '../blocks/createPredictionStore.js';
+import { openOmeLevelZero } from '../blocks/openOmeLevelZero.js';
+import { predictBlocks } from '../blocks/predictBlocks.js';
+import { zarrSource, type VolumeSource } from '../blocks/VolumeSource.js';
+import { shippedModelDir } from '../model/modelFolder.js';
+import { PredictionPool } from '../predict/PredictionPool.js';
+import { predictVolume } from '../predict/predictVolume.js';
+
+const CHUNK = 512;
+const WORKERS = 2;
+
+/** EM-like procedural content: bright cells, dark wavy membranes, a little texture. */
+function fillChunk(out: Uint8Array, z: number, y0: number, x0: number): void {
+  for (let y = 0; y < CHUNK; y++) {
+    for (let x = 0; x < CHUNK; x++) {
+      const gy = y0 + y, gx = x0 + x;
+      const wave = Math.sin(gx / 37 + z / 9 + Math.sin(gy / 53)) * Math.cos(gy / 41 - z / 13);
+      const membrane = Math.abs(wave) < 0.08 ? 110 : 0;
+      out[y * CHUNK + x] = Math.max(0, Math.min(255, 190 - membrane + 25 * Math.sin(gx * 0.7 + gy * 1.3) * Math.cos(gx * 0.11)));
+    }
+  }
+}
+
+/** Creates (or reuses) the synthetic store; a marker file says it was written to the end. */
+async function syntheticStore(folder: string, shape: [number, number, number]): Promise<void> {
+  const complete = path.join(folder, '.bench-complete');
+  if (existsSync(complete)) return;
+  await rm(folder, { recursive: true, force: true });
+  const store = new FileSystemStore(folder);
+  const encode = (value: unknown): Uint8Array => new TextEncoder().encode(JSON.stringify(value));
+  await store.set('/.zgroup', encode({ zarr_format: 2 }));
+  await store.set('/.zattrs', encode({ multiscales: [{ version: '0.4', axes: [{ name: 'z', type: 'space' }, { name: 'y', type: 'space' }, { name: 'x', type: 'space' }], datasets: [{ path: '0', coordinateTransformations: [{ type: 'scale', scale: [50, 4, 4] }] }] }] }));
+  await store.set('/0/.zarray', encode({ zarr_format: 2, shape, chunks: [1, CHUNK, CHUNK], dtype: '|u1', compressor: null, fill_value: 0, order: 'C', filters: null, dimension_separator: '/' }));
+  // One chunk in memory at a time: the store is written straight to its chunk files.
+  const chunk = new Uint8Array(CHUNK * CHUNK);
+  const started = performance.now();
+  for (let z = 0; z < shape[0]; z++) {
+    for (let cy = 0; cy < shape[1] / CHUNK; cy++) {
+      for (let cx = 0; cx < shape[2] / CHUNK; cx++) {
+        fillChunk(chunk, z, cy * CHUNK, cx * CHUNK);
+        await store.set(`/0/${z}/${cy}/${cx}`, chunk);
+      }
+    }
+    if (z % 20 === 19) console.error(`  wrote ${z + 1} of ${shape[0]} slices (${((performance.now() - started) / 1000).toFixed(0)} s)`);
+  }
+  await writeFile(complete, '');
+}
+
+/** A window of a bigger source, so a region can be predicted as its own volume. */
+function regionOf(source: VolumeSource, origin: [number, number, number], shape: [number, number, number]): VolumeSource {
+  return {
+    shape,
+    read: (z, y, x, signal) => source.read([z[0] + origin[0], z[1] + origin[0]], [y[0] + origin[1], y[1] + origin[1]], [x[0] + origin[2], x[1] + origin[2]], signal),
+  };
+}
+
+export async function runBlockBench(small: boolean): Promise<void> {
+  const shape: [number, number, number] = small ? [24, 1024, 1024] : [200, 4096, 4096];
+  const folder = path.join(os.tmpdir(), `membrana-block-bench-${shape.join('x')}.ome.zarr`);
+  console.error(`Synthetic OME-Zarr ${shape.join(' × ')} at ${folder}`);
+  await syntheticStore(folder, shape);
+  const input = await openOmeLevelZero(folder);
+
+  // Random whole slices at level 0, with RSS sampled while they are read.
+  let peak = process.memoryUsage().rss;
+  const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 20);
+  const reads = small ? 8 : 12;
+  let bytes = 0;
+  const readStart = performance.now();
+  for (let i = 0; i < reads; i++) {
+    const z = Math.floor(Math.random() * shape[0]);
+    bytes += ((await zarr.get(input.array, [z, null, null])).data as Uint8Array).byteLength;
+  }
+  const readSeconds = (performance.now() - readStart) / 1000;
+  clearInterval(sampler);
+
+  const pool = await PredictionPool.start({ dir: shippedModelDir() }, WORKERS);
+  try {
+    const region: [number, number, number] = [small ? 16 : 64, 512, 512];
+    const source = regionOf(zarrSource(input.array), [0, Math.min(1024, shape[1] - 512), Math.min(1024, shape[2] - 512)], region);
+    const output = path.join(os.tmpdir(), 'membrana-block-bench-prediction.ome.zarr');
+    await rm(output, { recursive: true, force: true });
+    const grid = blockGrid(region, [1, CHUNK, CHUNK], { halo: pool.meta.tile.overlap });
+    const store = await createPredictionStore(output, { shape: region, chunks: [1, CHUNK, CHUNK], block: grid.block, halo: grid.halo, model: 'membrane', tta: false, maxTile: pool.meta.tile.size }, input.multiscale, 'bench');
+    const blockResult = await predictBlocks({ input: source, output: store, ledger: new BlockLedger(output), model: pool, grid });
+    const blockRate = (region[0] * region[1] * region[2]) / blockResult.seconds;
+
+    const stack = { width: 512, height: 512, depth: 8, data: (await source.read([0, 8], [0, 512], [0, 512])) as Uint8Array };
+    const memoryStart = performance.now();
+    await predictVolume(stack, pool);
+    const memoryRate = (512 * 512 * 8) / ((performance.now() - memoryStart) / 1000);
+    await rm(output, { recursive: true, force: true });
+
+    const figures = {
+      store: shape,
+      peak_rss_mb_reading: Math.round(peak / 2 ** 20),
+      chunk_read_mb_per_s: Math.round(bytes / 2 ** 20 / readSeconds),
+      blockwise_px_per_s: Math.round(blockRate),
+      in_memory_px_per_s: Math.round(memoryRate),
+      blockwise_overhead_percent: Number(((memoryRate / blockRate - 1) * 100).toFixed(1)),
+      blocks: blockResult.done.length,
+      block: grid.block,
+      halo: grid.halo,
+    };
+    console.log(JSON.stringify(figures));
+  } finally {
+    await pool.dispose();
+  }
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) {
+  const { values } = parseArgs({ options: { small: { type: 'boolean', default: false } } });
+  await runBlockBench(values.small);
+}

@@ -1,0 +1,140 @@
+import * as zarr from 'zarrita';
+import type { Progress } from '../../protocol/contract.js';
+import { sizeMultiple } from '../model/buildUnet.js';
+import type { LoadedModel } from '../model/modelFolder.js';
+import { normalizeSlice } from '../model/normalizeSlice.js';
+import { PredictionPool } from '../predict/PredictionPool.js';
+import { cancelledError, predictSlice, type PredictSliceOptions } from '../predict/predictSlice.js';
+import { blockAt, blockCount, type Block, type BlockGrid } from './blockGrid.js';
+import type { BlockLedger } from './BlockLedger.js';
+import { readHaloedBlock, zarrSource, type VolumeSource } from './VolumeSource.js';
+
+export interface PredictBlocksOptions {
+  /** The image, [z, y, x]: a zarrita array or any VolumeSource. */
+  input: zarr.Array<zarr.DataType, zarr.Readable> | VolumeSource;
+  /** Where the probabilities go: uint8 (255 = membrane), same shape, chunks dividing the blocks. */
+  output: zarr.Array<'uint8', zarr.Mutable>;
+  /** Finished blocks; skipped here and marked as they finish. */
+  ledger: BlockLedger;
+  model: LoadedModel | PredictionPool;
+  grid: BlockGrid;
+  /** The blocks to predict (default: all); e.g. blocksForShare(grid, i, N). */
+  blocks?: number[];
+  tta?: boolean;
+  /** Largest tile edge; default the model's. */
+  maxTile?: number;
+  signal?: AbortSignal;
+  onProgress?: (progress: Progress) => void;
+  /** Called when a block is written and marked done. */
+  onBlock?: (block: number) => void;
+}
+
+export interface PredictBlocksResult {
+  /** Blocks predicted by this call. */
+  done: number[];
+  /** Blocks already marked done, left alone. */
+  skipped: number[];
+  seconds: number;
+}
+
+/**
+ * Predicts membranes block by block into a chunked store, resumably: for each block not marked
+ * done, read it with its halo, predict each slice (normalised and tiled as predictVolume does,
+ * over the haloed slice), crop the halo, write the block's chunks durably, then mark it done.
+ * Every block is computed from the input alone, so the bytes do not depend on which blocks ran
+ * before, in which job, or whether a run was killed and resumed.
+ */
+export async function predictBlocks(options: PredictBlocksOptions): Promise<PredictBlocksResult> {
+  const started = performance.now();
+  const { grid, ledger, output, model } = options;
+  const source = 'read' in options.input ? options.input : zarrSource(options.input);
+  checkShapes(source, output, grid);
+  const wanted = options.blocks ?? Array.from({ length: blockCount(grid) }, (_, k) => k);
+  const finished = await ledger.done();
+  const skipped = wanted.filter((k) => finished.has(k));
+  const todo = wanted.filter((k) => !finished.has(k));
+  const done: number[] = [];
+  const meta = model.meta;
+  const tiling: PredictSliceOptions = { maxTile: options.maxTile ?? meta.tile.size, overlap: meta.tile.overlap, multiple: sizeMultiple(meta.architecture), tta: options.tta };
+  // A pool gets a block more than it has workers, so a worker that finishes finds tiles ready.
+  const inFlight = model instanceof PredictionPool ? model.size + 1 : 1;
+  const stop = new AbortController();
+  const onAbort = (): void => stop.abort();
+  options.signal?.addEventListener('abort', onAbort, { once: true });
+  if (options.signal?.aborted) stop.abort();
+  const report = (): void => {
+    const elapsed = (performance.now() - started) / 1000;
+    options.onProgress?.({
+      stage: `Predicting blocks, ${done.length} of ${todo.length} done`,
+      fraction: todo.length === 0 ? 1 : done.length / todo.length,
+      ...(done.length > 0 ? { etaSeconds: (elapsed / done.length) * (todo.length - done.length) } : {}),
+    });
+  };
+  report();
+  let next = 0;
+  let failure: unknown = null;
+  const runner = async (): Promise<void> => {
+    while (failure === null && next < todo.length) {
+      if (stop.signal.aborted) throw cancelledError();
+      const k = todo[next++]!;
+      await predictBlock(blockAt(grid, k), source, output, model, grid.halo, { ...tiling, signal: stop.signal });
+      // Only after the chunks are durable: a kill before this line leaves the block unmarked.
+      await ledger.markDone(k);
+      done.push(k);
+      options.onBlock?.(k);
+      report();
+    }
+  };
+  try {
+    await Promise.all(
+      Array.from({ length: Math.min(inFlight, todo.length) }, () =>
+        runner().catch((error: unknown) => {
+          failure ??= error;
+          stop.abort();
+        }),
+      ),
+    );
+  } finally {
+    options.signal?.removeEventListener('abort', onAbort);
+  }
+  if (failure !== null) throw failure;
+  return { done, skipped, seconds: (performance.now() - started) / 1000 };
+}
+
+/** Reads, predicts and writes one block (not its marker). */
+export async function predictBlock(block: Block, source: VolumeSource, output: zarr.Array<'uint8', zarr.Mutable>, model: LoadedModel | PredictionPool, halo: number, tiling: PredictSliceOptions): Promise<void> {
+  const haloed = await readHaloedBlock(source, block, halo, tiling.signal);
+  const height = block.y[1] - block.y[0], width = block.x[1] - block.x[0];
+  const out = new Uint8Array(haloed.depth * height * width);
+  await Promise.all(
+    haloed.slices.map(async (raw, s) => {
+      // In place: the raw copy is this slice's own.
+      normalizeSlice(raw, model.meta.normalization, raw);
+      const input = raw;
+      const probability =
+        model instanceof PredictionPool ? await model.predictSlice(input, haloed.width, haloed.height, tiling) : await predictSlice(model.model, input, haloed.width, haloed.height, tiling);
+      // Crop the halo: block row r is haloed row r + halo (the halo is full width at every edge).
+      for (let r = 0; r < height; r++) {
+        const from = (r + halo) * haloed.width + halo;
+        const to = (s * height + r) * width;
+        for (let c = 0; c < width; c++) out[to + c] = Math.round(probability[from + c]! * 255);
+      }
+    }),
+  );
+  if (tiling.signal?.aborted) throw cancelledError();
+  await zarr.set(output, [zarr.slice(block.z[0], block.z[1]), zarr.slice(block.y[0], block.y[1]), zarr.slice(block.x[0], block.x[1])], {
+    data: out,
+    shape: [haloed.depth, height, width],
+    stride: [height * width, width, 1],
+  });
+}
+
+function checkShapes(source: VolumeSource, output: zarr.Array<'uint8', zarr.Mutable>, grid: BlockGrid): void {
+  const same = (a: readonly number[], b: readonly number[]): boolean => a.length === b.length && a.every((v, i) => v === b[i]);
+  if (!same(source.shape, grid.shape) || !same(output.shape, grid.shape)) {
+    throw new Error(`Input [${source.shape.join(', ')}], output [${output.shape.join(', ')}] and block grid [${grid.shape.join(', ')}] must have the same shape.`);
+  }
+  if (grid.block.some((b, a) => b % output.chunks[a]! !== 0)) {
+    throw new Error(`Blocks [${grid.block.join(', ')}] are not whole output chunks [${output.chunks.join(', ')}]: two blocks would write one chunk.`);
+  }
+}

@@ -1,0 +1,60 @@
+import { existsSync, statSync } from 'node:fs';
+import path from 'node:path';
+import type { Progress } from '../../protocol/contract.js';
+import { loadModelFolder, type LoadedModel } from '../model/modelFolder.js';
+import { PredictionPool } from '../predict/PredictionPool.js';
+import { blockGrid, blocksForShare } from './blockGrid.js';
+import { BlockLedger } from './BlockLedger.js';
+import { createPredictionStore } from './createPredictionStore.js';
+import { openOmeLevelZero } from './openOmeLevelZero.js';
+import { predictBlocks, type PredictBlocksResult } from './predictBlocks.js';
+
+export interface PredictOmeZarrOptions {
+  input: string;
+  output: string;
+  /** This job's share i of N (default 0 of 1: every block). */
+  share?: number;
+  shares?: number;
+  /** A model folder, a loaded model, or a started pool. */
+  model: string | LoadedModel | PredictionPool;
+  /** Worker threads when `model` is a folder (1: this thread). */
+  workers?: number;
+  tta?: boolean;
+  maxTile?: number;
+  signal?: AbortSignal;
+  onProgress?: (progress: Progress) => void;
+}
+
+/** Whether `file` is a Zarr store (a folder with Zarr v2 or v3 metadata), not a TIFF or images. */
+export function isZarrStore(file: string): boolean {
+  if (!existsSync(file) || !statSync(file).isDirectory()) return /\.zarr\/?$/i.test(file);
+  return ['.zattrs', '.zgroup', '.zarray', 'zarr.json'].some((name) => existsSync(path.join(file, name)));
+}
+
+/**
+ * `membrana predict in.ome.zarr -o out.ome.zarr [--blocks i/N]`: opens level 0 of the input,
+ * opens or creates the output (safe when several jobs start at once), and predicts the blocks of
+ * this share that are not yet done. Returns when the share is done.
+ */
+export async function predictOmeZarr(options: PredictOmeZarrOptions): Promise<PredictBlocksResult & { blocks: number }> {
+  const input = await openOmeLevelZero(options.input);
+  let pool: PredictionPool | null = null;
+  let model: LoadedModel | PredictionPool;
+  if (typeof options.model !== 'string') model = options.model;
+  else if ((options.workers ?? 1) > 1) model = pool = await PredictionPool.start({ dir: options.model }, options.workers);
+  else model = await loadModelFolder(options.model);
+  try {
+    const meta = model.meta;
+    const maxTile = options.maxTile ?? meta.tile.size;
+    // The model's overlap is the context each tile needs; the same halo makes blocks seamless.
+    const grid = blockGrid(input.array.shape, input.array.chunks, { halo: meta.tile.overlap });
+    const settings = { shape: grid.shape, chunks: input.array.chunks, block: grid.block, halo: grid.halo, model: path.basename(model.dir), tta: options.tta === true, maxTile };
+    const name = `Membrana membrane probability (255 = membrane) of ${path.basename(input.store)}`;
+    const output = await createPredictionStore(options.output, settings, input.multiscale, name);
+    const blocks = blocksForShare(grid, options.share ?? 0, options.shares ?? 1);
+    const result = await predictBlocks({ input: input.array, output, ledger: new BlockLedger(path.resolve(options.output)), model, grid, blocks, tta: options.tta, maxTile, signal: options.signal, onProgress: options.onProgress });
+    return { ...result, blocks: blocks.length };
+  } finally {
+    await pool?.dispose();
+  }
+}
