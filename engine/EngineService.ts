@@ -6,6 +6,7 @@ import { readVolume, readVolumeFromFiles } from './io/readVolume.js';
 import type { Volume } from './io/Volume.js';
 import { findAppRoot, readAppVersion } from './appRoot.js';
 import { CallError } from './CallError.js';
+import { isOmeZarrFolder, LazyVolumes } from './LazyVolumes.js';
 import { ProjectSessions, type ProjectHandlers } from './ProjectSessions.js';
 
 export interface EngineServiceOptions {
@@ -31,6 +32,7 @@ export class EngineService {
   private readonly assetsDir: string;
 
   private readonly projects: ProjectSessions;
+  private readonly lazy = new LazyVolumes();
 
   constructor(private readonly options: EngineServiceOptions) {
     this.assetsDir = options.assetsDir ?? path.join(findAppRoot(), 'assets');
@@ -41,6 +43,13 @@ export class EngineService {
       closeVolume: (volumeId) => void this.volumes.delete(volumeId),
     });
     Object.assign(this.handlers, this.projects.handlers);
+    const newProject = this.handlers.newProject;
+    this.handlers.newProject = async (args, context) => {
+      if (this.lazy.has(args.volumeId)) {
+        throw new CallError('NOT_SUPPORTED', 'Projects are made from stacks that fit in memory; this OME-Zarr volume is read tile by tile.', 'Open a TIFF stack or PNG folder of the region to proofread, and make the project from it.');
+      }
+      return newProject(args, context);
+    };
   }
 
   /** Closes open projects (their journals). */
@@ -61,7 +70,10 @@ export class EngineService {
       if (typeof target !== 'string' || target.trim() === '') {
         throw new CallError('BAD_ARGUMENT', 'No path given to open.', 'Type the path of a TIFF file, a PNG image or a folder of PNG slices.');
       }
-      return this.add(await readVolume(path.resolve(target.trim())));
+      const resolved = path.resolve(target.trim());
+      // OME-Zarr is read lazily, tile by tile: it may be far larger than memory.
+      if (isOmeZarrFolder(resolved)) return this.lazy.openFolder(resolved);
+      return this.add(await readVolume(resolved));
     },
     openFiles: async ({ files }) => {
       if (!Array.isArray(files) || files.length === 0) {
@@ -69,9 +81,11 @@ export class EngineService {
       }
       return this.add(readVolumeFromFiles(files.map((f) => ({ name: f.name, data: new Uint8Array(f.data) }))));
     },
-    getSlice: async ({ volumeId, z }) => this.slice(volumeId, z),
+    getSlice: async ({ volumeId, z }) => (this.lazy.has(volumeId) ? this.lazy.slice(volumeId, z) : this.slice(volumeId, z)),
+    getTile: async ({ volumeId, level, z, tx, ty }, context) => this.lazy.tile(volumeId, level, z, tx, ty, context.signal),
     closeVolume: async ({ volumeId }) => {
       this.volumes.delete(volumeId);
+      this.lazy.close(volumeId);
       return null;
     },
     backend: async () => {

@@ -32,6 +32,35 @@ export interface VolumeInfo {
   range: { min: number; max: number };
   /** Suggested display window (0.1st–99.9th percentile for 16-bit and float, full range for 8-bit). */
   window: { low: number; high: number };
+  /**
+   * Present for volumes read lazily from chunked storage (OME-Zarr): the scales, finest first,
+   * and the edge of the square tiles getTile serves. Such volumes are viewed tile by tile.
+   */
+  levels?: VolumeLevel[];
+  tileSize?: number;
+}
+
+/** One scale of a multiscale volume. */
+export interface VolumeLevel {
+  width: number;
+  height: number;
+  depth: number;
+  /** Finest-level voxels per voxel of this level, along x, y and z. */
+  factor: { x: number; y: number; z: number };
+}
+
+/** A square piece of one slice of one scale (smaller at the right and bottom edges). */
+export interface Tile {
+  volumeId: string;
+  level: number;
+  /** The slice at this level's z. */
+  z: number;
+  tx: number;
+  ty: number;
+  width: number;
+  height: number;
+  dtype: VoxelType;
+  data: ArrayBuffer;
 }
 
 /** One z-slice of raw voxel values, row-major. `data` travels as a binary buffer, never as JSON. */
@@ -233,6 +262,8 @@ export interface EngineCalls {
   openPath: { args: { path: string }; result: VolumeInfo };
   openFiles: { args: { files: FilePayload[] }; result: VolumeInfo };
   getSlice: { args: { volumeId: string; z: number }; result: Slice };
+  /** A tile of a lazily read volume (see VolumeInfo.levels); only the chunks it covers are read. */
+  getTile: { args: { volumeId: string; level: number; z: number; tx: number; ty: number }; result: Tile };
   closeVolume: { args: { volumeId: string }; result: null };
   /** Starts the compute backend if needed and says which it is. */
   backend: { args: Record<string, never>; result: BackendInfo };
@@ -286,6 +317,7 @@ export const CALL_NAMES = {
   openPath: true,
   openFiles: true,
   getSlice: true,
+  getTile: true,
   closeVolume: true,
   backend: true,
   newProject: true,

@@ -2,6 +2,7 @@
 /** The `membrana` command: batch prediction, training, evaluation and segmentation without the app. */
 import { UsageError } from './CliError.js';
 import { evaluateCommand, evaluateUsage } from './evaluateCommand.js';
+import { importCommand, importUsage } from './importCommand.js';
 import { meshCommand, meshUsage } from './meshCommand.js';
 import { predictCommand, predictUsage } from './predictCommand.js';
 import { segmentCommand, segmentUsage } from './segmentCommand.js';
@@ -18,6 +19,7 @@ const COMMANDS: Record<string, Command> = {
   evaluate: { run: evaluateCommand, usage: evaluateUsage },
   segment: { run: segmentCommand, usage: segmentUsage },
   mesh: { run: (argv) => meshCommand(argv), usage: meshUsage },
+  import: { run: importCommand, usage: importUsage },
 };
 
 const overview = `Usage: membrana <command> [options]

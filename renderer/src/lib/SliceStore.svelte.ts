@@ -86,7 +86,8 @@ export class SliceStore {
 
   #show(): void {
     const volume = this.#volume;
-    if (!volume) return;
+    // Lazily read volumes (OME-Zarr) are drawn tile by tile (TileStore), never as whole slices.
+    if (!volume || volume.levels) return;
     const z = this.#z;
     for (const [fz, fetch] of this.#fetches) {
       if (Math.abs(fz - z) > 1) {

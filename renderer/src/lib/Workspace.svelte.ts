@@ -4,6 +4,7 @@ import { DisplayWindow } from './DisplayWindow.svelte.js';
 import { ProjectSession } from './project/ProjectSession.svelte.js';
 import { describePayloads } from './readDroppedFiles.js';
 import { SliceStore } from './SliceStore.svelte.js';
+import { TileStore } from './TileStore.svelte.js';
 import { Viewport, type Point } from './Viewport.svelte.js';
 
 /** How far the app got reaching the engine. */
@@ -30,6 +31,8 @@ export interface Opening {
  */
 export class Workspace {
   readonly slices: SliceStore;
+  /** Tiles of a lazily read volume (OME-Zarr), at the scale the view shows. */
+  readonly tiles: TileStore;
   readonly window = new DisplayWindow();
   readonly viewport = new Viewport();
   readonly #connect: () => Promise<EngineConnection>;
@@ -52,6 +55,9 @@ export class Workspace {
     this.#connect = connect;
     this.slices = new SliceStore({
       getSlice: (args, options) => this.#engine().getSlice(args, options),
+    });
+    this.tiles = new TileStore({
+      getTile: (args, options) => this.#engine().getTile(args, options),
     });
   }
 
@@ -213,6 +219,7 @@ export class Workspace {
     this.#project?.close();
     this.#openController?.abort();
     this.slices.dispose();
+    this.tiles.dispose();
     for (const dispose of this.#disposers.splice(0)) dispose();
   }
 
@@ -285,6 +292,7 @@ export class Workspace {
 
   #show(volume: VolumeInfo): void {
     this.slices.setVolume(volume);
+    this.tiles.setVolume(volume);
     this.window.setVolume(volume);
     this.viewport.setImageSize(volume.width, volume.height);
     this.#cursor = null;

@@ -1,0 +1,77 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildPyramid } from '../engine/zarr/buildPyramid.js';
+import { createOmeZarr } from '../engine/zarr/omeZarr.js';
+import { writeRegion } from '../engine/zarr/readRegion.js';
+import { ARTIFACTS, CHROMIUM_ARGS, CHROMIUM_PATH, launchServe, type ServeProcess } from './launchServe.js';
+
+// A chunked OME-Zarr volume viewed lazily: only visible tiles at the zoom's scale are read.
+const SIZE = 2048;
+const DEPTH = 4;
+let serve: ServeProcess;
+let browser: Browser;
+let page: Page;
+let tmp: string;
+let store: string;
+
+beforeAll(async () => {
+  tmp = mkdtempSync(path.join(os.tmpdir(), 'membrana-lazy-'));
+  store = path.join(tmp, 'rings.ome.zarr');
+  const image = await createOmeZarr(store, { shape: [DEPTH, SIZE, SIZE], dtype: 'uint8', chunks: [1, 256, 256], voxelSize: { x: 4, y: 4, z: 50, unit: 'nanometer' }, version: 2 });
+  const plane = new Uint8Array(SIZE * SIZE);
+  for (let z = 0; z < DEPTH; z++) {
+    for (let y = 0; y < SIZE; y++) for (let x = 0; x < SIZE; x++) plane[y * SIZE + x] = (Math.hypot(x - SIZE / 2, y - SIZE / 2) + z * 20) % 64 < 8 ? 30 : 200;
+    await writeRegion(image.levels[0]!, { z: [z, z + 1], y: [0, SIZE], x: [0, SIZE] }, plane);
+  }
+  await buildPyramid(image);
+  serve = await launchServe();
+  browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
+  page = await browser.newPage({ viewport: { width: 1200, height: 800 } });
+  await page.goto(serve.url);
+  await page.getByTestId('slice-label').waitFor({ timeout: 30_000 });
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await serve?.stop();
+  if (tmp) rmSync(tmp, { recursive: true, force: true });
+});
+
+/** Share of canvas pixels that are dark rings (the image is drawn). */
+async function ringFraction(): Promise<number> {
+  return page.evaluate(() => {
+    const canvas = document.querySelector<HTMLCanvasElement>('[data-testid="viewer-canvas"]')!;
+    const data = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
+    let dark = 0;
+    for (let i = 0; i < data.length; i += 4) if (data[i]! > 10 && data[i]! < 80) dark++;
+    return dark / (data.length / 4);
+  });
+}
+
+describe('a lazily read OME-Zarr volume in Chromium', () => {
+  it('opens from its folder and draws the visible tiles at the matching scale', async () => {
+    await page.getByTestId('open-button').click();
+    await page.getByTestId('open-path-input').fill(store);
+    await page.getByTestId('open-path-submit').click();
+    await expect.poll(() => page.getByTestId('status').innerText(), { timeout: 30_000 }).toContain('OME-Zarr');
+    await expect.poll(ringFraction, { timeout: 20_000 }).toBeGreaterThan(0.05);
+    const cacheAtFit = await page.getByTestId('status-cache').innerText();
+    // Zoom to 1:1 on the centre: finer tiles load, the rings stay on screen throughout.
+    await page.keyboard.press('1');
+    await expect.poll(ringFraction, { timeout: 20_000 }).toBeGreaterThan(0.05);
+    await page.keyboard.press('ArrowRight');
+    await expect.poll(() => page.getByTestId('slice-label').innerText()).toContain('z 1');
+    await expect.poll(ringFraction, { timeout: 20_000 }).toBeGreaterThan(0.05);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'lazy-volume.png') });
+    const cache = await page.getByTestId('status-cache').innerText();
+    console.log(`Lazy OME-Zarr ${SIZE}² × ${DEPTH}: tile cache at fit "${cacheAtFit.replace(/\s+/g, ' ')}", after zooming to 1:1 and one slice "${cache.replace(/\s+/g, ' ')}"`);
+    // Far less than the whole volume would take in the cache (level 0 alone: 4 slices × 2048² ×
+    // 5 bytes, voxels and RGBA, = 80 MB) is held after looking at part of two slices.
+    const used = Number(/cache (\d+)/.exec(cache.replace(/\s+/g, ' '))?.[1]);
+    expect(used).toBeGreaterThan(0);
+    expect(used).toBeLessThan(40);
+  }, 90_000);
+});

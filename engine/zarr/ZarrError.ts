@@ -1,0 +1,32 @@
+export type ZarrErrorCode =
+  | 'NOT_OME_ZARR'
+  | 'INVALID_METADATA'
+  | 'UNSUPPORTED'
+  | 'OUT_OF_BOUNDS'
+  | 'ALREADY_EXISTS'
+  | 'IDS_TOO_LARGE'
+  | 'CANCELLED'
+  | 'SOURCE';
+
+/** A problem with an OME-Zarr folder or an import into one: says which file, what is wrong and what to do. */
+export class ZarrError extends Error {
+  override name = 'ZarrError';
+
+  constructor(
+    readonly code: ZarrErrorCode,
+    /** The file or folder the problem is in. */
+    readonly file: string,
+    message: string,
+    /** What the user can do about it. */
+    readonly hint: string,
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+  }
+}
+
+export const ZARR_HINTS = {
+  reexport: 'Write the dataset again with a tool that follows the OME-NGFF 0.4 or 0.5 specification (for example ome-zarr-py, bioformats2raw, or `membrana import`).',
+  region: 'Ask for a region inside the level: each range is [start, end) with 0 <= start < end <= the size of that axis.',
+  cancelled: 'The import was cancelled; nothing was left behind. Run it again to finish.',
+} as const;

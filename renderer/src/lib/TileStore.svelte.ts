@@ -1,0 +1,217 @@
+import type { EngineClient, Tile, VolumeInfo } from '../../../protocol/contract.js';
+import { renderSlice, type DisplayRange } from './renderSlice.js';
+
+/** The one engine call the store needs (a fake in tests). */
+export type TileSource = Pick<EngineClient, 'getTile'>;
+
+/** A tile's place: scale, slice at that scale, column and row. */
+export interface TileKey {
+  level: number;
+  z: number;
+  tx: number;
+  ty: number;
+}
+
+interface Entry {
+  tile: Tile;
+  /** The tile drawn under `range`; redrawn when the window changes. */
+  image: OffscreenCanvas | HTMLCanvasElement | null;
+  range: DisplayRange | null;
+  bytes: number;
+  used: number;
+}
+
+/** Tiles fetched at once; more wait, and those no longer wanted are dropped from the queue. */
+const MAX_IN_FLIGHT = 6;
+export const DEFAULT_BUDGET_MB = 512;
+
+const keyOf = (k: TileKey): string => `${k.level}/${k.z}/${k.tx}/${k.ty}`;
+
+/**
+ * Tiles of a lazily read volume (OME-Zarr): fetched when the view asks for them, kept in a
+ * least-recently-used cache under a memory budget the user can see and set (raw voxels plus
+ * the drawn RGBA), drawn with the contrast window on demand. `revision` changes when a tile
+ * arrives, so the view redraws.
+ */
+export class TileStore {
+  readonly #source: TileSource;
+  // Cache bookkeeping, not state the UI shows; `revision` and `usedBytes` are.
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity
+  readonly #entries = new Map<string, Entry>();
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity
+  readonly #inFlight = new Map<string, AbortController>();
+  #queue: TileKey[] = [];
+  /** The tiles the last frame showed: never evicted. */
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity
+  #visible = new Set<string>();
+  #volume: VolumeInfo | null = null;
+  #clock = 0;
+  #revision = $state(0);
+  #usedBytes = $state(0);
+  #budgetBytes = $state(DEFAULT_BUDGET_MB * 1024 * 1024);
+
+  constructor(source: TileSource) {
+    this.#source = source;
+  }
+
+  get revision(): number {
+    return this.#revision;
+  }
+  get usedBytes(): number {
+    return this.#usedBytes;
+  }
+  get budgetBytes(): number {
+    return this.#budgetBytes;
+  }
+  get tileCount(): number {
+    return this.#entries.size;
+  }
+
+  setBudget(megabytes: number): void {
+    this.#budgetBytes = Math.max(32, Math.round(megabytes)) * 1024 * 1024;
+    this.#evict(this.#visible);
+  }
+
+  setVolume(volume: VolumeInfo | null): void {
+    for (const controller of this.#inFlight.values()) controller.abort();
+    this.#inFlight.clear();
+    this.#queue = [];
+    this.#entries.clear();
+    this.#visible.clear();
+    this.#usedBytes = 0;
+    this.#volume = volume?.levels ? volume : null;
+    this.#revision++;
+  }
+
+  /**
+   * The drawable image of a tile if it is cached (drawn under `range`), else null; marks it used.
+   * `want` asks for it to be fetched when it is missing.
+   */
+  image(key: TileKey, range: DisplayRange, want: boolean): { image: CanvasImageSource; tile: Tile } | null {
+    const entry = this.#entries.get(keyOf(key));
+    if (!entry) {
+      if (want) this.#request(key);
+      return null;
+    }
+    entry.used = ++this.#clock;
+    if (!entry.image || entry.range?.low !== range.low || entry.range.high !== range.high) {
+      entry.image = drawTile(entry.tile, range, entry.image);
+      entry.range = { ...range };
+    }
+    return entry.image ? { image: entry.image, tile: entry.tile } : null;
+  }
+
+  /** True when the tile is cached. */
+  has(key: TileKey): boolean {
+    return this.#entries.has(keyOf(key));
+  }
+
+  /** After a frame: drops queued requests for tiles no longer visible, evicts over budget (never the visible ones). */
+  settle(visible: TileKey[]): void {
+    // eslint-disable-next-line svelte/prefer-svelte-reactivity
+    const wanted = new Set(visible.map(keyOf));
+    this.#visible = wanted;
+    this.#queue = this.#queue.filter((k) => wanted.has(keyOf(k)));
+    for (const [key, controller] of this.#inFlight) {
+      if (!wanted.has(key)) {
+        controller.abort();
+        this.#inFlight.delete(key);
+      }
+    }
+    this.#evict(wanted);
+    this.#pump();
+  }
+
+  dispose(): void {
+    this.setVolume(null);
+  }
+
+
+  #request(key: TileKey): void {
+    const id = keyOf(key);
+    if (this.#inFlight.has(id) || this.#queue.some((k) => keyOf(k) === id)) return;
+    this.#queue.push(key);
+    this.#pump();
+  }
+
+  #pump(): void {
+    const volume = this.#volume;
+    while (volume && this.#inFlight.size < MAX_IN_FLIGHT && this.#queue.length > 0) {
+      const key = this.#queue.shift()!;
+      const id = keyOf(key);
+      const controller = new AbortController();
+      this.#inFlight.set(id, controller);
+      this.#source.getTile({ volumeId: volume.id, ...key }, { signal: controller.signal }).then(
+        (tile) => {
+          if (this.#inFlight.get(id) !== controller) return;
+          this.#inFlight.delete(id);
+          if (this.#volume !== volume) return;
+          const bytes = tile.data.byteLength + tile.width * tile.height * 4;
+          this.#entries.set(id, { tile, image: null, range: null, bytes, used: ++this.#clock });
+          this.#usedBytes += bytes;
+          this.#evict(this.#visible);
+          this.#revision++;
+          this.#pump();
+        },
+        () => {
+          if (this.#inFlight.get(id) === controller) this.#inFlight.delete(id);
+          this.#pump();
+        },
+      );
+    }
+  }
+
+  #evict(keep: Set<string>): void {
+    if (this.#usedBytes <= this.#budgetBytes) return;
+    const byAge = [...this.#entries].filter(([id]) => !keep.has(id)).sort((a, b) => a[1].used - b[1].used);
+    for (const [id, entry] of byAge) {
+      if (this.#usedBytes <= this.#budgetBytes) break;
+      this.#entries.delete(id);
+      this.#usedBytes -= entry.bytes;
+      if (entry.image) {
+        entry.image.width = 0;
+        entry.image.height = 0;
+      }
+    }
+  }
+}
+
+function drawTile(tile: Tile, range: DisplayRange, reuse: OffscreenCanvas | HTMLCanvasElement | null): OffscreenCanvas | HTMLCanvasElement | null {
+  const surface = reuse ?? (typeof OffscreenCanvas === 'function' ? new OffscreenCanvas(tile.width, tile.height) : document.createElement('canvas'));
+  surface.width = tile.width;
+  surface.height = tile.height;
+  const context = surface.getContext('2d') as OffscreenCanvasRenderingContext2D | CanvasRenderingContext2D | null;
+  if (!context) return null;
+  const rgba = renderSlice({ width: tile.width, height: tile.height, dtype: tile.dtype, data: tile.data }, range);
+  context.putImageData(new ImageData(rgba, tile.width, tile.height), 0, 0);
+  return surface;
+}
+
+/**
+ * The scale to show at a zoom: the coarsest whose voxels are still no larger than a screen
+ * pixel (`pixelsPerVoxel` = screen pixels per finest-scale voxel), so nothing finer than the
+ * screen is fetched.
+ */
+export function levelForZoom(volume: VolumeInfo, pixelsPerVoxel: number): number {
+  const levels = volume.levels ?? [];
+  let chosen = 0;
+  levels.forEach((level, index) => {
+    if (level.factor.x * pixelsPerVoxel <= 1.0001) chosen = index;
+  });
+  return chosen;
+}
+
+/** The tiles of `level` that cover the image rectangle [x0, x1) × [y0, y1) (finest-scale pixels). */
+export function tilesCovering(volume: VolumeInfo, level: number, z: number, rect: { x0: number; y0: number; x1: number; y1: number }): TileKey[] {
+  const scale = volume.levels?.[level];
+  const size = volume.tileSize ?? 256;
+  if (!scale) return [];
+  const lz = Math.min(scale.depth - 1, Math.floor(z / scale.factor.z));
+  const tx0 = Math.max(0, Math.floor(rect.x0 / scale.factor.x / size));
+  const ty0 = Math.max(0, Math.floor(rect.y0 / scale.factor.y / size));
+  const tx1 = Math.min(Math.ceil(scale.width / size), Math.ceil(rect.x1 / scale.factor.x / size));
+  const ty1 = Math.min(Math.ceil(scale.height / size), Math.ceil(rect.y1 / scale.factor.y / size));
+  const keys: TileKey[] = [];
+  for (let ty = ty0; ty < ty1; ty++) for (let tx = tx0; tx < tx1; tx++) keys.push({ level, z: lz, tx, ty });
+  return keys;
+}

@@ -1,0 +1,95 @@
+// @vitest-environment jsdom
+import { describe, expect, it } from 'vitest';
+import type { Tile, VolumeInfo } from '../../../protocol/contract.js';
+import { levelForZoom, TileStore, tilesCovering } from './TileStore.svelte.js';
+
+const volume: VolumeInfo = {
+  id: 'v',
+  name: 'big.ome.zarr',
+  source: '/data/big.ome.zarr',
+  format: 'OME-Zarr',
+  width: 4096,
+  height: 2048,
+  depth: 10,
+  dtype: 'uint8',
+  voxelSize: { x: 4, y: 4, z: 50, unit: 'nm' },
+  range: { min: 0, max: 255 },
+  window: { low: 0, high: 255 },
+  tileSize: 256,
+  levels: [
+    { width: 4096, height: 2048, depth: 10, factor: { x: 1, y: 1, z: 1 } },
+    { width: 2048, height: 1024, depth: 10, factor: { x: 2, y: 2, z: 1 } },
+    { width: 1024, height: 512, depth: 10, factor: { x: 4, y: 4, z: 1 } },
+  ],
+};
+
+describe('levelForZoom', () => {
+  it('takes the coarsest scale whose voxels are no bigger than a screen pixel', () => {
+    expect(levelForZoom(volume, 1)).toBe(0);
+    expect(levelForZoom(volume, 2)).toBe(0);
+    expect(levelForZoom(volume, 0.5)).toBe(1);
+    expect(levelForZoom(volume, 0.3)).toBe(1);
+    expect(levelForZoom(volume, 0.1)).toBe(2);
+  });
+});
+
+describe('tilesCovering', () => {
+  it('lists the tiles under a rectangle at a scale, clipped to the volume', () => {
+    expect(tilesCovering(volume, 0, 3, { x0: 0, y0: 0, x1: 300, y1: 200 })).toEqual([
+      { level: 0, z: 3, tx: 0, ty: 0 },
+      { level: 0, z: 3, tx: 1, ty: 0 },
+    ]);
+    expect(tilesCovering(volume, 2, 3, { x0: 0, y0: 0, x1: 4096, y1: 2048 })).toHaveLength(4 * 2);
+    expect(tilesCovering(volume, 0, 3, { x0: 4000, y0: 2000, x1: 9000, y1: 9000 })).toEqual([{ level: 0, z: 3, tx: 15, ty: 7 }]);
+  });
+});
+
+describe('TileStore', () => {
+  function fakeSource(): { calls: string[]; source: ConstructorParameters<typeof TileStore>[0] } {
+    const calls: string[] = [];
+    return {
+      calls,
+      source: {
+        getTile: async ({ level, z, tx, ty }) => {
+          calls.push(`${level}/${z}/${tx}/${ty}`);
+          const data = new Uint8Array(256 * 256).fill(tx).buffer;
+          return { volumeId: 'v', level, z, tx, ty, width: 256, height: 256, dtype: 'uint8', data } satisfies Tile;
+        },
+      },
+    };
+  }
+  const tick = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0));
+
+  it('fetches wanted tiles once, keeps them, and stays under its memory budget', async () => {
+    const { calls, source } = fakeSource();
+    const store = new TileStore(source);
+    store.setVolume(volume);
+    store.setBudget(32); // 32 MB: 512 KB per tile (raw + RGBA 256²·5 B ≈ 320 KB) → about 100 tiles
+    const keys = tilesCovering(volume, 0, 0, { x0: 0, y0: 0, x1: 4096, y1: 2048 }); // 128 tiles
+    // Two frames, each showing half of them, as the view pans.
+    for (const shown of [keys.slice(0, 64), keys.slice(64)]) {
+      for (const key of shown) store.image(key, { low: 0, high: 255 }, true);
+      store.image(shown[0]!, { low: 0, high: 255 }, true);
+      store.settle(shown);
+      for (let i = 0; i < 60; i++) await tick();
+    }
+    expect(new Set(calls).size).toBe(calls.length);
+    expect(calls.length).toBe(128);
+    expect(store.usedBytes).toBeLessThanOrEqual(store.budgetBytes);
+    // The tiles on screen are never evicted; older ones went.
+    for (const key of keys.slice(64)) expect(store.has(key)).toBe(true);
+    expect(store.tileCount).toBeLessThan(128);
+  });
+
+  it('drops queued requests for tiles no longer visible', async () => {
+    const { calls, source } = fakeSource();
+    const store = new TileStore(source);
+    store.setVolume(volume);
+    const keys = tilesCovering(volume, 0, 0, { x0: 0, y0: 0, x1: 4096, y1: 2048 });
+    for (const key of keys) store.image(key, { low: 0, high: 255 }, true);
+    store.settle([keys[0]!]);
+    for (let i = 0; i < 30; i++) await tick();
+    // Six were already in flight when the view moved; the rest were never asked for.
+    expect(calls.length).toBeLessThanOrEqual(7);
+  });
+});
