@@ -3,7 +3,6 @@ import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-
 import { createOmeZarr, openOmeZarr } from '../engine/zarr/omeZarr.js';
 import { readRegion, writeRegion } from '../engine/zarr/readRegion.js';
 import { ROOT } from './launchServe.js';
