@@ -14,7 +14,6 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import FileSystemStore from '@zarrita/storage/fs';
-import * as zarr from 'zarrita';
 import { blockGrid } from '../blocks/blockGrid.js';
 import { BlockLedger } from '../blocks/BlockLedger.js';
 import { createPredictionStore } from '../blocks/createPredictionStore.js';
@@ -23,6 +22,9 @@ import { predictBlocks } from '../blocks/predictBlocks.js';
 import { zarrSource, type VolumeSource } from '../blocks/VolumeSource.js';
 import { shippedModelDir } from '../model/modelFolder.js';
 import { PredictionPool } from '../predict/PredictionPool.js';
+import { buildPyramid } from '../zarr/buildPyramid.js';
+import { openOmeZarr } from '../zarr/omeZarr.js';
+import { readSlice } from '../zarr/readRegion.js';
 import { predictVolume } from '../predict/predictVolume.js';
 
 const CHUNK = 512;
@@ -65,6 +67,24 @@ async function syntheticStore(folder: string, shape: [number, number, number]): 
   await writeFile(complete, '');
 }
 
+/** Adds scales 1–3 (2×, 4×, 8× smaller in x and y) to the store, built by buildPyramid; once. */
+async function ensurePyramid(folder: string, shape: [number, number, number]): Promise<void> {
+  const complete = path.join(folder, '.bench-pyramid');
+  if (existsSync(complete)) return;
+  const store = new FileSystemStore(folder);
+  const encode = (value: unknown): Uint8Array => new TextEncoder().encode(JSON.stringify(value));
+  const datasets = [0, 1, 2, 3].map((level) => ({ path: String(level), coordinateTransformations: [{ type: 'scale', scale: [50, 4 * 2 ** level, 4 * 2 ** level] }] }));
+  for (let level = 1; level <= 3; level++) {
+    const levelShape = [shape[0], Math.ceil(shape[1] / 2 ** level), Math.ceil(shape[2] / 2 ** level)];
+    await store.set(`/${level}/.zarray`, encode({ zarr_format: 2, shape: levelShape, chunks: [1, Math.min(CHUNK, levelShape[1]!), Math.min(CHUNK, levelShape[2]!)], dtype: '|u1', compressor: null, fill_value: 0, order: 'C', filters: null, dimension_separator: '/' }));
+  }
+  await store.set('/.zattrs', encode({ multiscales: [{ version: '0.4', axes: [{ name: 'z', type: 'space', unit: 'nanometer' }, { name: 'y', type: 'space', unit: 'nanometer' }, { name: 'x', type: 'space', unit: 'nanometer' }], datasets }] }));
+  const started = performance.now();
+  await buildPyramid(await openOmeZarr(folder));
+  console.error(`  built scales 1–3 (${((performance.now() - started) / 1000).toFixed(0)} s)`);
+  await writeFile(complete, '');
+}
+
 /** A window of a bigger source, so a region can be predicted as its own volume. */
 function regionOf(source: VolumeSource, origin: [number, number, number], shape: [number, number, number]): VolumeSource {
   return {
@@ -78,17 +98,25 @@ export async function runBlockBench(small: boolean): Promise<void> {
   const folder = path.join(os.tmpdir(), `membrana-block-bench-${shape.join('x')}.ome.zarr`);
   console.error(`Synthetic OME-Zarr ${shape.join(' × ')} at ${folder}`);
   await syntheticStore(folder, shape);
+  await ensurePyramid(folder, shape);
   const input = await openOmeLevelZero(folder);
 
-  // Random whole slices at level 0, with RSS sampled while they are read.
+  // Open it as the viewer does, then random whole slices at every scale, with RSS sampled.
   let peak = process.memoryUsage().rss;
   const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 20);
+  const openStart = performance.now();
+  const image = await openOmeZarr(folder);
+  const openSeconds = (performance.now() - openStart) / 1000;
   const reads = small ? 8 : 12;
   let bytes = 0;
+  const perLevel: { level: number; mb_per_s: number }[] = [];
   const readStart = performance.now();
-  for (let i = 0; i < reads; i++) {
-    const z = Math.floor(Math.random() * shape[0]);
-    bytes += ((await zarr.get(input.array, [z, null, null])).data as Uint8Array).byteLength;
+  for (const [level, scale] of image.levels.entries()) {
+    const levelStart = performance.now();
+    let levelBytes = 0;
+    for (let i = 0; i < reads; i++) levelBytes += (await readSlice(scale, Math.floor(Math.random() * scale.shape[0]))).byteLength;
+    bytes += levelBytes;
+    perLevel.push({ level, mb_per_s: Math.round(levelBytes / 2 ** 20 / ((performance.now() - levelStart) / 1000)) });
   }
   const readSeconds = (performance.now() - readStart) / 1000;
   clearInterval(sampler);
@@ -113,7 +141,9 @@ export async function runBlockBench(small: boolean): Promise<void> {
     const figures = {
       store: shape,
       peak_rss_mb_reading: Math.round(peak / 2 ** 20),
+      open_seconds: Number(openSeconds.toFixed(3)),
       chunk_read_mb_per_s: Math.round(bytes / 2 ** 20 / readSeconds),
+      read_mb_per_s_by_scale: perLevel,
       blockwise_px_per_s: Math.round(blockRate),
       in_memory_px_per_s: Math.round(memoryRate),
       blockwise_overhead_percent: Number(((memoryRate / blockRate - 1) * 100).toFixed(1)),
