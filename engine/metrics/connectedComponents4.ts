@@ -1,3 +1,4 @@
+import { findRoot } from '../segment/findRoot.js';
 import { checkSliceShape } from './checkSliceShape.js';
 import { scratchInt32 } from './scratchInt32.js';
 
@@ -54,7 +55,7 @@ export function connectedComponents4(mask: Uint8Array, width: number, height: nu
   const ids = scratchInt32('components.ids', runs);
   let count = 0;
   for (let run = 0; run < runs; run++) {
-    const root = find(parent, run);
+    const root = findRoot(parent, run);
     // A root is always its set's first run (union keeps the smaller index), so it is seen first.
     if (root === run) ids[run] = ++count;
     const id = ids[root]!;
@@ -67,21 +68,9 @@ export function connectedComponents4(mask: Uint8Array, width: number, height: nu
   return { labels, count };
 }
 
-function find(parent: Int32Array, node: number): number {
-  let root = node;
-  while (parent[root] !== root) root = parent[root]!;
-  // Path compression.
-  while (parent[node] !== root) {
-    const next = parent[node]!;
-    parent[node] = root;
-    node = next;
-  }
-  return root;
-}
-
 function union(parent: Int32Array, a: number, b: number): void {
-  const rootA = find(parent, a);
-  const rootB = find(parent, b);
+  const rootA = findRoot(parent, a);
+  const rootB = findRoot(parent, b);
   if (rootA < rootB) parent[rootB] = rootA;
   else if (rootB < rootA) parent[rootA] = rootB;
 }
