@@ -53,7 +53,12 @@ function isSlice(name: string, bytes: Uint8Array): boolean {
   return sniffImageFormat(bytes) !== undefined || IMAGE_EXTENSION.test(base);
 }
 
-async function readImageFolder(folder: string): Promise<Volume> {
+/**
+ * The slice images of a folder, in natural order (slice2 before slice10): files (or links to
+ * files) that are not system files and are images by name or by their first bytes. Throws
+ * EMPTY_FOLDER, naming what the folder holds instead, when there are none.
+ */
+export async function listSliceImages(folder: string): Promise<string[]> {
   const entries = await readdir(folder, { withFileTypes: true }).catch((error: unknown) => {
     throw fileSystemError(error, folder);
   });
@@ -72,6 +77,11 @@ async function readImageFolder(folder: string): Promise<Volume> {
     const others = candidates.length === 0 ? 'it is empty' : `it holds ${candidates.length} other file${candidates.length === 1 ? '' : 's'}`;
     throw new VolumeReadError('EMPTY_FOLDER', folder, `${folder} contains no PNG, TIFF or JPEG images (${others}).`, 'Choose a folder that holds the slices as PNG or TIFF images, one file per slice, or open a TIFF stack.');
   }
+  return images;
+}
+
+async function readImageFolder(folder: string): Promise<Volume> {
+  const images = await listSliceImages(folder);
   if (images.length === 1) return readImageBytes(await readBytes(images[0]!), images[0]!);
   const stack = new SliceStack(images.length, { name: path.basename(path.resolve(folder)), source: folder, kind: 'folder' });
   // Read the next file while decoding this one.
@@ -97,7 +107,7 @@ async function readBytes(file: string): Promise<Uint8Array> {
 }
 
 /** The first bytes of a file, enough to recognise its format. */
-async function readStart(file: string): Promise<Uint8Array> {
+export async function readStart(file: string): Promise<Uint8Array> {
   const handle = await open(file, 'r').catch((error: unknown) => {
     throw fileSystemError(error, file);
   });

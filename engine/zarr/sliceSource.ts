@@ -1,14 +1,12 @@
-import type { Dirent } from 'node:fs';
-import { open, readdir, readFile, stat } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { VoxelSize, VoxelType } from '../../protocol/contract.js';
 import type { VoxelArray } from '../io/Volume.js';
 import { describeVoxelType } from '../io/Volume.js';
 import { HINTS, VolumeReadError } from '../io/VolumeReadError.js';
-import { naturalCompare } from '../io/naturalCompare.js';
 import { readImageBytes } from '../io/readImageBytes.js';
-import { readVolume } from '../io/readVolume.js';
-import { IMAGE_EXTENSION, SNIFF_BYTES, sniffImageFormat } from '../io/sniffImageFormat.js';
+import { listSliceImages, readStart, readVolume } from '../io/readVolume.js';
+import { sniffImageFormat } from '../io/sniffImageFormat.js';
 import { openTiffPages } from './tiffPages.js';
 
 /** A stack that hands out one z-slice at a time, so an import never holds the whole volume. */
@@ -24,7 +22,6 @@ export interface SliceSource {
   close(): Promise<void>;
 }
 
-const SYSTEM_FILE = /^(\.|Thumbs\.db$|desktop\.ini$|__MACOSX$)/i;
 const WIDTH_ORDER: VoxelType[] = ['uint8', 'uint16', 'uint32', 'float32'];
 
 /** A TIFF stack (page by page), a folder of slice images (file by file), or one PNG/JPEG image. */
@@ -43,30 +40,9 @@ export async function openSliceSource(source: string): Promise<SliceSource> {
   return { name, width: volume.width, height: volume.height, depth: 1, dtype: volume.dtype, voxelSize: volume.voxelSize, readSlice: async (_z, out) => out.set(volume.data), close: async () => {} };
 }
 
-async function readStart(file: string): Promise<Uint8Array> {
-  const handle = await open(file, 'r');
-  try {
-    const buffer = new Uint8Array(SNIFF_BYTES);
-    const { bytesRead } = await handle.read(buffer, 0, SNIFF_BYTES, 0);
-    return buffer.subarray(0, bytesRead);
-  } finally {
-    await handle.close();
-  }
-}
-
 /** Slices of a folder in natural order (slice2 before slice10); the first slice sets size and type. */
 async function openFolder(folder: string, name: string): Promise<SliceSource> {
-  const entries: Dirent[] = await readdir(folder, { withFileTypes: true });
-  const files: string[] = [];
-  for (const entry of entries.map((e) => e.name).sort(naturalCompare)) {
-    if (SYSTEM_FILE.test(entry)) continue;
-    const file = path.join(folder, entry);
-    if (!(await stat(file)).isFile()) continue;
-    if (IMAGE_EXTENSION.test(entry) || sniffImageFormat(await readStart(file)) !== undefined) files.push(file);
-  }
-  if (files.length === 0) {
-    throw new VolumeReadError('EMPTY_FOLDER', folder, `${folder} contains no PNG, TIFF or JPEG images.`, 'Choose a folder that holds the slices as images, one file per slice, or a TIFF stack.');
-  }
+  const files = await listSliceImages(folder);
   const read = async (file: string) => {
     const slice = readImageBytes(new Uint8Array(await readFile(file)), file);
     if (slice.depth !== 1) throw new VolumeReadError('UNSUPPORTED', file, `${file} holds ${slice.depth} slices, but each image in a folder of slices must hold one.`, 'Import the stack on its own, or save its pages as separate images.');
