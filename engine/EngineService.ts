@@ -40,16 +40,10 @@ export class EngineService {
       ...(options.configDir ? { configDir: options.configDir } : {}),
       addVolume: (volume, name) => this.add(volume, name),
       getVolume: (volumeId) => this.volumes.get(volumeId)?.volume,
+      isTiled: (volumeId) => this.lazy.has(volumeId),
       closeVolume: (volumeId) => void this.volumes.delete(volumeId),
     });
     Object.assign(this.handlers, this.projects.handlers);
-    const newProject = this.handlers.newProject;
-    this.handlers.newProject = async (args, context) => {
-      if (this.lazy.has(args.volumeId)) {
-        throw new CallError('NOT_SUPPORTED', 'Projects are made from stacks that fit in memory; this OME-Zarr volume is read tile by tile.', 'Open a TIFF stack or PNG folder of the region to proofread, and make the project from it.');
-      }
-      return newProject(args, context);
-    };
   }
 
   /** Closes open projects (their journals). */

@@ -9,37 +9,8 @@ import { Project } from './project/ProjectStore.js';
 import { defaultConfigDir, recentProjects, rememberProject } from './project/RecentProjects.js';
 import { shippedModelDir } from './model/modelFolder.js';
 
-/** The calls of the contract that work on projects. */
-export type ProjectHandlers = Pick<
-  EngineHandlers,
-  | 'newProject'
-  | 'openProject'
-  | 'recentProjects'
-  | 'closeProject'
-  | 'getOverlay'
-  | 'predict'
-  | 'paint'
-  | 'undo'
-  | 'redo'
-  | 'setValidation'
-  | 'fineTune'
-  | 'evaluate'
-  | 'setActiveModel'
-  | 'exportModel'
-  | 'importModel'
-  | 'reviewQueue'
-  | 'setVoxelSize'
-  | 'segment'
-  | 'segmentation'
-  | 'getSegmentSlice'
-  | 'editSegments'
-  | 'undoSegments'
-  | 'redoSegments'
-  | 'listSegments'
-  | 'setSegmentNote'
-  | 'getMeshes'
-  | 'exportMeshes'
->;
+/** The calls of the contract that work on projects: all but those on plain volumes and the engine itself. */
+export type ProjectHandlers = Omit<EngineHandlers, 'hello' | 'openSample' | 'openPath' | 'openFiles' | 'getSlice' | 'getTile' | 'closeVolume' | 'backend'>;
 
 export interface ProjectSessionsOptions {
   /** Where recent-projects.json lives; default: defaultConfigDir(). */
@@ -50,6 +21,8 @@ export interface ProjectSessionsOptions {
   addVolume(volume: Volume, name?: string): VolumeInfo;
   /** An open volume by id, or undefined. */
   getVolume(volumeId: string): Volume | undefined;
+  /** True for a volume read tile by tile (OME-Zarr), which a project cannot be made from yet. */
+  isTiled?(volumeId: string): boolean;
   closeVolume(volumeId: string): void;
 }
 
@@ -76,6 +49,9 @@ export class ProjectSessions {
 
   readonly handlers: ProjectHandlers = {
     newProject: async ({ volumeId, dir, name }) => {
+      if (this.options.isTiled?.(volumeId)) {
+        throw new CallError('NOT_SUPPORTED', 'Projects are made from stacks that fit in memory; this OME-Zarr volume is read tile by tile.', 'Open a TIFF stack or PNG folder of the region to proofread, and make the project from it.');
+      }
       const volume = this.options.getVolume(volumeId);
       if (!volume) throw new CallError('NO_SUCH_VOLUME', `Volume ${volumeId} is not open in the engine.`, 'Open the image stack again, then make the project.');
       const target = checkedDir(dir);

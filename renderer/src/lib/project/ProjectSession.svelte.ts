@@ -35,34 +35,8 @@ interface PendingStroke {
   before: Uint8Array;
 }
 
-type ProjectEngine = Pick<
-  EngineClient,
-  | 'getOverlay'
-  | 'predict'
-  | 'paint'
-  | 'undo'
-  | 'redo'
-  | 'setValidation'
-  | 'fineTune'
-  | 'evaluate'
-  | 'setActiveModel'
-  | 'exportModel'
-  | 'importModel'
-  | 'reviewQueue'
-  | 'closeProject'
-  | 'segment'
-  | 'segmentation'
-  | 'getSegmentSlice'
-  | 'editSegments'
-  | 'undoSegments'
-  | 'redoSegments'
-  | 'listSegments'
-  | 'setSegmentNote'
-  | 'getMeshes'
-  | 'exportMeshes'
-  | 'setVoxelSize'
-  | 'openProject'
->;
+/** The engine calls a project needs (a session holds its neurons too). */
+type ProjectEngine = EngineClient;
 
 /** Overlay slices kept in memory around the current one. */
 const CACHE_SLICES = 8;
