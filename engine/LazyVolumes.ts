@@ -30,8 +30,7 @@ export class LazyVolumes {
     const [depth, height, width] = zarr.levels[0]!.shape;
     const coarsest = zarr.levels[zarr.levels.length - 1]!;
     const sample = await readSlice(coarsest, Math.floor(coarsest.shape[0] / 2));
-    const { window } = intensityStats({ dtype: zarr.dtype, data: sample, width: coarsest.shape[2] });
-    const { range } = intensityStats({ dtype: zarr.dtype, data: sample, width: coarsest.shape[2] });
+    const { range, window } = intensityStats({ dtype: zarr.dtype, data: sample, width: coarsest.shape[2] });
     const levels = zarr.levels.map((level) => ({
       width: level.shape[2],
       height: level.shape[1],
