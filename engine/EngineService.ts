@@ -40,8 +40,12 @@ export class EngineService {
       ...(options.configDir ? { configDir: options.configDir } : {}),
       addVolume: (volume, name) => this.add(volume, name),
       getVolume: (volumeId) => this.volumes.get(volumeId)?.volume,
-      isTiled: (volumeId) => this.lazy.has(volumeId),
-      closeVolume: (volumeId) => void this.volumes.delete(volumeId),
+      tiledFolder: (volumeId) => this.lazy.folder(volumeId),
+      addTiledVolume: async (folder, name) => ({ ...(await this.lazy.openFolder(folder)), name }),
+      closeVolume: (volumeId) => {
+        this.volumes.delete(volumeId);
+        this.lazy.close(volumeId);
+      },
     });
     Object.assign(this.handlers, this.projects.handlers);
   }

@@ -56,6 +56,11 @@ export class LazyVolumes {
     return info;
   }
 
+  /** The OME-Zarr folder a volume is read from; undefined when it is not one of these. */
+  folder(volumeId: string): string | undefined {
+    return this.open.get(volumeId)?.zarr.dir;
+  }
+
   has(volumeId: string): boolean {
     return this.open.has(volumeId);
   }

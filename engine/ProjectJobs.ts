@@ -5,6 +5,7 @@ import { evaluateProbabilities } from './metrics/evaluateCorrections.js';
 import { loadModelFolder, saveModelFolder } from './model/modelFolder.js';
 import { PredictionPool } from './predict/PredictionPool.js';
 import { predictVolume } from './predict/predictVolume.js';
+import { allocateVoxels, type Volume } from './io/Volume.js';
 import type { Project } from './project/ProjectStore.js';
 import { rankUncertainTiles } from './review/rankTiles.js';
 import { fineTune } from './train/fineTune.js';
@@ -35,10 +36,13 @@ export class ProjectJobs {
       const { project } = this;
       const layer = project.corrections;
       const validation = new Set(layer.validationSlices());
-      const corrections = layer.labelledSlices().map((z) => ({ z, labels: layer.slice(z) }));
-      if (!corrections.some((c) => !validation.has(c.z))) {
+      const labelled = layer.labelledSlices();
+      if (!labelled.some((z) => !validation.has(z))) {
         throw new CallError('NO_CORRECTIONS', 'There are no corrections to learn from.', 'Paint some corrections on slices that are not marked for validation first.');
       }
+      // Only the labelled and validation slices matter; a tiled project reads just those.
+      const { images, slot, slices: stackSlices } = await this.trainingImages([...new Set([...labelled, ...validation])].sort((a, b) => a - b));
+      const corrections = labelled.map((z) => ({ z: slot(z), labels: layer.slice(z) }));
       const parent = project.activeModel;
       context.progress({ stage: `Loading model ${parent}`, fraction: 0 });
       const model = await loadModelFolder(project.modelDir(parent));
@@ -47,9 +51,9 @@ export class ProjectJobs {
       try {
         result = await fineTune({
           model,
-          images: project.volume,
+          images,
           corrections,
-          validationSlices: [...validation],
+          validationSlices: [...validation].map(slot),
           steps,
           workers: Math.min(2, os.availableParallelism()),
           signal: context.signal,
@@ -70,7 +74,7 @@ export class ProjectJobs {
         const version: ModelVersionInfo = await project.addModelVersion((dir) => saveModelFolder(dir, result.model, result.meta), {
           parent,
           note,
-          data: { trainSlices: result.trainSlices, validationSlices: [...validation].sort((a, b) => a - b), labelledPixels: result.labelledPixels },
+          data: { trainSlices: result.trainSlices.map((k) => stackSlices[k]!), validationSlices: [...validation].sort((a, b) => a - b), labelledPixels: result.labelledPixels },
           metrics: { before: result.before, after: result.after },
         });
         await project.setActiveModel(version.id);
@@ -114,11 +118,24 @@ export class ProjectJobs {
     return rankUncertainTiles(predictions, width, height, Math.min(128, width, height), { limit });
   }
 
+  /**
+   * The image slices fine-tuning reads, as a stack of just those slices, and where each slice z
+   * sits in it. A project in memory hands over its stack; a tiled one reads the slices.
+   */
+  private async trainingImages(slices: number[]): Promise<{ images: Pick<Volume, 'width' | 'height' | 'depth' | 'data'>; slot: (z: number) => number; slices: number[] }> {
+    const { volume } = this.project;
+    if (volume.data) return { images: { ...volume, data: volume.data }, slot: (z) => z, slices: Array.from({ length: volume.depth }, (_, z) => z) };
+    const plane = volume.width * volume.height;
+    const data = allocateVoxels(volume.dtype, plane * slices.length);
+    for (let k = 0; k < slices.length; k++) data.set(await this.project.readSlice(slices[k]!), k * plane);
+    const index = new Map(slices.map((z, k) => [z, k]));
+    return { images: { width: volume.width, height: volume.height, depth: slices.length, data }, slot: (z) => index.get(z)!, slices };
+  }
+
   private async predictSlices(slices: number[], context: CallContext, stage: string, tta = false): Promise<void> {
     const { project } = this;
     const version = project.activeModel;
-    const { width, height, data } = project.volume;
-    const plane = width * height;
+    const { width, height } = project.volume;
     context.progress({ stage: `${stage}: starting the model ${version}`, fraction: 0 });
     const pool = await PredictionPool.start({ dir: project.modelDir(version) }, Math.min(2, os.availableParallelism()));
     const started = performance.now();
@@ -127,7 +144,7 @@ export class ProjectJobs {
         context.signal.throwIfAborted();
         if (this.disposed) throw new CallError('CANCELLED', 'The project was closed.');
         const z = slices[k]!;
-        const slice = { width, height, depth: 1, data: data.subarray(z * plane, (z + 1) * plane) };
+        const slice = { width, height, depth: 1, data: await project.readSlice(z, context.signal) };
         const probability = await predictVolume(slice, pool, { signal: context.signal, tta });
         await project.savePrediction(version, z, probability);
         const perSlice = (performance.now() - started) / 1000 / (k + 1);

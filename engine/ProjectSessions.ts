@@ -21,8 +21,10 @@ export interface ProjectSessionsOptions {
   addVolume(volume: Volume, name?: string): VolumeInfo;
   /** An open volume by id, or undefined. */
   getVolume(volumeId: string): Volume | undefined;
-  /** True for a volume read tile by tile (OME-Zarr), which a project cannot be made from yet. */
-  isTiled?(volumeId: string): boolean;
+  /** The folder of a volume read tile by tile (OME-Zarr); undefined for a volume in memory. */
+  tiledFolder?(volumeId: string): string | undefined;
+  /** Opens an OME-Zarr volume to be read tile by tile (a tiled project's image); returns its info. */
+  addTiledVolume?(folder: string, name: string): Promise<VolumeInfo>;
   closeVolume(volumeId: string): void;
 }
 
@@ -49,14 +51,14 @@ export class ProjectSessions {
 
   readonly handlers: ProjectHandlers = {
     newProject: async ({ volumeId, dir, name }) => {
-      if (this.options.isTiled?.(volumeId)) {
-        throw new CallError('NOT_SUPPORTED', 'Projects are made from stacks that fit in memory; this OME-Zarr volume is read tile by tile.', 'Open a TIFF stack or PNG folder of the region to proofread, and make the project from it.');
-      }
+      const target = checkedDir(dir);
+      const modelDir = this.options.modelDir ?? shippedModelDir();
+      // A volume read tile by tile is not copied: the project refers to its folder.
+      const folder = this.options.tiledFolder?.(volumeId);
+      if (folder) return this.register(await Project.createOverOmeZarr(target, folder, modelDir, name?.trim() || undefined));
       const volume = this.options.getVolume(volumeId);
       if (!volume) throw new CallError('NO_SUCH_VOLUME', `Volume ${volumeId} is not open in the engine.`, 'Open the image stack again, then make the project.');
-      const target = checkedDir(dir);
-      const project = await Project.create(target, volume, this.options.modelDir ?? shippedModelDir(), name?.trim() || undefined);
-      return this.register(project);
+      return this.register(await Project.create(target, volume, modelDir, name?.trim() || undefined));
     },
     openProject: async ({ dir }) => {
       const target = checkedDir(dir);
@@ -148,7 +150,14 @@ export class ProjectSessions {
       if (linkThreshold !== undefined && !(linkThreshold > 0 && linkThreshold <= 1)) {
         throw new CallError('BAD_ARGUMENT', `The link threshold must be above 0 and at most 1, not ${String(linkThreshold)}.`);
       }
-      const { depth } = entry.project.volume;
+      const { width, height, depth } = entry.project.volume;
+      if (width * height * depth > MAX_SEGMENT_VOXELS) {
+        throw new CallError(
+          'TOO_LARGE',
+          `${entry.project.name} has ${(width * height * depth).toLocaleString('en')} voxels; the app segments up to ${MAX_SEGMENT_VOXELS.toLocaleString('en')} in memory.`,
+          'Segment it block-wise with `membrana predict` and `membrana segment` on the OME-Zarr volume (they run on a cluster too).',
+        );
+      }
       const predicted = new Set(await entry.project.predictedSlices(entry.project.activeModel));
       const missing = Array.from({ length: depth }, (_, z) => z).filter((z) => !predicted.has(z));
       if (missing.length > 0) await entry.jobs.predict(missing, context);
@@ -182,7 +191,12 @@ export class ProjectSessions {
   }
 
   private async register(project: Project): Promise<ProjectInfo> {
-    const volume = this.options.addVolume(project.volume, project.name);
+    const { data } = project.volume;
+    let volume: VolumeInfo;
+    if (data) volume = this.options.addVolume({ ...project.volume, data }, project.name);
+    else if (this.options.addTiledVolume) volume = await this.options.addTiledVolume(project.omeZarr!.dir, project.name);
+    else throw new CallError('NOT_SUPPORTED', `${project.dir} is a project over an OME-Zarr volume, which this engine cannot show.`);
+    volume.voxelSize = project.volume.voxelSize;
     const entry: OpenProject = { project, volume, jobs: new ProjectJobs(project), neurons: await ProjectNeurons.open(project) };
     if (project.repaired) {
       entry.repaired = `The journal ${path.join(project.dir, 'journal.bin')} ended in a half-written edit (${project.repaired.droppedBytes} bytes, from a crash while saving); it was dropped. Every edit that had been shown as applied is kept.`;
@@ -222,6 +236,9 @@ export class ProjectSessions {
     return { change, canUndo: layer.canUndo, canRedo: layer.canRedo, labelledSlices: layer.labelledSlices() };
   }
 }
+
+/** The most voxels the app segments in memory (ids take 4 bytes a voxel); bigger volumes go block-wise. */
+const MAX_SEGMENT_VOXELS = 512 * 1024 * 1024;
 
 const NO_CONTEXT: CallContext = { signal: new AbortController().signal, progress: () => undefined };
 

@@ -27,7 +27,8 @@ export type ProjectErrorCode =
   | 'NO_SUCH_VERSION'
   | 'BAD_MODEL_FOLDER'
   | 'TARGET_NOT_EMPTY'
-  | 'READ_FAILED';
+  | 'READ_FAILED'
+  | 'TOO_LARGE';
 
 /** A project error for people: what failed (message, naming the file or value), where (file) and what to do (hint). */
 export class ProjectError extends Error {

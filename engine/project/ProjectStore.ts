@@ -1,18 +1,30 @@
 import type { VoxelSize } from '../../protocol/contract.js';
-import { mkdir, readFile, readdir, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
-import type { Volume } from '../io/Volume.js';
+import type { Volume, VoxelArray } from '../io/Volume.js';
 import { VolumeReadError } from '../io/VolumeReadError.js';
 import { readVolume } from '../io/readVolume.js';
 import { writeTiff } from '../io/writeTiff.js';
+import { openOmeZarr, type OmeZarr } from '../zarr/omeZarr.js';
+import { readSlice } from '../zarr/readRegion.js';
 import { syncDirectory, writeFileAtomic, writeJsonAtomic } from './atomicWrite.js';
 import { CorrectionLayer } from './CorrectionLayer.js';
 import { Journal } from './Journal.js';
 import { MODEL_FILES, NO_DATA, VERSION_JSON, checkModelFolder, copyFiles, isVersionId, nextVersionId, readVersionInfo, versionFolders, type ModelVersionInfo } from './modelVersions.js';
 import { IMAGE_TIF, JOURNAL_BIN, MODELS, PREDICTIONS, PROJECT_JSON, readProjectFile, type ProjectFile } from './projectFile.js';
+import { ChunkedPredictions, SliceFilePredictions, type PredictionStore } from './predictionStores.js';
 import { ProjectError } from './ProjectError.js';
 
 export type { ModelVersionInfo, VersionData, VersionMetrics } from './modelVersions.js';
+
+/**
+ * A project's image stack: in memory (`data`, a project made from a TIFF or PNG stack) or read
+ * slice by slice from an OME-Zarr volume too big to load (`data` null; use Project.readSlice).
+ */
+export type ProjectVolume = Omit<Volume, 'data'> & { data: VoxelArray | null };
+
+/** The largest slice (in pixels) a project over an OME-Zarr volume may have: overlays and edits go a whole slice at a time. */
+export const MAX_TILED_SLICE_PIXELS = 4096 * 4096;
 
 /** What addModelVersion records about a new version (its id and creation time are added). */
 export type NewVersionInfo = Pick<ModelVersionInfo, 'parent' | 'note' | 'data' | 'metrics'>;
@@ -30,13 +42,31 @@ export class Project {
     /** The project folder, absolute. */
     readonly dir: string,
     private settings: ProjectFile,
-    /** The project's image stack (read from image.tif). */
-    readonly volume: Volume,
+    /** The project's image stack (read from image.tif, or described by an OME-Zarr volume). */
+    readonly volume: ProjectVolume,
+    /** The OME-Zarr volume a tiled project reads its image from; null for a project with image.tif. */
+    readonly omeZarr: OmeZarr | null,
     readonly corrections: CorrectionLayer,
     private readonly journal: Journal,
     /** Set when opening cut a half-written last record off the journal (a crash mid-save). */
     readonly repaired: { droppedBytes: number } | null,
-  ) {}
+  ) {
+    this.predictions = omeZarr ? new ChunkedPredictions(dir, volume, volume.voxelSize) : new SliceFilePredictions(dir, volume);
+  }
+
+  private readonly predictions: PredictionStore;
+
+  /** True for a project over an OME-Zarr volume (its image is read slice by slice, never copied). */
+  get tiled(): boolean {
+    return this.omeZarr !== null;
+  }
+
+  /** Slice z of the image (a view into memory, or read from the OME-Zarr volume). */
+  async readSlice(z: number, signal?: AbortSignal): Promise<VoxelArray> {
+    const { width, height, data } = this.volume;
+    if (data) return data.subarray(z * width * height, (z + 1) * width * height);
+    return readSlice(this.omeZarr!.levels[0]!, z, signal);
+  }
 
   /**
    * Makes a project in `dir` (which must not exist or be empty) from a volume and a model folder:
@@ -47,30 +77,52 @@ export class Project {
     const target = path.resolve(dir);
     const existed = await checkEmptyTarget(target, 'PROJECT_EXISTS', 'Choose a new folder name, or an empty folder, for the project.');
     await checkModelFolder(path.resolve(modelSourceDir));
-    try {
-      await mkdir(path.join(target, MODELS, 'v1'), { recursive: true });
-      await mkdir(path.join(target, PREDICTIONS), { recursive: true });
-      await writeFileAtomic(path.join(target, IMAGE_TIF), writeTiff(volume, { compression: 'deflate', predictor: true }));
-      await copyFiles(path.resolve(modelSourceDir), path.join(target, MODELS, 'v1'), MODEL_FILES);
-      const created = new Date().toISOString();
-      const version: ModelVersionInfo = { id: 'v1', parent: null, created, note: 'shipped model', data: { ...NO_DATA }, metrics: {} };
-      await writeJsonAtomic(path.join(target, MODELS, 'v1', VERSION_JSON), version);
-      await (await Journal.open(path.join(target, JOURNAL_BIN))).journal.close();
-      const settings: ProjectFile = {
+    await writeNewProject(
+      target,
+      existed,
+      modelSourceDir,
+      (created) => ({
         format: 'membrana-project',
         version: 1,
         name: name?.trim() || volume.name || path.basename(target),
         created,
         image: { file: IMAGE_TIF, source: volume.source, width: volume.width, height: volume.height, depth: volume.depth, dtype: volume.dtype, voxelSize: volume.voxelSize },
         activeModel: 'v1',
-      };
-      await writeJsonAtomic(path.join(target, PROJECT_JSON), settings);
-    } catch (error) {
-      // Leave the folder as it was, so the user can simply try again.
-      if (existed) for (const entry of await readdir(target).catch(() => [])) await rm(path.join(target, entry), { recursive: true, force: true });
-      else await rm(target, { recursive: true, force: true });
-      throw error;
+      }),
+      () => writeFileAtomic(path.join(target, IMAGE_TIF), writeTiff(volume, { compression: 'deflate', predictor: true })),
+    );
+    return Project.open(target);
+  }
+
+  /**
+   * Makes a project over an OME-Zarr volume without copying it: project.json records the
+   * volume's folder, predictions go into chunked stores, and opening reads only metadata.
+   */
+  static async createOverOmeZarr(dir: string, omeZarrDir: string, modelSourceDir: string, name?: string): Promise<Project> {
+    const target = path.resolve(dir);
+    const source = path.resolve(omeZarrDir);
+    const zarr = await openOmeZarr(source);
+    const [depth, height, width] = zarr.levels[0]!.shape;
+    if (width * height > MAX_TILED_SLICE_PIXELS) {
+      throw new ProjectError('TOO_LARGE', `Slices of ${source} are ${width} × ${height} pixels; a project can proofread slices of up to ${MAX_TILED_SLICE_PIXELS.toLocaleString('en')} pixels (4096 × 4096).`, {
+        file: source,
+        hint: 'Predict the whole volume block-wise with `membrana predict in.ome.zarr -o out.ome.zarr`, or make the project from a crop of the region to proofread.',
+      });
     }
+    if (zarr.kind !== 'image') throw new ProjectError('BAD_IMAGE', `${source} is a label image, not an image to proofread.`, { file: source, hint: 'Open the image volume (the folder above labels/).' });
+    const existed = await checkEmptyTarget(target, 'PROJECT_EXISTS', 'Choose a new folder name, or an empty folder, for the project.');
+    if (target === source || target.startsWith(source + path.sep)) {
+      throw new ProjectError('PROJECT_EXISTS', `The project folder ${target} would be inside the volume ${source}.`, { file: target, hint: 'Put the project next to the volume, not inside it.' });
+    }
+    await checkModelFolder(path.resolve(modelSourceDir));
+    await writeNewProject(target, existed, modelSourceDir, (created) => ({
+      format: 'membrana-project',
+      version: 1,
+      name: name?.trim() || zarr.name || path.basename(source),
+      created,
+      image: { file: '', omeZarr: source, source, width, height, depth, dtype: zarr.dtype, voxelSize: zarr.voxelSize },
+      activeModel: 'v1',
+    }));
     return Project.open(target);
   }
 
@@ -78,11 +130,11 @@ export class Project {
   static async open(dir: string): Promise<Project> {
     const target = path.resolve(dir);
     const settings = await readProjectFile(target);
-    const volume = await readProjectImage(target, settings);
+    const { volume, zarr } = settings.image.omeZarr ? await openProjectOmeZarr(target, settings, settings.image.omeZarr) : { volume: await readProjectImage(target, settings), zarr: null };
     const { journal, records, repaired } = await Journal.open(path.join(target, JOURNAL_BIN));
     try {
       const corrections = CorrectionLayer.replay(records, volume.width, volume.height, volume.depth, journal);
-      return new Project(target, settings, volume, corrections, journal, repaired);
+      return new Project(target, settings, volume, zarr, corrections, journal, repaired);
     } catch (error) {
       await journal.close();
       throw error;
@@ -112,41 +164,17 @@ export class Project {
     if (!(data instanceof Uint8Array) || data.length !== width * height) {
       throw new ProjectError('INVALID_PREDICTION', `A prediction of slice ${z} must be a Uint8Array of ${width} × ${height} = ${width * height} values, not ${data?.length ?? 'none'}; it was not stored.`);
     }
-    const folder = path.join(this.dir, PREDICTIONS, version);
-    await mkdir(folder, { recursive: true });
-    await writeFileAtomic(path.join(folder, predictionName(z)), data);
+    await this.predictions.save(version, z, data);
   }
 
   /** Slice z's stored prediction by a version; null when it has not been predicted. */
-  async loadPrediction(version: string, z: number): Promise<Uint8Array | null> {
-    if (!isVersionId(version)) return null;
-    const file = path.join(this.dir, PREDICTIONS, version, predictionName(z));
-    let bytes: Buffer;
-    try {
-      bytes = await readFile(file);
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
-      throw error;
-    }
-    const { width, height } = this.volume;
-    if (bytes.byteLength !== width * height) {
-      throw new ProjectError('CORRUPT_PREDICTION', `The stored prediction ${file} has ${bytes.byteLength} bytes, but a ${width} × ${height} slice needs ${width * height}.`, {
-        file,
-        hint: `Predict slice ${z} again with model ${version}; that replaces the file.`,
-      });
-    }
-    return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  loadPrediction(version: string, z: number): Promise<Uint8Array | null> {
+    return this.predictions.load(version, z);
   }
 
   /** Slices with a stored prediction by a version, ascending. */
-  async predictedSlices(version: string): Promise<number[]> {
-    if (!isVersionId(version)) return [];
-    const names = await readdir(path.join(this.dir, PREDICTIONS, version)).catch(() => [] as string[]);
-    return names
-      .filter((name) => /^\d{5,}\.u8$/.test(name))
-      .map((name) => Number.parseInt(name, 10))
-      .filter((z) => z < this.volume.depth)
-      .sort((a, b) => a - b);
+  predictedSlices(version: string): Promise<number[]> {
+    return this.predictions.slices(version);
   }
 
   /**
@@ -251,9 +279,52 @@ export class Project {
   }
 }
 
-/** 00042.u8: zero-padded so the files sort by slice in any file manager. */
-function predictionName(z: number): string {
-  return `${String(z).padStart(5, '0')}.u8`;
+/**
+ * Writes a new project's folder: models/v1 (a copy of the model), predictions/, an empty journal,
+ * whatever `writeImage` adds, and project.json last, so a folder without it is never taken for
+ * a project. On failure, what was written is removed.
+ */
+async function writeNewProject(target: string, existed: boolean, modelSourceDir: string, settings: (created: string) => ProjectFile, writeImage?: () => Promise<void>): Promise<void> {
+  try {
+    await mkdir(path.join(target, MODELS, 'v1'), { recursive: true });
+    await mkdir(path.join(target, PREDICTIONS), { recursive: true });
+    await writeImage?.();
+    await copyFiles(path.resolve(modelSourceDir), path.join(target, MODELS, 'v1'), MODEL_FILES);
+    const created = new Date().toISOString();
+    const version: ModelVersionInfo = { id: 'v1', parent: null, created, note: 'shipped model', data: { ...NO_DATA }, metrics: {} };
+    await writeJsonAtomic(path.join(target, MODELS, 'v1', VERSION_JSON), version);
+    await (await Journal.open(path.join(target, JOURNAL_BIN))).journal.close();
+    await writeJsonAtomic(path.join(target, PROJECT_JSON), settings(created));
+  } catch (error) {
+    // Leave the folder as it was, so the user can simply try again.
+    if (existed) for (const entry of await readdir(target).catch(() => [])) await rm(path.join(target, entry), { recursive: true, force: true });
+    else await rm(target, { recursive: true, force: true });
+    throw error;
+  }
+}
+
+/** Opens the OME-Zarr volume a tiled project reads, checking it is the one project.json describes (metadata only). */
+async function openProjectOmeZarr(dir: string, settings: ProjectFile, source: string): Promise<{ volume: ProjectVolume; zarr: OmeZarr }> {
+  let zarr: OmeZarr;
+  try {
+    zarr = await openOmeZarr(source);
+  } catch (error) {
+    throw new ProjectError('MISSING_IMAGE', `The project's image volume ${source} cannot be opened: ${(error as Error).message}`, {
+      file: source,
+      hint: `Put the OME-Zarr volume back at ${source} (or mount the drive it is on), or write its new path as image.omeZarr in ${path.join(dir, PROJECT_JSON)}.`,
+      cause: error,
+    });
+  }
+  const [depth, height, width] = zarr.levels[0]!.shape;
+  const { image } = settings;
+  if (width !== image.width || height !== image.height || depth !== image.depth || zarr.dtype !== image.dtype) {
+    throw new ProjectError('BAD_IMAGE', `${source} is ${width} × ${height} × ${depth} ${zarr.dtype}, but the project was made from a ${image.width} × ${image.height} × ${image.depth} ${image.dtype} volume.`, {
+      file: source,
+      hint: `Point image.omeZarr in ${path.join(dir, PROJECT_JSON)} at the project's own volume.`,
+    });
+  }
+  const volume: ProjectVolume = { name: settings.name, source, format: 'OME-Zarr', width, height, depth, dtype: zarr.dtype, data: null, voxelSize: image.voxelSize };
+  return { volume, zarr };
 }
 
 function noSuchVersion(version: string, dir: string): ProjectError {

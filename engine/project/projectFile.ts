@@ -17,8 +17,13 @@ export interface ProjectFile {
   name: string;
   created: string;
   image: {
-    /** The image stack inside the folder (relative). */
+    /** The image stack inside the folder (relative); '' for a project over an OME-Zarr volume. */
     file: string;
+    /**
+     * A project over an OME-Zarr volume too big to copy: the volume's folder, absolute (it stays
+     * where it is and is read tile by tile). Predictions are then chunked OME-Zarr stores too.
+     */
+    omeZarr?: string;
     /** Where it was copied from, for people (the project never reads it again). */
     source: string;
     width: number;
@@ -72,14 +77,16 @@ export function checkProjectFile(value: unknown, file: string): ProjectFile {
   if (typeof value.activeModel !== 'string' || value.activeModel === '') return fail('it has no activeModel');
   const image = value.image;
   if (!isObject(image)) return fail('it has no image');
-  if (typeof image.file !== 'string' || image.file === '' || path.isAbsolute(image.file) || image.file.split(/[\\/]/).includes('..')) {
+  if (image.omeZarr !== undefined) {
+    if (typeof image.omeZarr !== 'string' || !path.isAbsolute(image.omeZarr)) return fail(`image.omeZarr must be the absolute path of an OME-Zarr folder, not ${JSON.stringify(image.omeZarr)}`);
+  } else if (typeof image.file !== 'string' || image.file === '' || path.isAbsolute(image.file) || image.file.split(/[\\/]/).includes('..')) {
     return fail(`image.file must be a file name inside the project folder, not ${JSON.stringify(image.file)}`);
   }
   if (typeof image.source !== 'string') return fail('image.source is missing');
   for (const axis of ['width', 'height', 'depth'] as const) {
     if (!Number.isInteger(image[axis]) || (image[axis] as number) < 1) return fail(`image.${axis} must be a positive integer, not ${JSON.stringify(image[axis])}`);
   }
-  if (image.dtype !== 'uint8' && image.dtype !== 'uint16' && image.dtype !== 'float32') return fail(`image.dtype ${JSON.stringify(image.dtype)} is not uint8, uint16 or float32`);
+  if (image.dtype !== 'uint8' && image.dtype !== 'uint16' && image.dtype !== 'uint32' && image.dtype !== 'float32') return fail(`image.dtype ${JSON.stringify(image.dtype)} is not uint8, uint16, uint32 or float32`);
   const voxel = image.voxelSize;
   if (!isObject(voxel) || typeof voxel.unit !== 'string' || !(['x', 'y', 'z'] as const).every((axis) => typeof voxel[axis] === 'number' && (voxel[axis] as number) > 0)) {
     return fail('image.voxelSize must have positive x, y, z and a unit');

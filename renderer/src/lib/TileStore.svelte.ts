@@ -1,5 +1,5 @@
 import type { EngineClient, Tile, VolumeInfo } from '../../../protocol/contract.js';
-import { renderSlice, type DisplayRange } from './renderSlice.js';
+import { renderSlice, voxelAt, type DisplayRange } from './renderSlice.js';
 
 /** The one engine call the store needs (a fake in tests). */
 export type TileSource = Pick<EngineClient, 'getTile'>;
@@ -99,6 +99,26 @@ export class TileStore {
       entry.range = { ...range };
     }
     return entry.image ? { image: entry.image, tile: entry.tile } : null;
+  }
+
+  /**
+   * The voxel value at (x, y) of finest-scale slice z from the finest cached tile that holds it
+   * (level 0 when loaded; a coarser scale's mean otherwise), or null when no tile is cached.
+   */
+  valueAt(z: number, x: number, y: number): { value: number; level: number } | null {
+    const volume = this.#volume;
+    if (!volume?.levels || x < 0 || y < 0 || x >= volume.width || y >= volume.height) return null;
+    const size = volume.tileSize ?? 256;
+    for (let level = 0; level < volume.levels.length; level++) {
+      const { factor } = volume.levels[level]!;
+      const lx = Math.floor(x / factor.x), ly = Math.floor(y / factor.y);
+      const key = { level, z: Math.floor(z / factor.z), tx: Math.floor(lx / size), ty: Math.floor(ly / size) };
+      const entry = this.#entries.get(keyOf(key));
+      if (!entry) continue;
+      const value = voxelAt(entry.tile, lx - key.tx * size, ly - key.ty * size);
+      if (value !== null) return { value, level };
+    }
+    return null;
   }
 
   /** True when the tile is cached. */

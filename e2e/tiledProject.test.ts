@@ -1,0 +1,132 @@
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readVolume } from '../engine/io/readVolume.js';
+import { buildPyramid } from '../engine/zarr/buildPyramid.js';
+import { createOmeZarr } from '../engine/zarr/omeZarr.js';
+import { writeRegion } from '../engine/zarr/readRegion.js';
+import { ARTIFACTS, CHROMIUM_ARGS, CHROMIUM_PATH, launchServe, type ServeProcess } from './launchServe.js';
+
+// Proofreading a volume read tile by tile: a project over an OME-Zarr store (never copied),
+// predicted, painted and reopened in Chromium against serve mode. The image is the built-in
+// ISBI sample tiled 2 × 2 into 768² slices.
+
+let serve: ServeProcess;
+let browser: Browser;
+let page: Page;
+let tmp: string;
+let store: string;
+let projectDir: string;
+const pageErrors: string[] = [];
+
+beforeAll(async () => {
+  tmp = mkdtempSync(path.join(os.tmpdir(), 'membrana-tiled-project-'));
+  store = path.join(tmp, 'em.ome.zarr');
+  projectDir = path.join(tmp, 'em-project');
+  const sample = await readVolume(path.join(import.meta.dirname, '..', 'assets', 'sample', 'isbi2012-test-crop.tif'));
+  const [w, h, depth] = [sample.width, sample.height, 3];
+  const size = 2 * w;
+  const image = await createOmeZarr(store, { shape: [depth, 2 * h, size], dtype: 'uint8', chunks: [1, 256, 256], voxelSize: { x: 4, y: 4, z: 50, unit: 'nanometer' }, version: 2 });
+  const plane = new Uint8Array(size * 2 * h);
+  for (let z = 0; z < depth; z++) {
+    for (let y = 0; y < 2 * h; y++) for (let x = 0; x < size; x++) plane[y * size + x] = sample.data[z * w * h + (y % h) * w + (x % w)]!;
+    await writeRegion(image.levels[0]!, { z: [z, z + 1], y: [0, 2 * h], x: [0, size] }, plane);
+  }
+  await buildPyramid(image);
+  serve = await launchServe([], { MEMBRANA_HOME: path.join(tmp, 'home') });
+  browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
+  page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  page.on('pageerror', (error) => pageErrors.push(error.message));
+  await page.goto(serve.url);
+  await page.getByTestId('slice-label').waitFor({ timeout: 30_000 });
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await serve?.stop();
+  if (tmp) rmSync(tmp, { recursive: true, force: true });
+});
+
+async function pixelAt(x: number, y: number): Promise<number[]> {
+  return page.evaluate(
+    ([sx, sy]) => {
+      const canvas = document.querySelector<HTMLCanvasElement>('[data-testid="viewer-canvas"]')!;
+      const scale = canvas.width / canvas.getBoundingClientRect().width;
+      return [...canvas.getContext('2d')!.getImageData(Math.round(sx! * scale), Math.round(sy! * scale), 1, 1).data];
+    },
+    [x, y],
+  );
+}
+
+async function tintedFraction(): Promise<number> {
+  return page.evaluate(() => {
+    const canvas = document.querySelector<HTMLCanvasElement>('[data-testid="viewer-canvas"]')!;
+    const data = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
+    let tinted = 0;
+    for (let i = 0; i < data.length; i += 4) if (Math.abs(data[i]! - data[i + 1]!) > 24) tinted++;
+    return tinted / (data.length / 4);
+  });
+}
+
+const STROKE = { x0: 760, y0: 420, x1: 900, y1: 420 };
+
+describe('a project over an OME-Zarr volume in Chromium', () => {
+  it('is made from the open volume without copying it', async () => {
+    await page.getByTestId('open-button').click();
+    await page.getByTestId('open-path-input').fill(store);
+    await page.getByTestId('open-path-submit').click();
+    await expect.poll(() => page.getByTestId('status').innerText(), { timeout: 30_000 }).toContain('OME-Zarr');
+    await page.getByTestId('new-project-button').click();
+    await page.getByTestId('project-dir-input').fill(projectDir);
+    await page.getByTestId('project-submit').click();
+    await page.getByTestId('project-panel').waitFor({ timeout: 30_000 });
+    expect(await page.getByTestId('project-panel').innerText()).toContain('model v1');
+    expect(readdirSync(projectDir)).not.toContain('image.tif');
+    // The value under the cursor comes from the tiles.
+    const box = (await page.getByTestId('viewer-canvas').boundingBox())!;
+    await page.mouse.move(box.x + STROKE.x0, box.y + STROKE.y0);
+    await expect.poll(() => page.getByTestId('status-value').innerText(), { timeout: 10_000 }).toMatch(/value ≈?\d+/);
+  }, 60_000);
+
+  it('predicts the slice on screen into a chunked store, and the overlay shows it over the tiles', async () => {
+    expect(await tintedFraction()).toBeLessThan(0.001);
+    await page.getByTestId('predict-slice').click();
+    await page.getByTestId('job').waitFor({ timeout: 10_000 });
+    await page.getByTestId('job').waitFor({ state: 'detached', timeout: 120_000 });
+    await expect.poll(() => page.getByTestId('project-panel').innerText()).toContain('Slice 0 is predicted');
+    await expect.poll(tintedFraction, { timeout: 10_000 }).toBeGreaterThan(0.02);
+    expect(existsSync(path.join(projectDir, 'predictions', 'v1.ome.zarr', '.zattrs'))).toBe(true);
+    const box = (await page.getByTestId('viewer-canvas').boundingBox())!;
+    await page.mouse.move(box.x + STROKE.x0, box.y + STROKE.y0);
+    await expect.poll(() => page.getByTestId('status-membrane').innerText()).toMatch(/membrane p \d\.\d\d/);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'tiled-project-predicted.png') });
+  }, 150_000);
+
+  it('paints a correction, and finds it after the page reloads and the project reopens', async () => {
+    await page.keyboard.press('b');
+    const box = (await page.getByTestId('viewer-canvas').boundingBox())!;
+    await page.mouse.move(box.x + STROKE.x0, box.y + STROKE.y0);
+    await page.mouse.down();
+    await page.mouse.move(box.x + STROKE.x1, box.y + STROKE.y1, { steps: 12 });
+    await page.mouse.up();
+    await page.getByTestId('save-state').filter({ hasText: 'All edits saved' }).waitFor({ timeout: 10_000 });
+    await page.mouse.move(10, 10);
+    await page.waitForTimeout(100);
+    const painted = await pixelAt((STROKE.x0 + STROKE.x1) / 2, STROKE.y0);
+    expect(painted[2]!).toBeLessThan(110);
+    expect(painted[0]!).toBeGreaterThan(150);
+
+    const started = Date.now();
+    await page.reload();
+    await page.getByTestId('project-panel').waitFor({ timeout: 30_000 });
+    await expect.poll(() => page.getByTestId('status').innerText()).toContain('OME-Zarr');
+    console.log(`Tiled project reopened on reload in ${Date.now() - started} ms`);
+    await page.mouse.move(10, 10);
+    await expect.poll(async () => (await pixelAt((STROKE.x0 + STROKE.x1) / 2, STROKE.y0))[2]!, { timeout: 10_000 }).toBeLessThan(110);
+    await expect.poll(() => page.getByTestId('undo').isEnabled()).toBe(true);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'tiled-project-reopened.png') });
+    expect(pageErrors).toEqual([]);
+  }, 60_000);
+});
