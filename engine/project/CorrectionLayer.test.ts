@@ -171,6 +171,43 @@ describe('CorrectionLayer', () => {
     }
   });
 
+  it('keeps labels in 256² tiles made on first touch, matching a dense model across tile edges', async () => {
+    // 520 × 300: three tiles across (the last 8 wide), two down (the last 44 high).
+    const [w, h] = [520, 300];
+    const { journal, records } = await Journal.open(file);
+    open.push(journal);
+    let layer = CorrectionLayer.replay(records, w, h, 2, journal);
+    const dense = [new Uint8Array(w * h), new Uint8Array(w * h)];
+    let seed = 11;
+    const random = (n: number): number => ((seed = (seed * 1103515245 + 12345) >>> 0) >>> 8) % n;
+    for (let step = 0; step < 40; step++) {
+      const z = random(2);
+      const value = random(3) as LabelValue;
+      // A short horizontal run, often across a tile edge (x 250–262 or 510–519).
+      const y = random(h), x0 = [250, 510, random(w)][random(3)]!;
+      const indices = Uint32Array.from({ length: 12 }, (_, k) => y * w + Math.min(w - 1, x0 + k));
+      await layer.paint(z, indices, value, 'brush');
+      indices.forEach((i) => (dense[z]![i] = value));
+    }
+    const check = (l: CorrectionLayer): void => {
+      for (const z of [0, 1]) {
+        expect(l.slice(z)).toEqual(dense[z]);
+        const counts = l.counts(z);
+        expect(counts.membrane).toBe(dense[z]!.filter((v) => v === MEMBRANE).length);
+        expect(counts.cell).toBe(dense[z]!.filter((v) => v === CELL).length);
+      }
+    };
+    check(layer);
+    // Only touched tiles exist: six tiles a slice at most, and the bottom-right one only when touched.
+    expect(layer.touchedTiles(0).every((t) => t >= 0 && t < 6)).toBe(true);
+    await closeAll();
+    const reopened = await Journal.open(file);
+    open.push(reopened.journal);
+    layer = CorrectionLayer.replay(reopened.records, w, h, 2, reopened.journal);
+    check(layer);
+    expect(layer.recordCount).toBe(reopened.records.length);
+  });
+
   it('rejects slices, pixels and values outside the stack with clear errors, changing nothing', async () => {
     const layer = await reopen();
     await expect(layer.paint(3, px(0), MEMBRANE, 'brush')).rejects.toMatchObject({ code: 'INVALID_EDIT', message: expect.stringContaining('Slice 3 is outside the stack (slices 0–2)') });

@@ -16,6 +16,15 @@ export interface Change {
   values: Uint8Array;
 }
 
+/** Labels are held (and written to corrections.ome.zarr) in tiles of this many pixels square. */
+export const LABEL_TILE = 256;
+
+/** A tile of slice z that changed: tile index t = ty * tilesX + tx. */
+export interface TouchedTiles {
+  z: number;
+  tiles: number[];
+}
+
 export interface LabelCounts {
   unlabelled: number;
   membrane: number;
@@ -23,13 +32,20 @@ export interface LabelCounts {
 }
 
 /**
- * The corrections label layer: per-slice labels, the undo/redo stacks and the validation marks,
- * kept in step with the journal. Every change is journaled (and fsynced) first and applied in
- * memory after, so nothing is ever applied that a crash could lose. Changes run one at a time
- * in call order, so each edit's "before" values are exact.
+ * The corrections label layer: the labels, the undo/redo stacks and the validation marks, kept
+ * in step with the journal. Every change is journaled (and fsynced) first and applied in memory
+ * after, so nothing is ever applied that a crash could lose. Changes run one at a time in call
+ * order, so each edit's "before" values are exact. Labels live in 256² tiles made on first
+ * touch, so memory follows the labelled area, not the size of the slices.
  */
 export class CorrectionLayer {
-  private readonly slices = new Map<number, Uint8Array>();
+  /** Per slice, its tiles that were ever touched (t = ty * tilesX + tx), each LABEL_TILE² values. */
+  private readonly tiles = new Map<number, Map<number, Uint8Array>>();
+  private readonly tilesX: number;
+  /** Journal records applied so far (replayed and new). */
+  private records = 0;
+  /** Told which tiles each applied change touched, after it is journaled (see onTouched). */
+  private touched: ((change: TouchedTiles, records: number) => void) | null = null;
   /** Per allocated slice, how many pixels hold each label value (index = value). */
   private readonly labelCounts = new Map<number, Uint32Array>();
   private readonly undoStack: EditRecord[] = [];
@@ -47,6 +63,35 @@ export class CorrectionLayer {
     for (const [name, value] of [['width', width], ['height', height], ['depth', depth]] as const) {
       if (!Number.isInteger(value) || value < 1) throw new RangeError(`CorrectionLayer: ${name} must be a positive integer, got ${value}.`);
     }
+    this.tilesX = Math.ceil(width / LABEL_TILE);
+  }
+
+  /** Journal records reflected in the labels (those replayed at open plus those appended since). */
+  get recordCount(): number {
+    return this.records;
+  }
+
+  /** Calls `listener` after each applied change with the tiles it touched and the record count it brings the layer to. */
+  onTouched(listener: (change: TouchedTiles, records: number) => void): void {
+    this.touched = listener;
+  }
+
+  /** Slice z's tile t (LABEL_TILE² values, row-major, past the slice's edge unused); undefined when never touched. */
+  tile(z: number, t: number): Uint8Array | undefined {
+    return this.tiles.get(z)?.get(t);
+  }
+
+  /** The tiles of slice z ever touched, ascending. */
+  touchedTiles(z: number): number[] {
+    return [...(this.tiles.get(z)?.keys() ?? [])].sort((a, b) => a - b);
+  }
+
+  /** The label of pixel `index` (y * width + x) of slice z. */
+  private labelAt(z: number, index: number): number {
+    const y = Math.floor(index / this.width);
+    const x = index - y * this.width;
+    const tile = this.tiles.get(z)?.get(Math.floor(y / LABEL_TILE) * this.tilesX + Math.floor(x / LABEL_TILE));
+    return tile ? tile[(y % LABEL_TILE) * LABEL_TILE + (x % LABEL_TILE)]! : UNLABELLED;
   }
 
   /**
@@ -78,10 +123,18 @@ export class CorrectionLayer {
     return this.redoStack.length > 0;
   }
 
-  /** A copy of slice z's labels (zeros where nothing was labelled). */
+  /** Slice z's labels, a new array (zeros where nothing was labelled). */
   slice(z: number): Uint8Array {
     this.checkSlice(z);
-    return this.slices.get(z)?.slice() ?? new Uint8Array(this.width * this.height);
+    const out = new Uint8Array(this.width * this.height);
+    for (const [t, tile] of this.tiles.get(z) ?? []) {
+      const x0 = (t % this.tilesX) * LABEL_TILE;
+      const y0 = Math.floor(t / this.tilesX) * LABEL_TILE;
+      const w = Math.min(LABEL_TILE, this.width - x0);
+      const h = Math.min(LABEL_TILE, this.height - y0);
+      for (let r = 0; r < h; r++) out.set(tile.subarray(r * LABEL_TILE, r * LABEL_TILE + w), (y0 + r) * this.width + x0);
+    }
+    return out;
   }
 
   /** Slices with at least one labelled pixel, ascending. */
@@ -116,13 +169,12 @@ export class CorrectionLayer {
       throw invalid(`Pixel index ${sorted[sorted.length - 1]} is outside the ${this.width} × ${this.height} slice (indices go up to ${pixels - 1}).`, 'Clip the stroke to the image.');
     }
     return this.serialized(async () => {
-      const labels = this.slices.get(z);
       const changed = new Uint32Array(sorted.length);
       const before = new Uint8Array(sorted.length);
       let count = 0;
       for (let i = 0; i < sorted.length; i++) {
         const index = sorted[i]!;
-        const current = labels?.[index] ?? UNLABELLED;
+        const current = this.labelAt(z, index);
         if (current === value || (i > 0 && sorted[i - 1] === index)) continue;
         changed[count] = index;
         before[count++] = current;
@@ -139,6 +191,7 @@ export class CorrectionLayer {
         time: new Date().toISOString(),
       };
       await this.journal.append(record);
+      this.records++;
       this.applyEdit(record);
       return toChange(record, record.after);
     });
@@ -150,6 +203,7 @@ export class CorrectionLayer {
       const edit = this.undoStack.at(-1);
       if (!edit) return null;
       await this.journal.append({ kind: 'undo', id: edit.id, time: new Date().toISOString() });
+      this.records++;
       this.applyUndo(edit);
       return toChange(edit, edit.before);
     });
@@ -161,6 +215,7 @@ export class CorrectionLayer {
       const edit = this.redoStack.at(-1);
       if (!edit) return null;
       await this.journal.append({ kind: 'redo', id: edit.id, time: new Date().toISOString() });
+      this.records++;
       this.applyRedo(edit);
       return toChange(edit, edit.after);
     });
@@ -172,6 +227,7 @@ export class CorrectionLayer {
     return this.serialized(async () => {
       if (this.validation.has(z) === on) return false;
       await this.journal.append({ kind: 'validation', z, on, time: new Date().toISOString() });
+      this.records++;
       this.applyValidation(z, on);
       return true;
     });
@@ -186,12 +242,10 @@ export class CorrectionLayer {
     const pixels = this.width * this.height;
     const labels = new Uint8Array(pixels);
     const mask = new Uint8Array(pixels);
-    const values = this.slices.get(z);
-    if (values) {
-      for (let i = 0; i < pixels; i++) {
-        if (values[i] === CELL) labels[i] = 255;
-        if (values[i] !== UNLABELLED) mask[i] = 1;
-      }
+    const values = this.slice(z);
+    for (let i = 0; i < pixels; i++) {
+      if (values[i] === CELL) labels[i] = 255;
+      if (values[i] !== UNLABELLED) mask[i] = 1;
     }
     return { labels, mask };
   }
@@ -203,6 +257,7 @@ export class CorrectionLayer {
   }
 
   private replayRecord(record: JournalRecord): void {
+    this.records++;
     switch (record.kind) {
       case 'edit': {
         if (!Number.isInteger(record.z) || record.z < 0 || record.z >= this.depth) throw new Error(`paints slice ${record.z}, but the stack has slices 0–${this.depth - 1}`);
@@ -211,13 +266,13 @@ export class CorrectionLayer {
         if (before.length !== indices.length || after.length !== indices.length) {
           throw new Error(`has ${indices.length} pixels but ${before.length} before and ${after.length} after values`);
         }
-        const labels = this.slices.get(record.z);
         const pixels = this.width * this.height;
         for (let i = 0; i < indices.length; i++) {
           if (indices[i]! >= pixels) throw new Error(`paints pixel ${indices[i]}, outside the ${this.width} × ${this.height} slice`);
           if (after[i]! > CELL || before[i]! > CELL) throw new Error(`holds label value ${Math.max(after[i]!, before[i]!)}, not 0, 1 or 2`);
           // The labels before each edit are known exactly; a mismatch means edits are missing or out of order.
-          if ((labels?.[indices[i]!] ?? UNLABELLED) !== before[i]) throw new Error(`expects pixel ${indices[i]} to be ${before[i]} before the edit, but it is ${labels?.[indices[i]!] ?? UNLABELLED}`);
+          const current = this.labelAt(record.z, indices[i]!);
+          if (current !== before[i]) throw new Error(`expects pixel ${indices[i]} to be ${before[i]} before the edit, but it is ${current}`);
         }
         this.applyEdit(record);
         break;
@@ -266,20 +321,34 @@ export class CorrectionLayer {
   }
 
   private setLabels(z: number, indices: Uint32Array, values: Uint8Array): void {
-    let labels = this.slices.get(z);
+    let tiles = this.tiles.get(z);
     let counts = this.labelCounts.get(z);
-    if (!labels || !counts) {
-      labels = new Uint8Array(this.width * this.height);
-      counts = Uint32Array.of(labels.length, 0, 0);
-      this.slices.set(z, labels);
+    if (!tiles || !counts) {
+      tiles = new Map();
+      counts = Uint32Array.of(this.width * this.height, 0, 0);
+      this.tiles.set(z, tiles);
       this.labelCounts.set(z, counts);
     }
+    const touched = new Set<number>();
+    let lastT = -1;
+    let tile: Uint8Array | undefined;
     for (let i = 0; i < indices.length; i++) {
       const index = indices[i]!;
-      counts[labels[index]!]!--;
+      const y = Math.floor(index / this.width);
+      const x = index - y * this.width;
+      const t = Math.floor(y / LABEL_TILE) * this.tilesX + Math.floor(x / LABEL_TILE);
+      if (t !== lastT) {
+        tile = tiles.get(t);
+        if (!tile) tiles.set(t, (tile = new Uint8Array(LABEL_TILE * LABEL_TILE)));
+        touched.add(t);
+        lastT = t;
+      }
+      const k = (y % LABEL_TILE) * LABEL_TILE + (x % LABEL_TILE);
+      counts[tile![k]!]!--;
       counts[values[i]!]!++;
-      labels[index] = values[i]!;
+      tile![k] = values[i]!;
     }
+    this.touched?.({ z, tiles: [...touched] }, this.records);
   }
 
   private checkSlice(z: number): void {

@@ -8,6 +8,7 @@ import { writeTiff } from '../io/writeTiff.js';
 import { openOmeZarr, type OmeZarr } from '../zarr/omeZarr.js';
 import { readSlice } from '../zarr/readRegion.js';
 import { syncDirectory, writeFileAtomic, writeJsonAtomic } from './atomicWrite.js';
+import { CorrectionChunks } from './CorrectionChunks.js';
 import { CorrectionLayer } from './CorrectionLayer.js';
 import { Journal } from './Journal.js';
 import { MODEL_FILES, NO_DATA, VERSION_JSON, checkModelFolder, copyFiles, isVersionId, nextVersionId, readVersionInfo, versionFolders, type ModelVersionInfo } from './modelVersions.js';
@@ -47,6 +48,8 @@ export class Project {
     /** The OME-Zarr volume a tiled project reads its image from; null for a project with image.tif. */
     readonly omeZarr: OmeZarr | null,
     readonly corrections: CorrectionLayer,
+    /** corrections.ome.zarr, kept in step with the corrections chunk by chunk. */
+    readonly correctionChunks: CorrectionChunks,
     private readonly journal: Journal,
     /** Set when opening cut a half-written last record off the journal (a crash mid-save). */
     readonly repaired: { droppedBytes: number } | null,
@@ -134,7 +137,8 @@ export class Project {
     const { journal, records, repaired } = await Journal.open(path.join(target, JOURNAL_BIN));
     try {
       const corrections = CorrectionLayer.replay(records, volume.width, volume.height, volume.depth, journal);
-      return new Project(target, settings, volume, zarr, corrections, journal, repaired);
+      const chunks = await CorrectionChunks.attach(target, corrections, records, volume.voxelSize);
+      return new Project(target, settings, volume, zarr, corrections, chunks, journal, repaired);
     } catch (error) {
       await journal.close();
       throw error;
@@ -243,6 +247,7 @@ export class Project {
   /** Waits for pending edits and version changes, then closes the journal. */
   async close(): Promise<void> {
     await this.metadataQueue;
+    await this.correctionChunks.close();
     await this.journal.close();
   }
 
