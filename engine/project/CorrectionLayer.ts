@@ -18,6 +18,7 @@ export interface Change {
 
 /** Labels are held (and written to corrections.ome.zarr) in tiles of this many pixels square. */
 export const LABEL_TILE = 256;
+const EMPTY_TILE = new Uint8Array(0);
 
 /** A tile of slice z that changed: tile index t = ty * tilesX + tx. */
 export interface TouchedTiles {
@@ -270,11 +271,13 @@ export class CorrectionLayer {
         for (let i = 0; i < indices.length; i++) {
           if (indices[i]! >= pixels) throw new Error(`paints pixel ${indices[i]}, outside the ${this.width} × ${this.height} slice`);
           if (after[i]! > CELL || before[i]! > CELL) throw new Error(`holds label value ${Math.max(after[i]!, before[i]!)}, not 0, 1 or 2`);
-          // The labels before each edit are known exactly; a mismatch means edits are missing or out of order.
-          const current = this.labelAt(record.z, indices[i]!);
-          if (current !== before[i]) throw new Error(`expects pixel ${indices[i]} to be ${before[i]} before the edit, but it is ${current}`);
         }
-        this.applyEdit(record);
+        // The labels before each edit are known exactly; a mismatch (checked while applying: a
+        // failed replay opens nothing) means edits are missing or out of order.
+        this.setLabels(record.z, indices, after, before);
+        this.undoStack.push(record);
+        this.redoStack.length = 0;
+        this.nextId = record.id + 1;
         break;
       }
       case 'undo': {
@@ -320,7 +323,8 @@ export class CorrectionLayer {
     else this.validation.delete(z);
   }
 
-  private setLabels(z: number, indices: Uint32Array, values: Uint8Array): void {
+  /** Sets the pixels; with `expected`, first checks each pixel held its expected value (replay). */
+  private setLabels(z: number, indices: Uint32Array, values: Uint8Array, expected?: Uint8Array): void {
     let tiles = this.tiles.get(z);
     let counts = this.labelCounts.get(z);
     if (!tiles || !counts) {
@@ -330,23 +334,28 @@ export class CorrectionLayer {
       this.labelCounts.set(z, counts);
     }
     const touched = new Set<number>();
+    const { width, tilesX } = this;
     let lastT = -1;
-    let tile: Uint8Array | undefined;
+    let tile: Uint8Array = EMPTY_TILE;
+    // LABEL_TILE is 256: tile row and column by shifts, the place in the tile by masks.
     for (let i = 0; i < indices.length; i++) {
       const index = indices[i]!;
-      const y = Math.floor(index / this.width);
-      const x = index - y * this.width;
-      const t = Math.floor(y / LABEL_TILE) * this.tilesX + Math.floor(x / LABEL_TILE);
+      const y = Math.floor(index / width);
+      const x = index - y * width;
+      const t = (y >>> 8) * tilesX + (x >>> 8);
       if (t !== lastT) {
-        tile = tiles.get(t);
-        if (!tile) tiles.set(t, (tile = new Uint8Array(LABEL_TILE * LABEL_TILE)));
+        let found = tiles.get(t);
+        if (!found) tiles.set(t, (found = new Uint8Array(LABEL_TILE * LABEL_TILE)));
+        tile = found;
         touched.add(t);
         lastT = t;
       }
-      const k = (y % LABEL_TILE) * LABEL_TILE + (x % LABEL_TILE);
-      counts[tile![k]!]!--;
+      const k = ((y & 255) << 8) | (x & 255);
+      const old = tile[k]!;
+      if (expected && old !== expected[i]) throw new Error(`expects pixel ${index} to be ${expected[i]} before the edit, but it is ${old}`);
+      counts[old]!--;
       counts[values[i]!]!++;
-      tile![k] = values[i]!;
+      tile[k] = values[i]!;
     }
     this.touched?.({ z, tiles: [...touched] }, this.records);
   }
