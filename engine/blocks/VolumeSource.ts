@@ -5,6 +5,8 @@ import type { Block } from './blockGrid.js';
 /** A [z, y, x] volume that can be read a box at a time (a Zarr array, or anything else). */
 export interface VolumeSource {
   shape: [number, number, number];
+  /** How it is stored, [z, y, x], if in chunks: slice statistics are sampled a chunk at a time. */
+  chunks?: [number, number, number];
   /** Voxels of the half-open box, in C order (x fastest). */
   read(z: [number, number], y: [number, number], x: [number, number], signal?: AbortSignal): Promise<ArrayLike<number>>;
 }
@@ -17,6 +19,7 @@ export function zarrSource(array: zarr.Array<zarr.DataType, zarr.Readable>): Vol
   if (!NUMERIC.has(array.dtype)) throw new Error(`Cannot predict on ${array.dtype} voxels: the image must be 8/16/32-bit integers or float.`);
   return {
     shape: [array.shape[0]!, array.shape[1]!, array.shape[2]!],
+    chunks: [array.chunks[0]!, array.chunks[1]!, array.chunks[2]!],
     async read(z, y, x, signal) {
       const chunk = await zarr.get(array, [zarr.slice(z[0], z[1]), zarr.slice(y[0], y[1]), zarr.slice(x[0], x[1])], { opts: { signal } });
       const { data, shape, stride } = chunk as { data: ArrayLike<number>; shape: number[]; stride: number[] };
@@ -35,18 +38,24 @@ export interface HaloedBlock {
   depth: number;
   height: number;
   width: number;
+  /** Halo rows above the block and columns left of it: block pixel (r, c) is haloed (r + top, c + left). */
+  top: number;
+  left: number;
   slices: Float32Array<ArrayBuffer>[];
 }
 
 /**
- * Reads `block` plus `halo` pixels on each side in y/x. Beyond the volume border the halo is
- * mirrored (reflect-101, as predictSlice pads), so border blocks see what a whole-slice
- * prediction would.
+ * Reads `block` plus `halo` pixels on each side in y/x, or `edgeHalo` on a side at the volume
+ * border. Beyond the border the halo is mirrored (reflect-101, as predictSlice pads), so with
+ * `edgeHalo` the tile overlap, border blocks see what a whole-slice prediction would.
  */
-export async function readHaloedBlock(source: VolumeSource, block: Block, halo: number, signal?: AbortSignal): Promise<HaloedBlock> {
+export async function readHaloedBlock(source: VolumeSource, block: Block, halo: number, signal?: AbortSignal, edgeHalo = halo): Promise<HaloedBlock> {
   const [, volumeHeight, volumeWidth] = source.shape;
-  const rows = mirroredRange(block.y[0] - halo, block.y[1] + halo, volumeHeight);
-  const columns = mirroredRange(block.x[0] - halo, block.x[1] + halo, volumeWidth);
+  const before = (start: number): number => (start === 0 ? edgeHalo : halo);
+  const after = (end: number, length: number): number => (end >= length ? edgeHalo : halo);
+  const top = before(block.y[0]), left = before(block.x[0]);
+  const rows = mirroredRange(block.y[0] - top, block.y[1] + after(block.y[1], volumeHeight), volumeHeight);
+  const columns = mirroredRange(block.x[0] - left, block.x[1] + after(block.x[1], volumeWidth), volumeWidth);
   // Read the box the mirrored indices fall in (the block's own box plus the real halo).
   const y: [number, number] = [Math.min(...rows), Math.max(...rows) + 1];
   const x: [number, number] = [Math.min(...columns), Math.max(...columns) + 1];
@@ -63,7 +72,7 @@ export async function readHaloedBlock(source: VolumeSource, block: Block, halo: 
     }
     slices.push(slice);
   }
-  return { depth, height, width, slices };
+  return { depth, height, width, top, left, slices };
 }
 
 function mirroredRange(start: number, end: number, length: number): number[] {

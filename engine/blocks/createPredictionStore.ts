@@ -6,6 +6,7 @@ import * as zarr from 'zarrita';
 import { LEDGER_FOLDER } from './BlockLedger.js';
 import { DurableFileStore } from './DurableFileStore.js';
 import type { Multiscale } from './openOmeLevelZero.js';
+import { SLICE_STATISTICS_METHOD } from './SliceStatistics.js';
 
 /** What a prediction store was started with; a rerun or another share must match it. */
 export interface PredictionSettings {
@@ -17,6 +18,8 @@ export interface PredictionSettings {
   model: string;
   tta: boolean;
   maxTile: number;
+  /** How slices are normalised (default, and the only method predictBlocks has: SLICE_STATISTICS_METHOD). */
+  normalization?: string;
 }
 
 export const SETTINGS_FILE = 'settings.json';
@@ -29,8 +32,10 @@ export const SETTINGS_FILE = 'settings.json';
  * An existing store must have been started with the same settings, or its finished blocks would
  * not fit this run.
  */
-export async function createPredictionStore(store: string, settings: PredictionSettings, like: Multiscale | null, description: string): Promise<zarr.Array<'uint8', DurableFileStore>> {
+export async function createPredictionStore(store: string, given: PredictionSettings, like: Multiscale | null, description: string): Promise<zarr.Array<'uint8', DurableFileStore>> {
   const folder = path.resolve(store);
+  // Recorded always, so a store written with another normalisation (or before it was recorded) is refused.
+  const settings: PredictionSettings = { ...given, normalization: given.normalization ?? SLICE_STATISTICS_METHOD };
   if (!existsSync(folder)) await createOnce(folder, settings, like, description);
   await checkSettings(folder, settings);
   const array = await zarr.open.v2(zarr.root(new DurableFileStore(folder)).resolve('0'), { kind: 'array' });
@@ -94,11 +99,18 @@ async function checkSettings(folder: string, settings: PredictionSettings): Prom
   } catch {
     throw new Error(`${folder} exists but is not a Membrana block prediction (${file} is missing or unreadable): choose a new output or delete it.`);
   }
-  if (JSON.stringify(recorded) !== JSON.stringify(settings)) {
+  if (canonicalJson(recorded) !== canonicalJson(settings)) {
     throw new Error(
       `${folder} was started with other settings (${JSON.stringify(recorded)}), not this run's (${JSON.stringify(settings)}): rerun with the same input, model and options, or delete ${folder} to start over.`,
     );
   }
+}
+
+/** JSON with object keys sorted, so settings given in another key order still compare equal. */
+function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_, v: unknown) =>
+    v !== null && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : v,
+  );
 }
 
 async function writeJson(file: string, value: unknown): Promise<void> {

@@ -2,11 +2,12 @@ import * as zarr from 'zarrita';
 import type { Progress } from '../../protocol/contract.js';
 import { sizeMultiple } from '../model/buildUnet.js';
 import type { LoadedModel } from '../model/modelFolder.js';
-import { normalizeSlice } from '../model/normalizeSlice.js';
+import { normalizeSlice, type SliceStats } from '../model/normalizeSlice.js';
 import { PredictionPool } from '../predict/PredictionPool.js';
 import { cancelledError, predictSlice, type PredictSliceOptions } from '../predict/predictSlice.js';
 import { blockAt, blockCount, type Block, type BlockGrid } from './blockGrid.js';
 import type { BlockLedger } from './BlockLedger.js';
+import { SliceStatistics } from './SliceStatistics.js';
 import { readHaloedBlock, zarrSource, type VolumeSource } from './VolumeSource.js';
 
 export interface PredictBlocksOptions {
@@ -14,7 +15,7 @@ export interface PredictBlocksOptions {
   input: zarr.Array<zarr.DataType, zarr.Readable> | VolumeSource;
   /** Where the probabilities go: uint8 (255 = membrane), same shape, chunks dividing the blocks. */
   output: zarr.Array<'uint8', zarr.Mutable>;
-  /** Finished blocks; skipped here and marked as they finish. */
+  /** Finished blocks (skipped here and marked as they finish) and the slices' cached statistics. */
   ledger: BlockLedger;
   model: LoadedModel | PredictionPool;
   grid: BlockGrid;
@@ -39,10 +40,11 @@ export interface PredictBlocksResult {
 
 /**
  * Predicts membranes block by block into a chunked store, resumably: for each block not marked
- * done, read it with its halo, predict each slice (normalised and tiled as predictVolume does,
- * over the haloed slice), crop the halo, write the block's chunks durably, then mark it done.
- * Every block is computed from the input alone, so the bytes do not depend on which blocks ran
- * before, in which job, or whether a run was killed and resumed.
+ * done, read it with its halo, normalise each slice with its whole slice's statistics (the same
+ * for every block, see SliceStatistics), predict it tiled as predictVolume does over the haloed
+ * slice, crop the halo, write the block's chunks durably, then mark it done. Every block is
+ * computed from the input alone, so the bytes do not depend on which blocks ran before, in which
+ * job, or whether a run was killed and resumed.
  */
 export async function predictBlocks(options: PredictBlocksOptions): Promise<PredictBlocksResult> {
   const started = performance.now();
@@ -54,6 +56,7 @@ export async function predictBlocks(options: PredictBlocksOptions): Promise<Pred
   const skipped = wanted.filter((k) => finished.has(k));
   const todo = wanted.filter((k) => !finished.has(k));
   const done: number[] = [];
+  const statistics = new SliceStatistics(source, ledger);
   const meta = model.meta;
   const tiling: PredictSliceOptions = { maxTile: options.maxTile ?? meta.tile.size, overlap: meta.tile.overlap, multiple: sizeMultiple(meta.architecture), tta: options.tta };
   // A pool gets a block more than it has workers, so a worker that finishes finds tiles ready.
@@ -77,7 +80,9 @@ export async function predictBlocks(options: PredictBlocksOptions): Promise<Pred
     while (failure === null && next < todo.length) {
       if (stop.signal.aborted) throw cancelledError();
       const k = todo[next++]!;
-      await predictBlock(blockAt(grid, k), source, output, model, grid.halo, { ...tiling, signal: stop.signal });
+      const block = blockAt(grid, k);
+      const stats = await statistics.slab(block.z, stop.signal);
+      await predictBlock(block, source, output, model, grid.halo, { ...tiling, signal: stop.signal }, stats);
       // Only after the chunks are durable: a kill before this line leaves the block unmarked.
       await ledger.markDone(k);
       done.push(k);
@@ -89,7 +94,8 @@ export async function predictBlocks(options: PredictBlocksOptions): Promise<Pred
     await Promise.all(
       Array.from({ length: Math.min(inFlight, todo.length) }, () =>
         runner().catch((error: unknown) => {
-          failure ??= error;
+          // A read cut short by the caller's cancel may fail in its own way; report the cancel.
+          failure ??= options.signal?.aborted ? cancelledError() : error;
           stop.abort();
         }),
       ),
@@ -101,26 +107,37 @@ export async function predictBlocks(options: PredictBlocksOptions): Promise<Pred
   return { done, skipped, seconds: (performance.now() - started) / 1000 };
 }
 
-/** Reads, predicts and writes one block (not its marker). */
-export async function predictBlock(block: Block, source: VolumeSource, output: zarr.Array<'uint8', zarr.Mutable>, model: LoadedModel | PredictionPool, halo: number, tiling: PredictSliceOptions): Promise<void> {
-  const haloed = await readHaloedBlock(source, block, halo, tiling.signal);
+/** Reads, predicts and writes one block (not its marker); `stats[s]` normalises its slice s. */
+export async function predictBlock(
+  block: Block,
+  source: VolumeSource,
+  output: zarr.Array<'uint8', zarr.Mutable>,
+  model: LoadedModel | PredictionPool,
+  halo: number,
+  tiling: PredictSliceOptions,
+  stats: readonly SliceStats[],
+): Promise<void> {
+  if (stats.length !== block.z[1] - block.z[0]) throw new Error(`Block ${block.index} has ${block.z[1] - block.z[0]} slices but statistics for ${stats.length} were given.`);
+  // At the volume border the halo is the tile overlap, the mirrored padding predictSlice gives a
+  // whole slice there, so border pixels match whole-slice prediction; inner halos may be wider.
+  const haloed = await readHaloedBlock(source, block, halo, tiling.signal, Math.min(halo, tiling.overlap));
   const height = block.y[1] - block.y[0], width = block.x[1] - block.x[0];
   // When the haloed block fits one tile, the halo is the tile's context: tiling it with its own
-  // overlap would mirror-pad it a second time (a 576² block run as 640², 24% more work than the
-  // same slice in memory). Bigger blocks keep the overlap so their tiles blend without seams.
+  // overlap would mirror-pad it a second time (a 512² block with halo 32 run as 640², not 576²). Bigger blocks keep the overlap so their tiles blend without seams.
   const oneTile = haloed.width <= tiling.maxTile && haloed.height <= tiling.maxTile && halo >= tiling.overlap;
   const options: PredictSliceOptions = oneTile ? { ...tiling, overlap: 0 } : tiling;
   const out = new Uint8Array(haloed.depth * height * width);
   await Promise.all(
     haloed.slices.map(async (raw, s) => {
-      // In place: the raw copy is this slice's own.
-      normalizeSlice(raw, model.meta.normalization, raw);
+      // In place (the raw copy is this slice's own), with the whole slice's mean and deviation:
+      // z-scoring over the block alone would shift each block differently and show its edges.
+      normalizeSlice(raw, model.meta.normalization, raw, stats[s]!);
       const input = raw;
       const probability =
         model instanceof PredictionPool ? await model.predictSlice(input, haloed.width, haloed.height, options) : await predictSlice(model.model, input, haloed.width, haloed.height, options);
-      // Crop the halo: block row r is haloed row r + halo (the halo is full width at every edge).
+      // Crop the halo: block pixel (r, c) is haloed pixel (r + top, c + left).
       for (let r = 0; r < height; r++) {
-        const from = (r + halo) * haloed.width + halo;
+        const from = (r + haloed.top) * haloed.width + haloed.left;
         const to = (s * height + r) * width;
         for (let c = 0; c < width; c++) out[to + c] = Math.round(probability[from + c]! * 255);
       }

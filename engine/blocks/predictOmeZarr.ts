@@ -1,13 +1,15 @@
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { Progress } from '../../protocol/contract.js';
-import { loadModelFolder, type LoadedModel } from '../model/modelFolder.js';
+import { sizeMultiple } from '../model/buildUnet.js';
+import { loadModelFolder, type LoadedModel, type ModelMeta } from '../model/modelFolder.js';
 import { PredictionPool } from '../predict/PredictionPool.js';
 import { blockGrid, blocksForShare } from './blockGrid.js';
 import { BlockLedger } from './BlockLedger.js';
 import { createPredictionStore } from './createPredictionStore.js';
 import { openOmeLevelZero } from './openOmeLevelZero.js';
 import { predictBlocks, type PredictBlocksResult } from './predictBlocks.js';
+import { SLICE_STATISTICS_METHOD } from './SliceStatistics.js';
 
 export interface PredictOmeZarrOptions {
   input: string;
@@ -46,9 +48,8 @@ export async function predictOmeZarr(options: PredictOmeZarrOptions): Promise<Pr
   try {
     const meta = model.meta;
     const maxTile = options.maxTile ?? meta.tile.size;
-    // The model's overlap is the context each tile needs; the same halo makes blocks seamless.
-    const grid = blockGrid(input.array.shape, input.array.chunks, { halo: meta.tile.overlap });
-    const settings = { shape: grid.shape, chunks: input.array.chunks, block: grid.block, halo: grid.halo, model: path.basename(model.dir), tta: options.tta === true, maxTile };
+    const grid = blockGrid(input.array.shape, input.array.chunks, { halo: blockHalo(meta) });
+    const settings = { shape: grid.shape, chunks: input.array.chunks, block: grid.block, halo: grid.halo, model: path.basename(model.dir), tta: options.tta === true, maxTile, normalization: SLICE_STATISTICS_METHOD };
     const name = `Membrana membrane probability (255 = membrane) of ${path.basename(input.store)}`;
     const output = await createPredictionStore(options.output, settings, input.multiscale, name);
     const blocks = blocksForShare(grid, options.share ?? 0, options.shares ?? 1);
@@ -57,4 +58,17 @@ export async function predictOmeZarr(options: PredictOmeZarrOptions): Promise<Pr
   } finally {
     await pool?.dispose();
   }
+}
+
+/**
+ * The halo blocks are read with: the model's tile overlap plus a quarter, rounded up to the
+ * network's size multiple (shipped model: 32 → 40 px). With the overlap alone, a pixel at a block
+ * edge is predicted with just the context a tile's full-weight pixels get, where whole-slice
+ * prediction would average two tiles; on ISBI slices that left a faint seam (neighbours across
+ * block borders 1.9 of 255 further apart than the same pixels predicted whole). The extra
+ * quarter removes it for about 6% more work on 512-px blocks.
+ */
+export function blockHalo(meta: Pick<ModelMeta, 'tile' | 'architecture'>): number {
+  const multiple = sizeMultiple(meta.architecture);
+  return Math.ceil((meta.tile.overlap * 1.25) / multiple) * multiple;
 }
