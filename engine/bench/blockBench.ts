@@ -6,6 +6,9 @@
  * prediction px/s of a 512 × 512 × 64 region (16 with --small) with the shipped model on 2
  * workers, and in-memory predictVolume px/s on 512² × 8 with the same pool: the block-wise
  * overhead (halo, reads, durable writes, markers). Target: overhead < 15%.
+ * Then segments that predicted region block-wise (blocks 16 × 256 × 256, halo 64: every kind
+ * of face) and in memory with segmentVolume, and reports both rates and their agreement (3D
+ * V_rand / V_info of the block-wise ids against the in-memory ones, and the neuron counts).
  */
 import { existsSync } from 'node:fs';
 import { rm, writeFile } from 'node:fs/promises';
@@ -26,6 +29,10 @@ import { buildPyramid } from '../zarr/buildPyramid.js';
 import { openOmeZarr } from '../zarr/omeZarr.js';
 import { readSlice } from '../zarr/readRegion.js';
 import { predictVolume } from '../predict/predictVolume.js';
+import * as zarr from 'zarrita';
+import { segmentOmeZarr } from '../blocks/segmentOmeZarr.js';
+import { volumeSegmentationScores } from '../segment/segmentationScores.js';
+import { segmentVolume } from '../segment/segmentVolume.js';
 
 const CHUNK = 512;
 const WORKERS = 2;
@@ -93,6 +100,37 @@ function regionOf(source: VolumeSource, origin: [number, number, number], shape:
   };
 }
 
+/** Block-wise segmentation of the predicted region against segmentVolume on the same probability. */
+async function benchBlockSegmentation(probability: string, region: [number, number, number]): Promise<Record<string, unknown>> {
+  const output = path.join(os.tmpdir(), 'membrana-block-bench-segments.ome.zarr');
+  await rm(output, { recursive: true, force: true });
+  const voxelSize = { x: 4, y: 4, z: 50, unit: 'nm' };
+  const block: [number, number, number] = [16, 256, 256];
+  const result = await segmentOmeZarr({ input: probability, output, block, halo: 64, voxelSize });
+  const voxels = region[0] * region[1] * region[2];
+  const blockwise = (await zarr.get((await openOmeLevelZero(output)).array)).data as Uint32Array;
+  const data = (await zarr.get((await openOmeLevelZero(probability)).array)).data as Uint8Array;
+  const whole = segmentVolume(data, region[2], region[1], region[0], { voxelSize });
+  const scores = volumeSegmentationScores(blockwise, whole.ids);
+  await rm(output, { recursive: true, force: true });
+  return {
+    block,
+    halo: 64,
+    blocks: result.blocks?.done.length,
+    blockwise_seconds: Number(result.seconds.toFixed(2)),
+    blockwise_voxels_per_s: Math.round(voxels / result.seconds),
+    step_seconds: { blocks: result.blocks?.seconds, faces: result.faces?.seconds, merge: result.merge?.seconds, relabel: result.relabel?.seconds },
+    in_memory_seconds: Number(whole.seconds.toFixed(2)),
+    in_memory_voxels_per_s: Math.round(voxels / whole.seconds),
+    neurons_blockwise: result.merge?.neurons,
+    neurons_in_memory: whole.count,
+    v_rand_vs_in_memory: Number(scores.vRand.toFixed(4)),
+    v_rand_split: Number(scores.vRandSplit.toFixed(4)),
+    v_rand_merge: Number(scores.vRandMerge.toFixed(4)),
+    v_info_vs_in_memory: Number(scores.vInfo.toFixed(4)),
+  };
+}
+
 export async function runBlockBench(small: boolean): Promise<void> {
   const shape: [number, number, number] = small ? [24, 1024, 1024] : [200, 4096, 4096];
   const folder = path.join(os.tmpdir(), `membrana-block-bench-${shape.join('x')}.ome.zarr`);
@@ -136,6 +174,7 @@ export async function runBlockBench(small: boolean): Promise<void> {
     const memoryStart = performance.now();
     await predictVolume(stack, pool);
     const memoryRate = (512 * 512 * 8) / ((performance.now() - memoryStart) / 1000);
+    const segmentation = await benchBlockSegmentation(output, region);
     await rm(output, { recursive: true, force: true });
 
     const figures = {
@@ -150,6 +189,7 @@ export async function runBlockBench(small: boolean): Promise<void> {
       blocks: blockResult.done.length,
       block: grid.block,
       halo: grid.halo,
+      segmentation,
     };
     console.log(JSON.stringify(figures));
   } finally {

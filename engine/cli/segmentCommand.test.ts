@@ -4,6 +4,10 @@ import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { readTiff } from '../io/readTiff.js';
 import { writeTiff } from '../io/writeTiff.js';
+import * as zarr from 'zarrita';
+import { openOmeLevelZero } from '../blocks/openOmeLevelZero.js';
+import { writeProbabilityStore } from '../blocks/testing/isbiProbabilityStore.js';
+import { volumeSegmentationScores } from '../segment/segmentationScores.js';
 import { syntheticNeurons } from '../segment/testing/syntheticNeurons.js';
 import { UsageError } from './CliError.js';
 import { segmentCommand } from './segmentCommand.js';
@@ -75,5 +79,40 @@ describe('membrana segment', () => {
     await expect(segmentCommand([ids, '-o', output])).rejects.toThrow(/32-bit integers \(neuron ids\?\), not a membrane probability/);
     expect(existsSync(output)).toBe(false);
     expect(readdirSync(dir).filter((name) => name.includes('partial'))).toEqual([]);
+  });
+
+  it('segments an OME-Zarr block by block, in shares that resume each other, into the same ids as one job', async () => {
+    const store = path.join(dir, 'prob.ome.zarr');
+    await writeProbabilityStore(store, synthetic.probability, [depth, height, width]);
+    const blockArgs = ['--block', '4,48,48', '--halo', '16'];
+    const run = async (argv: string[]): Promise<Record<string, unknown>> => {
+      const { lines } = capture();
+      await segmentCommand(argv);
+      vi.restoreAllMocks();
+      return JSON.parse(lines.at(-1)!) as Record<string, unknown>;
+    };
+    const single = path.join(dir, 'single.ome.zarr');
+    expect(await run([store, '-o', single, ...blockArgs])).toMatchObject({ complete: true, neurons: synthetic.count, blocks: { done: 8, skipped: 0 } });
+    const shared = path.join(dir, 'shared.ome.zarr');
+    // Share 0 first: its blocks, then it waits for share 1's.
+    expect(await run([store, '-o', shared, ...blockArgs, '--blocks', '0/2'])).toMatchObject({ complete: false, waiting_for: 'blocks' });
+    expect(await run([store, '-o', shared, ...blockArgs, '--blocks', '1/2'])).toMatchObject({ complete: false, waiting_for: 'faces' });
+    expect(await run([store, '-o', shared, ...blockArgs, '--blocks', '0/2'])).toMatchObject({ complete: false, neurons: synthetic.count, relabel: { done: 4 } });
+    expect(await run([store, '-o', shared, ...blockArgs, '--blocks', '1/2', '--step', 'relabel'])).toMatchObject({ complete: true, relabel: { done: 4, skipped: 0 } });
+    const read = async (folder: string): Promise<Uint32Array> => (await zarr.get((await openOmeLevelZero(folder)).array)).data as Uint32Array;
+    const ids = await read(shared);
+    expect(Buffer.from(ids.buffer).equals(Buffer.from((await read(single)).buffer))).toBe(true);
+    expect(volumeSegmentationScores(ids, synthetic.truth).vRand).toBeGreaterThan(0.95);
+  });
+
+  it('refuses block options on a TIFF and TIFF options on an OME-Zarr', async () => {
+    capture();
+    const store = path.join(dir, 'prob.ome.zarr');
+    await expect(segmentCommand([prediction, '-o', path.join(dir, 'x.tif'), '--blocks', '0/2'])).rejects.toThrow(/--blocks needs an OME-Zarr input/);
+    await expect(segmentCommand([store, '-o', path.join(dir, 'x.ome.zarr'), '--labels', labels])).rejects.toThrow(/--labels scores a TIFF/);
+    await expect(segmentCommand([store, '-o', path.join(dir, 'x.ome.zarr'), '--step', 'mesh'])).rejects.toThrow(/--step takes one of blocks, faces, merge, relabel, all/);
+    await expect(segmentCommand([store, '-o', path.join(dir, 'x.ome.zarr'), '--blocks', '3/2'])).rejects.toThrow(/--blocks must be i\/N/);
+    await expect(segmentCommand([store, '-o', path.join(dir, 'x.ome.zarr'), '--block', '4,48'])).rejects.toThrow(/--block takes three whole sizes/);
+    await expect(segmentCommand([path.join(dir, 'nowhere.ome.zarr'), '-o', path.join(dir, 'x.ome.zarr')])).rejects.toThrow(/No OME-Zarr at .*nowhere\.ome\.zarr: check the path/);
   });
 });

@@ -10,6 +10,9 @@ import { LINK_DEFAULTS } from '../segment/linkSlices.js';
 import { sliceSegmentationScores, volumeSegmentationScores } from '../segment/segmentationScores.js';
 import { segmentVolume } from '../segment/segmentVolume.js';
 import { WATERSHED_DEFAULTS } from '../segment/watershed2d.js';
+import { parseShare } from '../blocks/blockGrid.js';
+import { isZarrStore } from '../blocks/predictOmeZarr.js';
+import { SEGMENT_BLOCK_DEFAULTS, SEGMENT_STEPS, segmentOmeZarr, type SegmentStep } from '../blocks/segmentOmeZarr.js';
 import { UsageError } from './CliError.js';
 import { progressPrinter } from './progressPrinter.js';
 import { writeFileAtomic } from './writeFileAtomic.js';
@@ -17,12 +20,20 @@ import { writeFileAtomic } from './writeFileAtomic.js';
 /** ISBI 2012's sections, assumed when neither the file nor --voxel-size gives a physical size. */
 const FALLBACK_VOXEL_SIZE: VoxelSize = { x: 4, y: 4, z: 50, unit: 'nm' };
 
-export const segmentUsage = `membrana segment <membrane-prob.tif> -o <segments.tif> [--voxel-size X,Y,Z] [--seed-threshold T] [--seed-prominence NM] [--min-area NM2] [--link-threshold L] [--labels LABELS.tif]
+export const segmentUsage = `membrana segment <membrane-prob.tif|prob.ome.zarr> -o <segments.tif|seg.ome.zarr> [--blocks i/N] [--step STEP] [--voxel-size X,Y,Z] [--seed-threshold T] [--seed-prominence NM] [--min-area NM2] [--link-threshold L] [--labels LABELS.tif]
 
 Segments a membrane prediction (255 or 1.0 = membrane, as \`membrana predict\` writes) into
 neurons: a seeded watershed per slice, then segments linked across slices by overlap. Writes
 a uint32 multi-page TIFF of neuron ids (0 = boundary) and prints one JSON line.
+An OME-Zarr input (uint8) is segmented block by block into an NGFF label image of uint32 ids,
+resumably: rerun the same command after a kill and finished work is skipped. On a cluster,
+run each step for every share, one step after the other (engine/blocks/README.md).
   -o, --output FILE      where to write the neuron ids (required)
+  --blocks i/N           OME-Zarr only: this job's share of the blocks and faces (default 0/1)
+  --step STEP            OME-Zarr only: blocks, faces, merge (one job), relabel, or all (default:
+                         each step as far as other shares' work allows)
+  --block Z,Y,X          OME-Zarr only: block size in voxels (default ${SEGMENT_BLOCK_DEFAULTS.block.join(',')})
+  --halo PX              OME-Zarr only: context read around each block in y/x (default ${SEGMENT_BLOCK_DEFAULTS.halo})
   --voxel-size X,Y,Z     voxel size in nm (default: the input's, else 4,4,50 with a note)
   --seed-threshold T     membrane probability 0-1 below which a pixel seeds a cell (default ${(WATERSHED_DEFAULTS.seedThreshold / 255).toFixed(2)})
   --seed-prominence NM   how far a cell's centre must stand out to seed its own segment (default ${WATERSHED_DEFAULTS.seedProminence})
@@ -44,6 +55,10 @@ export async function segmentCommand(argv: string[]): Promise<void> {
       'min-area': { type: 'string' },
       'link-threshold': { type: 'string' },
       labels: { type: 'string' },
+      blocks: { type: 'string' },
+      step: { type: 'string' },
+      block: { type: 'string' },
+      halo: { type: 'string' },
     },
   });
   if (positionals.length !== 1) throw new UsageError(positionals.length === 0 ? 'give the membrane prediction to segment.' : `give one input, not ${positionals.length}.`);
@@ -58,6 +73,14 @@ export async function segmentCommand(argv: string[]): Promise<void> {
   const minArea = optionalNumber(values['min-area'], '--min-area', 0, Infinity, 'an area in nm², 0 or more');
   const linkThreshold = optionalNumber(values['link-threshold'], '--link-threshold', 0, 1, 'a share from 0 to 1');
   const labelsFile = values.labels === undefined ? undefined : path.resolve(values.labels);
+  const blockOptions = ['blocks', 'step', 'block', 'halo'] as const;
+  if (isZarrStore(input)) {
+    if (labelsFile) throw new UsageError('--labels scores a TIFF segmentation only; score an OME-Zarr one with `membrana evaluate`, or segment a TIFF.');
+    await segmentZarr(input, output, values, { voxelSize: givenVoxelSize, seedThreshold, seedProminence, minArea, linkThreshold });
+    return;
+  }
+  const zarrOnly = blockOptions.find((name) => values[name] !== undefined);
+  if (zarrOnly) throw new UsageError(`--${zarrOnly} needs an OME-Zarr input (a .ome.zarr folder, e.g. from \`membrana predict in.ome.zarr -o prob.ome.zarr\`), not ${input}.`);
 
   const volume = await readVolume(input);
   const probability = membraneBytes(volume);
@@ -89,6 +112,79 @@ export async function segmentCommand(argv: string[]): Promise<void> {
   console.error(`Wrote ${result.count} neurons to ${output} in ${result.seconds.toFixed(1)} s.`);
   if (scores) console.error(`2D V_rand ${scores.v_rand_2d.toFixed(4)}, V_info ${scores.v_info_2d.toFixed(4)}${scores.v_rand_3d !== undefined ? `; 3D V_rand ${scores.v_rand_3d.toFixed(4)}` : ''}`);
   console.log(JSON.stringify({ output, count: result.count, seconds: Number(result.seconds.toFixed(3)), voxel_size: voxelSize ?? FALLBACK_VOXEL_SIZE, scores }));
+}
+
+interface Tuning {
+  voxelSize?: VoxelSize;
+  seedThreshold?: number;
+  seedProminence?: number;
+  minArea?: number;
+  linkThreshold?: number;
+}
+
+/** The block-wise path: OME-Zarr probability in, NGFF label image out, one step or all. */
+async function segmentZarr(input: string, output: string, values: Partial<Record<'blocks' | 'step' | 'block' | 'halo', string>>, tuning: Tuning): Promise<void> {
+  const { share, shares } = values.blocks === undefined ? { share: 0, shares: 1 } : parseBlockShare(values.blocks);
+  const step = (values.step ?? 'all') as SegmentStep;
+  if (!SEGMENT_STEPS.includes(step)) throw new UsageError(`--step takes one of ${SEGMENT_STEPS.join(', ')}, not "${values.step}".`);
+  if (step === 'merge' && shares > 1) throw new UsageError('--step merge is one job for the whole volume: run it without --blocks.');
+  const block = values.block === undefined ? undefined : parseBlock(values.block);
+  const halo = optionalNumber(values.halo, '--halo', 1, Infinity, 'a whole number of pixels, 1 or more');
+  if (halo !== undefined && !Number.isInteger(halo)) throw new UsageError(`--halo takes a whole number of pixels, 1 or more, not "${values.halo}".`);
+  console.error(`Segmenting ${input} block by block (step ${step}${shares > 1 ? `, share ${share}/${shares}` : ''})`);
+  const progress = progressPrinter();
+  const result = await segmentOmeZarr({
+    input,
+    output,
+    step,
+    share,
+    shares,
+    ...(block ? { block } : {}),
+    ...(halo !== undefined ? { halo } : {}),
+    ...(tuning.voxelSize ? { voxelSize: tuning.voxelSize } : {}),
+    ...(tuning.seedThreshold !== undefined ? { seedThreshold: Math.round(tuning.seedThreshold * 255) } : {}),
+    ...(tuning.seedProminence !== undefined ? { seedProminence: tuning.seedProminence } : {}),
+    ...(tuning.minArea !== undefined ? { minArea: tuning.minArea } : {}),
+    ...(tuning.linkThreshold !== undefined ? { linkThreshold: tuning.linkThreshold } : {}),
+    onProgress: progress.update,
+    onNote: (note) => {
+      progress.done();
+      console.error(note);
+    },
+  });
+  progress.done();
+  const counts = (r: { done: number[]; skipped: number[] } | undefined): { done: number; skipped: number } | undefined => (r ? { done: r.done.length, skipped: r.skipped.length } : undefined);
+  if (result.complete) console.error(`Wrote ${result.merge?.neurons ?? 'the'} neurons to ${result.output} in ${result.seconds.toFixed(1)} s.`);
+  console.log(
+    JSON.stringify({
+      output: result.output,
+      step,
+      share: `${share}/${shares}`,
+      blocks: counts(result.blocks),
+      faces: counts(result.faces),
+      neurons: result.merge?.neurons,
+      relabel: counts(result.relabel),
+      complete: result.complete,
+      ...(result.waitingFor ? { waiting_for: result.waitingFor } : {}),
+      seconds: Number(result.seconds.toFixed(3)),
+    }),
+  );
+}
+
+function parseBlockShare(text: string): { share: number; shares: number } {
+  try {
+    return parseShare(text);
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+}
+
+function parseBlock(text: string): [number, number, number] {
+  const parts = text.split(',').map((part) => Number(part.trim()));
+  if (parts.length !== 3 || parts.some((value) => !(Number.isInteger(value) && value > 0))) {
+    throw new UsageError(`--block takes three whole sizes in voxels, z,y,x (for example 16,512,512), not "${text}".`);
+  }
+  return parts as [number, number, number];
 }
 
 function parseVoxelSize(text: string): VoxelSize {
