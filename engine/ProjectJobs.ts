@@ -106,16 +106,22 @@ export class ProjectJobs {
     return evaluateProbabilities(slices, project.volume.width, project.volume.height);
   }
 
-  /** Tiles of the predicted slices, most uncertain first, skipping slices already corrected for validation. */
+  /**
+   * Tiles of the predicted slices, most uncertain first, skipping slices already corrected for
+   * validation. One slice's prediction is held at a time (a tiled project may have thousands), and
+   * the best `limit` so far are kept: the same tiles, in the same order, as ranking all at once.
+   */
   async reviewQueue(limit: number): Promise<ReviewTile[]> {
     const { project } = this;
-    const predictions: { z: number; data: Uint8Array }[] = [];
+    const { width, height } = project.volume;
+    const tile = Math.min(128, width, height);
+    let best: ReviewTile[] = [];
     for (const z of await project.predictedSlices(project.activeModel)) {
       const data = await project.loadPrediction(project.activeModel, z);
-      if (data) predictions.push({ z, data });
+      if (!data) continue;
+      best = [...best, ...rankUncertainTiles([{ z, data }], width, height, tile, { limit })].sort((a, b) => b.score - a.score).slice(0, limit);
     }
-    const { width, height } = project.volume;
-    return rankUncertainTiles(predictions, width, height, Math.min(128, width, height), { limit });
+    return best;
   }
 
   /**
