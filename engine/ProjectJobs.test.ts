@@ -3,7 +3,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Volume } from './io/Volume.js';
-import { ProjectJobs } from './ProjectJobs.js';
+import { ProjectJobs, trainingImages } from './ProjectJobs.js';
+import { createOmeZarr } from './zarr/omeZarr.js';
+import { writeRegion } from './zarr/readRegion.js';
 import { Project } from './project/ProjectStore.js';
 import { rankUncertainTiles } from './review/rankTiles.js';
 
@@ -39,5 +41,28 @@ describe('ProjectJobs.reviewQueue', () => {
     const queue = await new ProjectJobs(project).reviewQueue(7);
     expect(queue).toEqual(rankUncertainTiles(predictions, width, height, 128, { limit: 7 }));
     expect(queue).toHaveLength(7);
+  });
+});
+
+describe('trainingImages', () => {
+  it('reads just the slices fine-tuning needs from a tiled project, and maps each slice to its place', async () => {
+    const store = path.join(root, 'v.ome.zarr');
+    const zarr = await createOmeZarr(store, { shape: [6, 40, 50], dtype: 'uint16', chunks: [2, 16, 16] });
+    const data = Uint16Array.from({ length: 6 * 40 * 50 }, (_, i) => i % 65521);
+    await writeRegion(zarr.levels[0]!, { z: [0, 6], y: [0, 40], x: [0, 50] }, data);
+    const tiled = await Project.createOverOmeZarr(path.join(root, 'tiled'), store, path.join(root, 'model'));
+    try {
+      const { images, slot, slices } = await trainingImages(tiled, [1, 4]);
+      expect(images).toMatchObject({ width: 50, height: 40, depth: 2 });
+      expect(images.data).toEqual(Uint16Array.from([...data.subarray(2000, 4000), ...data.subarray(8000, 10000)]));
+      expect([slot(1), slot(4)]).toEqual([0, 1]);
+      expect(slices).toEqual([1, 4]);
+      // A project in memory hands over its own stack.
+      const whole = await trainingImages(project, [2]);
+      expect(whole.images.data).toBe(project.volume.data);
+      expect(whole.slot(2)).toBe(2);
+    } finally {
+      await tiled.close();
+    }
   });
 });

@@ -41,7 +41,7 @@ export class ProjectJobs {
         throw new CallError('NO_CORRECTIONS', 'There are no corrections to learn from.', 'Paint some corrections on slices that are not marked for validation first.');
       }
       // Only the labelled and validation slices matter; a tiled project reads just those.
-      const { images, slot, slices: stackSlices } = await this.trainingImages([...new Set([...labelled, ...validation])].sort((a, b) => a - b));
+      const { images, slot, slices: stackSlices } = await trainingImages(project, [...new Set([...labelled, ...validation])].sort((a, b) => a - b));
       const corrections = labelled.map((z) => ({ z: slot(z), labels: layer.slice(z) }));
       const parent = project.activeModel;
       context.progress({ stage: `Loading model ${parent}`, fraction: 0 });
@@ -124,20 +124,6 @@ export class ProjectJobs {
     return best;
   }
 
-  /**
-   * The image slices fine-tuning reads, as a stack of just those slices, and where each slice z
-   * sits in it. A project in memory hands over its stack; a tiled one reads the slices.
-   */
-  private async trainingImages(slices: number[]): Promise<{ images: Pick<Volume, 'width' | 'height' | 'depth' | 'data'>; slot: (z: number) => number; slices: number[] }> {
-    const { volume } = this.project;
-    if (volume.data) return { images: { ...volume, data: volume.data }, slot: (z) => z, slices: Array.from({ length: volume.depth }, (_, z) => z) };
-    const plane = volume.width * volume.height;
-    const data = allocateVoxels(volume.dtype, plane * slices.length);
-    for (let k = 0; k < slices.length; k++) data.set(await this.project.readSlice(slices[k]!), k * plane);
-    const index = new Map(slices.map((z, k) => [z, k]));
-    return { images: { width: volume.width, height: volume.height, depth: slices.length, data }, slot: (z) => index.get(z)!, slices };
-  }
-
   private async predictSlices(slices: number[], context: CallContext, stage: string, tta = false): Promise<void> {
     const { project } = this;
     const version = project.activeModel;
@@ -179,4 +165,18 @@ export class ProjectJobs {
       this.running = null;
     }
   }
+}
+
+/**
+ * The image slices fine-tuning reads, as a stack of just those slices, and where each slice z
+ * sits in it. A project in memory hands over its stack; a tiled one reads the slices.
+ */
+export async function trainingImages(project: Project, slices: number[]): Promise<{ images: Pick<Volume, 'width' | 'height' | 'depth' | 'data'>; slot: (z: number) => number; slices: number[] }> {
+  const { volume } = project;
+  if (volume.data) return { images: { ...volume, data: volume.data }, slot: (z) => z, slices: Array.from({ length: volume.depth }, (_, z) => z) };
+  const plane = volume.width * volume.height;
+  const data = allocateVoxels(volume.dtype, plane * slices.length);
+  for (let k = 0; k < slices.length; k++) data.set(await project.readSlice(slices[k]!), k * plane);
+  const index = new Map(slices.map((z, k) => [z, k]));
+  return { images: { width: volume.width, height: volume.height, depth: slices.length, data }, slot: (z) => index.get(z)!, slices };
 }
