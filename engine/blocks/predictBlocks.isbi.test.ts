@@ -77,7 +77,7 @@ async function compare(shape: [number, number, number], chunk: number, maxTile: 
     return Math.min(inner(start) ? i - start : Infinity, inner(start + chunk) ? start + chunk - 1 - i : Infinity);
   };
   let total = 0, max = 0;
-  const near = [0, 0], far = [0, 0], across = [0, 0, 0], within = [0, 0];
+  const near: [number, number] = [0, 0], far: [number, number] = [0, 0], across: [number, number, number] = [0, 0, 0], within: [number, number] = [0, 0];
   for (let z = 0; z < depth; z++) {
     for (let y = 0; y < height; y++) {
       for (let x = 0; x < width; x++) {

@@ -18,7 +18,7 @@ export function isbiProbability(size: number, depth: number, noise = 24): Uint8A
     return state / 2 ** 32;
   };
   for (let z = 0; z < depth; z++) {
-    let plane = new Float32Array(size * size);
+    let plane: Float32Array = new Float32Array(size * size);
     for (let y = 0; y < size; y++) for (let x = 0; x < size; x++) plane[y * size + x] = labels.data[(z * labels.height + y) * labels.width + x]! > 127 ? 0 : 255;
     for (let pass = 0; pass < 2; pass++) plane = boxBlur(plane, size, 2);
     for (let i = 0; i < size * size; i++) out[z * size * size + i] = Math.max(0, Math.min(255, Math.round(plane[i]! + (random() * 2 - 1) * noise)));
