@@ -9,6 +9,8 @@ import { writeTiff } from '../io/writeTiff.js';
 import { readObj } from '../mesh/testing/readObj.js';
 import { readPrecomputed } from '../mesh/testing/readPrecomputed.js';
 import { sampleMeshes } from '../mesh/testing/sampleMeshes.js';
+import { ballsAndTubes } from '../mesh/testing/ballsAndTubes.js';
+import { writeLabelOmeZarr } from '../blocks/testing/writeLabelOmeZarr.js';
 
 // The CLI's tests live here, beside the code they drive, because engine/cli/ is shared with other work.
 let tmp: string;
@@ -126,5 +128,51 @@ describe('membrana mesh', () => {
     await expect(meshCommand([segments16, '-o', file, '--format', 'ply'])).rejects.toMatchObject({ code: 'NOT_A_FOLDER', hint: expect.stringMatching(/Give a folder/) });
     const names = await readdir(tmp);
     expect(names.filter((name) => name.includes('missing') || name.includes('partial'))).toEqual([]);
+  });
+});
+
+describe('membrana mesh on an OME-Zarr label image (block-wise)', { timeout: 30_000 }, () => {
+  const volume = ballsAndTubes(40, 36, 14);
+  let store: string;
+  beforeAll(async () => {
+    store = await writeLabelOmeZarr(path.join(tmp, 'seg.ome.zarr'), volume, [4, 16, 16]);
+  });
+
+  it('meshes shares i/N into a precomputed dataset that the last share finishes, with progress on stderr', async () => {
+    const output = path.join(tmp, 'seg-precomputed');
+    const first = await run(store, '-o', output, '--format', 'precomputed', '--blocks', '0/2');
+    expect(first).toMatchObject({ blocks: 4, meshed: 2, remaining: 2, finished: false, neurons: 0 });
+    expect(warned.join('\n')).toMatch(/2 of 4 blocks done; the job that finishes the last block writes the meshes/);
+    printed.length = 0;
+    const second = await run(store, '-o', output, '--format', 'precomputed', '--blocks', '1/2');
+    expect(second).toMatchObject({ blocks: 4, meshed: 2, remaining: 0, finished: true, neurons: 5, output });
+    expect(vi.mocked(process.stderr.write).mock.calls.map(([line]) => String(line)).join('')).toMatch(/Meshing blocks, 2 of 2 done 100%/);
+    const dataset = await readPrecomputed(output);
+    expect(dataset.info.scales[0]).toMatchObject({ key: '4_4_50', size: [40, 36, 14] });
+    expect(dataset.ids).toEqual(volume.ids);
+    expect(dataset.meshes.size).toBe(5);
+  });
+
+  it('writes welded OBJ files for the ids asked', async () => {
+    const output = path.join(tmp, 'seg-obj');
+    const result = await run(store, '-o', output, '--format', 'obj', '--ids', '1,3', '--smooth', '2');
+    expect(result).toMatchObject({ blocks: 4, meshed: 4, finished: true, neurons: 2, files: 2 });
+    expect((await readdir(output)).filter((name) => name.endsWith('.obj')).sort()).toEqual(['neuron-1.obj', 'neuron-3.obj']);
+    expect(readObj(await readFile(path.join(output, 'neuron-3.obj'))).objects.get('neuron-3')!.indices.length).toBeGreaterThan(100);
+  });
+
+  it('says what to do for a missing store, unknown ids and --blocks misuse', async () => {
+    const missing = path.join(tmp, 'missing.ome.zarr');
+    await expect(meshCommand([missing, '-o', path.join(tmp, 'm'), '--format', 'obj'])).rejects.toMatchObject({ message: expect.stringContaining(`No OME-Zarr label image at ${missing}`), hint: expect.stringMatching(/Check the path/) });
+    await expect(meshCommand([store, '-o', path.join(tmp, 'seg-obj'), '--format', 'obj', '--ids', '7'])).rejects.toMatchObject({ code: 'NO_NEURONS', message: expect.stringMatching(/has no neuron 7/) });
+    const cases: [string[], RegExp][] = [
+      [[segments16, '-o', tmp, '--format', 'obj', '--blocks', '0/2'], /--blocks shares the blocks of an OME-Zarr label image; .*segments\.tif is not one/],
+      [[store, '-o', path.join(tmp, 'b'), '--format', 'obj', '--blocks', '2/2'], /--blocks must be i\/N with 0 ≤ i < N .*not "2\/2"/],
+    ];
+    for (const [argv, message] of cases) {
+      const error = await meshCommand(argv).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(UsageError);
+      expect((error as Error).message).toMatch(message);
+    }
   });
 });

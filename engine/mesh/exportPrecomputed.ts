@@ -83,7 +83,7 @@ function chunkBytes({ ids, width, height }: Segmentation, start: readonly number
 }
 
 /** A legacy mesh fragment: vertex count, positions, indices, all little-endian. */
-function legacyFragment(mesh: Mesh): Uint8Array {
+export function legacyFragment(mesh: Mesh): Uint8Array {
   const vertices = mesh.positions.length / 3;
   const bytes = new Uint8Array(4 + mesh.positions.byteLength + mesh.indices.byteLength);
   const view = new DataView(bytes.buffer);

@@ -1,0 +1,56 @@
+import { randomBytes } from 'node:crypto';
+import { mkdir, open, rename } from 'node:fs/promises';
+import path from 'node:path';
+
+export interface WriteFilesDurableOptions {
+  /**
+   * Write each file under a temporary name and rename it into place, so a reader never sees
+   * half a file (for files read while jobs run). Without it files are written in place: right
+   * for a block's own output, which nothing reads before the block is marked done.
+   */
+  atomic?: boolean;
+  /** Files in flight at once (default 16): fsyncs overlap on the disk. */
+  concurrency?: number;
+}
+
+/**
+ * Writes many files so that once this resolves all of them are on disk (each file fsynced, then
+ * each folder they are in, so the names are too). One fsync per file, overlapped, instead of
+ * writeDurable's temp + rename + folder fsync per file: a block writes hundreds of fragments.
+ */
+export async function writeFilesDurable(files: ReadonlyMap<string, Uint8Array | string>, options: WriteFilesDurableOptions = {}): Promise<void> {
+  const folders = new Set([...files.keys()].map((file) => path.dirname(file)));
+  for (const folder of folders) await mkdir(folder, { recursive: true });
+  const entries = [...files];
+  let next = 0;
+  const writer = async (): Promise<void> => {
+    while (next < entries.length) {
+      const [file, data] = entries[next++]!;
+      const target = options.atomic ? `${file}.writing-${process.pid}-${randomBytes(4).toString('hex')}` : file;
+      const handle = await open(target, 'w');
+      try {
+        await handle.writeFile(data);
+        await handle.sync();
+      } finally {
+        await handle.close();
+      }
+      if (options.atomic) await rename(target, file);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(options.concurrency ?? 16, entries.length) }, writer));
+  for (const folder of folders) await syncFolder(folder);
+}
+
+/** fsyncs a folder, so the names created in it survive a power loss (a no-op where folders cannot be opened, as on Windows). */
+export async function syncFolder(folder: string): Promise<void> {
+  let handle;
+  try {
+    handle = await open(folder, 'r');
+    await handle.sync();
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code !== 'EISDIR' && code !== 'EPERM' && code !== 'EINVAL') throw error;
+  } finally {
+    await handle?.close();
+  }
+}
