@@ -5,7 +5,7 @@
 import { app, BrowserWindow, dialog, ipcMain, net, protocol, session, utilityProcess, type IpcMainEvent, type IpcMainInvokeEvent, type UtilityProcess } from 'electron';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { IPC_CHANNELS, type RpcMessage } from '../protocol/contract.js';
+import { IPC_CHANNELS, type OpenDialogKind, type RpcMessage } from '../protocol/contract.js';
 import type { MessageLink } from '../protocol/RpcClient.js';
 import { RpcRelay, type RelayPort } from '../protocol/RpcRelay.js';
 import { buildMenu } from './menu.js';
@@ -70,14 +70,24 @@ function portFor(event: IpcMainEvent): RelayPort | null {
   return port;
 }
 
-async function chooseVolume(window: BrowserWindow): Promise<string | null> {
+/**
+ * The native Open dialog: a TIFF/PNG file, or a folder (PNG slices or an OME-Zarr volume). On
+ * Windows and Linux one dialog cannot pick both (asked for both, it shows a folder picker only),
+ * so they are two commands there; macOS lets the file dialog pick folders too.
+ */
+async function chooseVolume(window: BrowserWindow, kind: OpenDialogKind): Promise<string | null> {
+  const folder = kind === 'folder';
   const result = await dialog.showOpenDialog(window, {
-    title: 'Open EM stack',
-    properties: ['openFile', 'openDirectory'],
-    filters: [
-      { name: 'EM images (TIFF, PNG)', extensions: ['tif', 'tiff', 'png'] },
-      { name: 'All files', extensions: ['*'] },
-    ],
+    title: folder ? 'Open a folder of PNG slices or an OME-Zarr volume' : 'Open EM stack',
+    properties: folder ? ['openDirectory'] : process.platform === 'darwin' ? ['openFile', 'openDirectory'] : ['openFile'],
+    ...(folder
+      ? {}
+      : {
+          filters: [
+            { name: 'EM images (TIFF, PNG)', extensions: ['tif', 'tiff', 'png'] },
+            { name: 'All files', extensions: ['*'] },
+          ],
+        }),
   });
   return result.canceled ? null : (result.filePaths[0] ?? null);
 }
@@ -122,17 +132,17 @@ app.whenReady().then(() => {
     if (!isTrustedSender(event)) return;
     portFor(event)?.receive(message);
   });
-  ipcMain.handle(IPC_CHANNELS.showOpenDialog, async (event) => {
+  ipcMain.handle(IPC_CHANNELS.showOpenDialog, async (event, kind: unknown) => {
     if (!isTrustedSender(event)) return null;
     const window = BrowserWindow.fromWebContents(event.sender);
-    return window ? chooseVolume(window) : null;
+    return window ? chooseVolume(window, kind === 'folder' ? 'folder' : 'file') : null;
   });
 
   const window = createWindow();
   buildMenu({
-    open: async () => {
+    open: async (kind) => {
       const target = BrowserWindow.getFocusedWindow() ?? window;
-      const chosen = await chooseVolume(target);
+      const chosen = await chooseVolume(target, kind);
       if (chosen) target.webContents.send(IPC_CHANNELS.openPath, chosen);
     },
     command: (command) => (BrowserWindow.getFocusedWindow() ?? window).webContents.send(IPC_CHANNELS.menu, command),

@@ -1,8 +1,9 @@
 import { app, Menu, type MenuItemConstructorOptions } from 'electron';
-import type { MenuCommand } from '../protocol/contract.js';
+import type { MenuCommand, OpenDialogKind } from '../protocol/contract.js';
 
 export interface MenuActions {
-  open(): void | Promise<void>;
+  /** Shows the native Open dialog for a file (TIFF, PNG) or a folder (PNG slices, OME-Zarr). */
+  open(kind: OpenDialogKind): void | Promise<void>;
   /** Sends a command to the focused window's renderer. */
   command(command: MenuCommand): void;
 }
@@ -19,7 +20,8 @@ export function buildMenu(actions: MenuActions): void {
     {
       label: 'File',
       submenu: [
-        { label: 'Open…', accelerator: 'CmdOrCtrl+O', click: () => void actions.open() },
+        { label: 'Open…', accelerator: 'CmdOrCtrl+O', click: () => void actions.open('file') },
+        { label: 'Open folder (PNG slices, OME-Zarr)…', accelerator: 'Shift+CmdOrCtrl+O', click: () => void actions.open('folder') },
         { type: 'separator' },
         { label: 'New project from this stack…', click: () => actions.command('newProject') },
         { label: 'Open project / recent…', click: () => actions.command('openProject') },

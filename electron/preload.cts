@@ -23,7 +23,7 @@ function subscribe<T>(channel: string, listener: (value: T) => void): () => void
 const bridge: ElectronBridge = {
   send: (message: RpcMessage) => ipcRenderer.send(RPC, message),
   onMessage: (listener) => subscribe<RpcMessage>(RPC, listener),
-  showOpenDialog: () => ipcRenderer.invoke(SHOW_OPEN_DIALOG) as Promise<string | null>,
+  showOpenDialog: (kind = 'file') => ipcRenderer.invoke(SHOW_OPEN_DIALOG, kind) as Promise<string | null>,
   onOpenPath: (listener) => subscribe<string>(OPEN_PATH, listener),
   onMenu: (listener) => subscribe<MenuCommand>(MENU, listener),
 };

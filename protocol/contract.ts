@@ -423,6 +423,9 @@ export const IPC_CHANNELS = {
   menu: 'membrana:menu',
 } as const;
 
+/** What the native Open dialog picks: a file (TIFF, PNG) or a folder (PNG slices, OME-Zarr). */
+export type OpenDialogKind = 'file' | 'folder';
+
 /** Commands of the desktop app's menu that the renderer carries out (it holds the project). */
 export type MenuCommand = 'newProject' | 'openProject' | 'save' | 'undo' | 'redo';
 
@@ -430,7 +433,8 @@ export type MenuCommand = 'newProject' | 'openProject' | 'save' | 'undo' | 'redo
 export interface ElectronBridge {
   send(message: RpcMessage): void;
   onMessage(listener: (message: RpcMessage) => void): () => void;
-  showOpenDialog(): Promise<string | null>;
+  /** The native Open dialog for a file (default) or a folder; the chosen path, or null. */
+  showOpenDialog(kind?: OpenDialogKind): Promise<string | null>;
   onOpenPath(listener: (path: string) => void): () => void;
   onMenu(listener: (command: MenuCommand) => void): () => void;
 }
