@@ -53,3 +53,46 @@ describe('EngineService', () => {
     await expect(handlers.openPath({ path: path.join(tmp, 'missing.tif') }, context)).rejects.toMatchObject({ code: 'ENOENT', file: expect.stringContaining('missing.tif') });
   });
 });
+
+describe('EngineService.openLabels', () => {
+  const service = new EngineService({ host: 'test' });
+  const { handlers } = service;
+
+  it('opens a label image inside an OME-Zarr image by name, or a segmentation by its folder, read tile by tile', async () => {
+    const { createOmeZarr } = await import('./zarr/omeZarr.js');
+    const { createLabelImage } = await import('./zarr/labelImage.js');
+    const { fullRegion, writeRegion } = await import('./zarr/readRegion.js');
+    const dir = path.join(tmp, 'with-labels.ome.zarr');
+    const image = await createOmeZarr(dir, { shape: [2, 300, 400], dtype: 'uint8', version: 2, levels: 1 });
+    const labels = await createLabelImage(image, 'neurons');
+    await writeRegion(labels.levels[0]!, fullRegion(labels.levels[0]!), Uint32Array.from({ length: 2 * 300 * 400 }, (_, i) => 1 + (i % 400 > 200 ? 1 : 0)));
+    const volume = await handlers.openPath({ path: dir }, context);
+    expect(volume.labels).toEqual(['neurons']);
+    const byName = await handlers.openLabels({ volumeId: volume.id, path: 'neurons' }, context);
+    expect(byName).toMatchObject({ isLabels: true, dtype: 'uint32', width: 400, height: 300, depth: 2, tileSize: 256 });
+    const tile = await handlers.getTile({ volumeId: byName.id, level: 0, z: 1, tx: 0, ty: 0 }, context);
+    expect(new Uint32Array(tile.data)[0]).toBe(1);
+    expect(new Uint32Array(tile.data)[255]).toBe(2);
+    const byFolder = await handlers.openLabels({ volumeId: volume.id, path: path.join(dir, 'labels', 'neurons') }, context);
+    expect(byFolder.isLabels).toBe(true);
+    await handlers.closeVolume({ volumeId: byFolder.id }, context);
+    await expect(handlers.getTile({ volumeId: byFolder.id, level: 0, z: 0, tx: 0, ty: 0 }, context)).rejects.toMatchObject({ code: 'NO_SUCH_VOLUME' });
+  });
+
+  it('refuses labels of another size, a float image, a folder that is not OME-Zarr, and an unknown volume, naming what and why', async () => {
+    const { createOmeZarr } = await import('./zarr/omeZarr.js');
+    const sample = await handlers.openSample({}, context);
+    const other = path.join(tmp, 'other-size.ome.zarr');
+    await createOmeZarr(other, { shape: [16, 384, 380], dtype: 'uint32', version: 2, levels: 1, label: true });
+    await expect(handlers.openLabels({ volumeId: sample.id, path: other }, context)).rejects.toMatchObject({ code: 'SIZE_MISMATCH', message: expect.stringContaining('380 × 384 × 16') });
+    const floats = path.join(tmp, 'floats.ome.zarr');
+    await createOmeZarr(floats, { shape: [16, 384, 384], dtype: 'float32', version: 2, levels: 1 });
+    await expect(handlers.openLabels({ volumeId: sample.id, path: floats }, context)).rejects.toMatchObject({ code: 'NOT_LABELS', message: expect.stringContaining(floats) });
+    await expect(handlers.openLabels({ volumeId: sample.id, path: tmp }, context)).rejects.toMatchObject({ code: 'NOT_OME_ZARR' });
+    await expect(handlers.openLabels({ volumeId: 'nope', path: other }, context)).rejects.toMatchObject({ code: 'NO_SUCH_VOLUME' });
+    // The sample (in memory) takes same-size labels.
+    const same = path.join(tmp, 'same-size.ome.zarr');
+    await createOmeZarr(same, { shape: [16, 384, 384], dtype: 'uint32', version: 3, levels: 2, label: true });
+    expect(await handlers.openLabels({ volumeId: sample.id, path: same }, context)).toMatchObject({ isLabels: true, levels: [expect.anything(), expect.anything()] });
+  });
+});

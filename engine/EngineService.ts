@@ -81,6 +81,31 @@ export class EngineService {
     },
     getSlice: async ({ volumeId, z }) => (this.lazy.has(volumeId) ? this.lazy.slice(volumeId, z) : this.slice(volumeId, z)),
     getTile: async ({ volumeId, level, z, tx, ty }, context) => this.lazy.tile(volumeId, level, z, tx, ty, context.signal),
+    openLabels: async ({ volumeId, path: target }) => {
+      const volume = this.volumes.get(volumeId)?.info ?? this.lazy.info(volumeId);
+      if (!volume) throw new CallError('NO_SUCH_VOLUME', `Volume ${volumeId} is not open in the engine.`, 'Open the image volume first, then its labels.');
+      if (typeof target !== 'string' || target.trim() === '') throw new CallError('BAD_ARGUMENT', 'No label image given.', 'Give the folder of a label OME-Zarr (a segmentation), or the name of one of the volume’s labels.');
+      const name = target.trim();
+      const folder = volume.labels?.includes(name) ? path.join(volume.source, 'labels', name) : path.resolve(name);
+      if (!isOmeZarrFolder(folder)) {
+        throw new CallError('NOT_OME_ZARR', `${folder} is not an OME-Zarr folder (it has no .zattrs or zarr.json).`, 'Choose the .ome.zarr folder a segmentation was written to (membrana segment … -o neurons.ome.zarr).', folder);
+      }
+      const labels = await this.lazy.openFolder(folder);
+      if (labels.dtype === 'float32') {
+        this.lazy.close(labels.id);
+        throw new CallError('NOT_LABELS', `${folder} holds float32 voxels, not neuron ids.`, 'Open a label image of whole-number ids (uint8, uint16, uint32 or uint64).', folder);
+      }
+      if (labels.width !== volume.width || labels.height !== volume.height || labels.depth !== volume.depth) {
+        this.lazy.close(labels.id);
+        throw new CallError(
+          'SIZE_MISMATCH',
+          `${folder} is ${labels.width} × ${labels.height} × ${labels.depth}, but ${volume.name} is ${volume.width} × ${volume.height} × ${volume.depth}: labels must cover the volume voxel for voxel.`,
+          'Open the segmentation that was made from this volume (or its prediction).',
+          folder,
+        );
+      }
+      return { ...labels, isLabels: true };
+    },
     closeVolume: async ({ volumeId }) => {
       this.volumes.delete(volumeId);
       this.lazy.close(volumeId);

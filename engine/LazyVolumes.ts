@@ -51,9 +51,16 @@ export class LazyVolumes {
       window,
       levels,
       tileSize: TILE_SIZE,
+      ...(zarr.kind === 'label' ? { isLabels: true } : {}),
+      ...(zarr.labels.length > 0 ? { labels: zarr.labels } : {}),
     };
     this.open.set(info.id, { zarr, info });
     return info;
+  }
+
+  /** A lazily read volume's info; undefined when it is not one of these. */
+  info(volumeId: string): VolumeInfo | undefined {
+    return this.open.get(volumeId)?.info;
   }
 
   /** The OME-Zarr folder a volume is read from; undefined when it is not one of these. */

@@ -10,7 +10,7 @@ import { defaultConfigDir, recentProjects, rememberProject } from './project/Rec
 import { shippedModelDir } from './model/modelFolder.js';
 
 /** The calls of the contract that work on projects: all but those on plain volumes and the engine itself. */
-export type ProjectHandlers = Omit<EngineHandlers, 'hello' | 'openSample' | 'openPath' | 'openFiles' | 'getSlice' | 'getTile' | 'closeVolume' | 'backend'>;
+export type ProjectHandlers = Omit<EngineHandlers, 'hello' | 'openSample' | 'openPath' | 'openFiles' | 'getSlice' | 'getTile' | 'closeVolume' | 'openLabels' | 'backend'>;
 
 export interface ProjectSessionsOptions {
   /** Where recent-projects.json lives; default: defaultConfigDir(). */

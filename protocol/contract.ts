@@ -38,6 +38,10 @@ export interface VolumeInfo {
    */
   levels?: VolumeLevel[];
   tileSize?: number;
+  /** True for a label image (neuron ids, NGFF image-label): drawn in colours, not grey. */
+  isLabels?: boolean;
+  /** Names of the label images an OME-Zarr image holds under labels/ (openLabels opens one). */
+  labels?: string[];
 }
 
 /** One scale of a multiscale volume. */
@@ -265,6 +269,12 @@ export interface EngineCalls {
   /** A tile of a lazily read volume (see VolumeInfo.levels); only the chunks it covers are read. */
   getTile: { args: { volumeId: string; level: number; z: number; tx: number; ty: number }; result: Tile };
   closeVolume: { args: { volumeId: string }; result: null };
+  /**
+   * Opens a label image (uint32 neuron ids as OME-Zarr: a block-wise segmentation, or one of
+   * VolumeInfo.labels by name) to show over an open volume of the same size; read tile by tile
+   * like a lazy volume (getTile, closeVolume).
+   */
+  openLabels: { args: { volumeId: string; path: string }; result: VolumeInfo };
   /** Starts the compute backend if needed and says which it is. */
   backend: { args: Record<string, never>; result: BackendInfo };
   /** Makes a project folder from an open volume (copying the image and the shipped model) and opens it. */
@@ -319,6 +329,7 @@ export const CALL_NAMES = {
   getSlice: true,
   getTile: true,
   closeVolume: true,
+  openLabels: true,
   backend: true,
   newProject: true,
   openProject: true,
