@@ -4,6 +4,7 @@ import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildPyramid } from '../engine/zarr/buildPyramid.js';
+import { createLabelImage } from '../engine/zarr/labelImage.js';
 import { createOmeZarr } from '../engine/zarr/omeZarr.js';
 import { writeRegion } from '../engine/zarr/readRegion.js';
 import { ARTIFACTS, CHROMIUM_ARGS, CHROMIUM_PATH, launchServe, type ServeProcess } from './launchServe.js';
@@ -27,6 +28,14 @@ beforeAll(async () => {
     await writeRegion(image.levels[0]!, { z: [z, z + 1], y: [0, SIZE], x: [0, SIZE] }, plane);
   }
   await buildPyramid(image);
+  // A segmentation of the rings: each ring between two dark bands is one neuron.
+  const labels = await createLabelImage(image, 'rings');
+  const ids = new Uint32Array(SIZE * SIZE);
+  for (let z = 0; z < DEPTH; z++) {
+    for (let y = 0; y < SIZE; y++) for (let x = 0; x < SIZE; x++) ids[y * SIZE + x] = 1 + Math.floor((Math.hypot(x - SIZE / 2, y - SIZE / 2) + z * 20) / 64);
+    await writeRegion(labels.levels[0]!, { z: [z, z + 1], y: [0, SIZE], x: [0, SIZE] }, ids);
+  }
+  await buildPyramid(labels);
   serve = await launchServe();
   browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
   page = await browser.newPage({ viewport: { width: 1200, height: 800 } });
@@ -73,5 +82,31 @@ describe('a lazily read OME-Zarr volume in Chromium', () => {
     const used = Number(/cache (\d+)/.exec(cache.replace(/\s+/g, ' '))?.[1]);
     expect(used).toBeGreaterThan(0);
     expect(used).toBeLessThan(40);
+  }, 90_000);
+
+  it('shows a segmentation over the volume, tile by tile in segment colours, with the id under the cursor', async () => {
+    const tinted = (): Promise<number> =>
+      page.evaluate(() => {
+        const canvas = document.querySelector<HTMLCanvasElement>('[data-testid="viewer-canvas"]')!;
+        const data = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
+        let count = 0;
+        for (let i = 0; i < data.length; i += 4) if (Math.max(Math.abs(data[i]! - data[i + 1]!), Math.abs(data[i + 1]! - data[i + 2]!)) > 20) count++;
+        return count / (data.length / 4);
+      });
+    expect(await tinted()).toBeLessThan(0.01);
+    await page.getByTestId('open-button').click();
+    await page.getByTestId('open-label-names').getByRole('button', { name: 'rings' }).click();
+    await page.getByTestId('labels-chip').waitFor({ timeout: 20_000 });
+    await expect.poll(tinted, { timeout: 20_000 }).toBeGreaterThan(0.3);
+    const box = (await page.getByTestId('viewer-canvas').boundingBox())!;
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    await expect.poll(() => page.getByTestId('status-label-id').innerText(), { timeout: 10_000 }).toMatch(/segment ≈?#\d+/);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'lazy-volume-labels.png') });
+    await page.keyboard.press('Shift+I');
+    await expect.poll(tinted).toBeLessThan(0.01);
+    await page.keyboard.press('Shift+I');
+    await expect.poll(tinted).toBeGreaterThan(0.3);
+    await page.getByRole('button', { name: 'Close the labels' }).click();
+    await expect.poll(tinted).toBeLessThan(0.01);
   }, 90_000);
 });

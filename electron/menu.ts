@@ -22,6 +22,7 @@ export function buildMenu(actions: MenuActions): void {
       submenu: [
         { label: 'Open…', accelerator: 'CmdOrCtrl+O', click: () => void actions.open('file') },
         { label: 'Open folder (PNG slices, OME-Zarr)…', accelerator: 'Shift+CmdOrCtrl+O', click: () => void actions.open('folder') },
+        { label: 'Open labels over this volume (a segmentation)…', click: () => actions.command('openLabels') },
         { type: 'separator' },
         { label: 'New project from this stack…', click: () => actions.command('newProject') },
         { label: 'Open project / recent…', click: () => actions.command('openProject') },

@@ -438,7 +438,7 @@ export const IPC_CHANNELS = {
 export type OpenDialogKind = 'file' | 'folder';
 
 /** Commands of the desktop app's menu that the renderer carries out (it holds the project). */
-export type MenuCommand = 'newProject' | 'openProject' | 'save' | 'undo' | 'redo';
+export type MenuCommand = 'newProject' | 'openProject' | 'openLabels' | 'save' | 'undo' | 'redo';
 
 /** What the preload script exposes as `window.membrana` (Electron only). */
 export interface ElectronBridge {

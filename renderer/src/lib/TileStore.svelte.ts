@@ -1,4 +1,5 @@
 import type { EngineClient, Tile, VolumeInfo } from '../../../protocol/contract.js';
+import { renderLabels } from './labels/renderLabels.js';
 import { renderSlice, voxelAt, type DisplayRange } from './renderSlice.js';
 
 /** The one engine call the store needs (a fake in tests). */
@@ -35,6 +36,8 @@ const keyOf = (k: TileKey): string => `${k.level}/${k.z}/${k.tx}/${k.ty}`;
  */
 export class TileStore {
   readonly #source: TileSource;
+  /** Grey levels under the contrast window, or label ids in segment colours. */
+  readonly #kind: 'image' | 'labels';
   // Cache bookkeeping, not state the UI shows; `revision` and `usedBytes` are.
   // eslint-disable-next-line svelte/prefer-svelte-reactivity
   readonly #entries = new Map<string, Entry>();
@@ -50,8 +53,10 @@ export class TileStore {
   #usedBytes = $state(0);
   #budgetBytes = $state(DEFAULT_BUDGET_MB * 1024 * 1024);
 
-  constructor(source: TileSource) {
+  constructor(source: TileSource, kind: 'image' | 'labels' = 'image', budgetMb = DEFAULT_BUDGET_MB) {
     this.#source = source;
+    this.#kind = kind;
+    this.#budgetBytes = budgetMb * 1024 * 1024;
   }
 
   get revision(): number {
@@ -94,8 +99,9 @@ export class TileStore {
       return null;
     }
     entry.used = ++this.#clock;
-    if (!entry.image || entry.range?.low !== range.low || entry.range.high !== range.high) {
-      entry.image = drawTile(entry.tile, range, entry.image);
+    // Labels do not depend on the contrast window: drawn once.
+    if (!entry.image || (this.#kind === 'image' && (entry.range?.low !== range.low || entry.range.high !== range.high))) {
+      entry.image = drawTile(entry.tile, this.#kind === 'labels' ? null : range, entry.image);
       entry.range = { ...range };
     }
     return entry.image ? { image: entry.image, tile: entry.tile } : null;
@@ -196,13 +202,15 @@ export class TileStore {
   }
 }
 
-function drawTile(tile: Tile, range: DisplayRange, reuse: OffscreenCanvas | HTMLCanvasElement | null): OffscreenCanvas | HTMLCanvasElement | null {
+/** A tile drawn into a canvas: grey under `range`, or (range null) label ids in segment colours. */
+function drawTile(tile: Tile, range: DisplayRange | null, reuse: OffscreenCanvas | HTMLCanvasElement | null): OffscreenCanvas | HTMLCanvasElement | null {
   const surface = reuse ?? (typeof OffscreenCanvas === 'function' ? new OffscreenCanvas(tile.width, tile.height) : document.createElement('canvas'));
   surface.width = tile.width;
   surface.height = tile.height;
   const context = surface.getContext('2d') as OffscreenCanvasRenderingContext2D | CanvasRenderingContext2D | null;
   if (!context) return null;
-  const rgba = renderSlice({ width: tile.width, height: tile.height, dtype: tile.dtype, data: tile.data }, range);
+  const data = { width: tile.width, height: tile.height, dtype: tile.dtype, data: tile.data };
+  const rgba = range ? renderSlice(data, range) : renderLabels(data);
   context.putImageData(new ImageData(rgba, tile.width, tile.height), 0, 0);
   return surface;
 }

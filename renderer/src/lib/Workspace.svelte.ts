@@ -33,6 +33,12 @@ export class Workspace {
   readonly slices: SliceStore;
   /** Tiles of a lazily read volume (OME-Zarr), at the scale the view shows. */
   readonly tiles: TileStore;
+  /** Tiles of the label image shown over the volume (a segmentation), if one is open. */
+  readonly labelTiles: TileStore;
+  /** Show the label image (Shift+I toggles). */
+  labelsVisible = $state(true);
+  /** How strongly the label colours cover the image, 0–1. */
+  labelsOpacity = $state(0.45);
   readonly window = new DisplayWindow();
   readonly viewport = new Viewport();
   readonly #connect: () => Promise<EngineConnection>;
@@ -50,6 +56,7 @@ export class Workspace {
   #cursor = $state.raw<Point | null>(null);
   #project = $state.raw<ProjectSession | null>(null);
   #menuHandler: ((command: MenuCommand) => void) | null = null;
+  #labels = $state.raw<VolumeInfo | null>(null);
 
   constructor(connect: () => Promise<EngineConnection> = connectEngine) {
     this.#connect = connect;
@@ -59,6 +66,49 @@ export class Workspace {
     this.tiles = new TileStore({
       getTile: (args, options) => this.#engine().getTile(args, options),
     });
+    this.labelTiles = new TileStore({ getTile: (args, options) => this.#engine().getTile(args, options) }, 'labels', 256);
+  }
+
+  /** The label image open over the volume, or null. */
+  get labels(): VolumeInfo | null {
+    return this.#labels;
+  }
+
+  /**
+   * Opens a label image over the open volume: the folder of a segmentation (`membrana segment …
+   * -o neurons.ome.zarr`) or the name of one of the volume's own labels. It replaces the one open.
+   */
+  async openLabels(path: string): Promise<void> {
+    const volume = this.volume;
+    if (!volume) {
+      this.reportError({ title: 'No volume to show labels over', message: 'Open the image volume first, then its labels.' });
+      return;
+    }
+    this.#opening = { label: `labels ${path}`, progress: null };
+    try {
+      const labels = await this.#engine().openLabels({ volumeId: volume.id, path });
+      if (this.#disposed || this.volume?.id !== volume.id) {
+        this.#close(labels);
+        return;
+      }
+      this.closeLabels();
+      this.#labels = labels;
+      this.labelTiles.setVolume(labels);
+      this.labelsVisible = true;
+      this.#error = null;
+    } catch (error) {
+      this.#error = describeError(error, `Could not open the labels ${path}`);
+    } finally {
+      this.#opening = null;
+    }
+  }
+
+  closeLabels(): void {
+    const labels = this.#labels;
+    if (!labels) return;
+    this.#labels = null;
+    this.labelTiles.setVolume(null);
+    this.#close(labels);
   }
 
   get phase(): Phase {
@@ -167,6 +217,18 @@ export class Workspace {
     return true;
   }
 
+  /** Desktop: a folder dialog for a label image to show over the open volume. */
+  async showNativeLabelsDialog(): Promise<void> {
+    const bridge = this.#connection?.bridge;
+    if (!bridge) return;
+    try {
+      const path = await bridge.showOpenDialog('folder');
+      if (path) await this.openLabels(path);
+    } catch (error) {
+      this.#error = describeError(error, 'Could not show the Open dialog');
+    }
+  }
+
   /** Stops the open in progress; the current volume stays. */
   cancelOpening(): void {
     this.#openController?.abort();
@@ -220,6 +282,7 @@ export class Workspace {
     this.#openController?.abort();
     this.slices.dispose();
     this.tiles.dispose();
+    this.labelTiles.dispose();
     for (const dispose of this.#disposers.splice(0)) dispose();
   }
 
@@ -291,6 +354,8 @@ export class Workspace {
   }
 
   #show(volume: VolumeInfo): void {
+    // Labels belong to the volume they were opened over.
+    if (this.#labels && this.slices.volume?.id !== volume.id) this.closeLabels();
     this.slices.setVolume(volume);
     this.tiles.setVolume(volume);
     this.window.setVolume(volume);

@@ -45,6 +45,7 @@ export const SHORTCUTS = [
   { action: 'toggleOverlay', group: 'Overlay', description: 'Show or hide the predicted membranes', keys: [{ key: 'o' }] },
   { action: 'toggleThreshold', group: 'Overlay', description: 'Probability ⇄ threshold view', keys: [{ key: 't' }] },
   { action: 'toggleCorrections', group: 'Overlay', description: 'Show or hide the corrections', keys: [{ key: 'c' }] },
+  { action: 'toggleLabels', group: 'Overlay', description: 'Show or hide the label image opened over the volume (a segmentation)', keys: [{ key: 'i', shift: true }] },
   { action: 'predictSlice', group: 'Model', description: 'Predict this slice', keys: [{ key: 'p' }] },
   { action: 'predictAll', group: 'Model', description: 'Predict the whole stack', keys: [{ key: 'p', shift: true }] },
   { action: 'toggleValidation', group: 'Model', description: 'Hold this slice out for validation (or not)', keys: [{ key: 'v' }] },
