@@ -87,4 +87,38 @@ describe('neurons through the engine', () => {
     await expect(service.handlers.editSegments({ projectId: project.id, operation: { kind: 'merge', keep: 3, remove: 3 } }, context)).rejects.toThrow(/two different segments/);
     await expect(service.handlers.editSegments({ projectId: project.id, operation: { kind: 'splitSeeds', id: 1, seeds: [{ x: 1, y: 1, z: 0 }] } }, context)).rejects.toThrow(/two seeds/);
   });
+
+  it('imports a segmentation made elsewhere (a label OME-Zarr), keeping its ids, and archives the one it replaces', async () => {
+    const { createOmeZarr } = await import('./zarr/omeZarr.js');
+    const { fullRegion, writeRegion } = await import('./zarr/readRegion.js');
+    const { readdir } = await import('node:fs/promises');
+    const store = path.join(tmp, 'cluster-neurons.ome.zarr');
+    const labels = await createOmeZarr(store, { shape: [4, 64, 64], dtype: 'uint32', version: 2, levels: 1, label: true });
+    await writeRegion(labels.levels[0]!, fullRegion(labels.levels[0]!), Uint32Array.from({ length: 4 * 64 * 64 }, (_, i) => (i % 64 < 32 ? 7 : 1_000_000)));
+    const before = await service.handlers.segmentation({ projectId: project.id }, context);
+    expect(before).not.toBeNull();
+    const info = await service.handlers.importSegmentation({ projectId: project.id, path: store }, context);
+    expect(info).toMatchObject({ count: 2, canUndo: false, model: `imported from ${store}` });
+    const slice = await service.handlers.getSegmentSlice({ projectId: project.id, z: 2 }, context);
+    expect([slice!.ids[0], slice!.ids[63]]).toEqual([7, 1_000_000]);
+    const list = await service.handlers.listSegments({ projectId: project.id }, context);
+    expect(list.map((s) => s.id).sort((a, b) => a - b)).toEqual([7, 1_000_000]);
+    expect((await readdir(path.join(tmp, 'project', 'segments', 'archive'))).length).toBeGreaterThan(0);
+    // A merge on the imported ids works as on the app's own.
+    const merged = await service.handlers.editSegments({ projectId: project.id, operation: { kind: 'merge', keep: 7, remove: 1_000_000 } }, context);
+    expect(merged!.ids.length).toBe(4 * 64 * 32);
+    expect(merged!.ids.every((id) => id === 7)).toBe(true);
+    expect(merged!.segmentation.canUndo).toBe(true);
+  });
+
+  it('refuses to import labels of another size, float voxels or a folder that is not OME-Zarr, naming it', async () => {
+    const { createOmeZarr } = await import('./zarr/omeZarr.js');
+    const other = path.join(tmp, 'other.ome.zarr');
+    await createOmeZarr(other, { shape: [4, 64, 65], dtype: 'uint32', version: 2, levels: 1 });
+    await expect(service.handlers.importSegmentation({ projectId: project.id, path: other }, context)).rejects.toMatchObject({ code: 'SIZE_MISMATCH', message: expect.stringContaining('65 × 64 × 4') });
+    const floats = path.join(tmp, 'floats.ome.zarr');
+    await createOmeZarr(floats, { shape: [4, 64, 64], dtype: 'float32', version: 2, levels: 1 });
+    await expect(service.handlers.importSegmentation({ projectId: project.id, path: floats }, context)).rejects.toMatchObject({ code: 'NOT_LABELS' });
+    await expect(service.handlers.importSegmentation({ projectId: project.id, path: tmp }, context)).rejects.toMatchObject({ code: 'NOT_OME_ZARR', message: expect.stringContaining(tmp) });
+  });
 });

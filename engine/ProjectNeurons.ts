@@ -1,4 +1,5 @@
 import type { CallContext, MeshFormat, NeuronMesh, SegmentationInfo, SegmentEditResult, SegmentInfo, SegmentOperation, SegmentSlice, VoxelSize } from '../protocol/contract.js';
+import path from 'node:path';
 import { CallError } from './CallError.js';
 import { nanometresPerUnit, toNanometres } from './io/physicalUnit.js';
 import type { VoxelSizeNm } from './mesh/Mesh.js';
@@ -8,6 +9,8 @@ import type { Project } from './project/ProjectStore.js';
 import { SegmentLayer, type SegmentChange } from './project/SegmentLayer.js';
 import { mergeOp, relabelOp, splitAlongLineOp, splitBySeedsOp, type SegmentOp } from './project/segmentOps.js';
 import { segmentVolume } from './segment/segmentVolume.js';
+import { openOmeZarr, type OmeZarr } from './zarr/omeZarr.js';
+import { readSlice } from './zarr/readRegion.js';
 
 /** The voxel size in nanometres (files without a unit are taken as nanometres). */
 function inNanometres(voxelSize: VoxelSize): VoxelSizeNm {
@@ -41,6 +44,47 @@ export class ProjectNeurons {
     if (!layer) return null;
     const { created, model, seconds, count } = layer.run;
     return { count, created, model, seconds, canUndo: layer.canUndo, canRedo: layer.canRedo };
+  }
+
+  /**
+   * Makes a segmentation made elsewhere the project's neurons, to proofread: a uint label
+   * OME-Zarr of the project's size (`membrana segment` on a cluster, or another tool's), read
+   * slice by slice. Ids are kept as they are (0 = boundary or background), so they still match
+   * the file. The segmentation it replaces is archived, as a new run's is.
+   */
+  async importSegmentation(folder: string, context: CallContext): Promise<SegmentationInfo> {
+    const { project } = this;
+    const { width, height, depth } = project.volume;
+    let labels: OmeZarr;
+    try {
+      labels = await openOmeZarr(folder);
+    } catch (error) {
+      throw new CallError('NOT_OME_ZARR', `${folder} cannot be opened as OME-Zarr: ${(error as Error).message}`, 'Choose the .ome.zarr folder of the segmentation (membrana segment … -o neurons.ome.zarr).', folder);
+    }
+    const [d, h, w] = labels.levels[0]!.shape;
+    if (w !== width || h !== height || d !== depth) {
+      throw new CallError('SIZE_MISMATCH', `${folder} is ${w} × ${h} × ${d}, but the project's volume is ${width} × ${height} × ${depth}.`, 'Import the segmentation made from this project\'s volume.', folder);
+    }
+    if (labels.dtype === 'float32') throw new CallError('NOT_LABELS', `${folder} holds float32 voxels, not neuron ids.`, 'Import a label image of whole-number ids.', folder);
+    const started = performance.now();
+    const plane = width * height;
+    const ids = new Uint32Array(plane * depth);
+    const seen = new Set<number>();
+    for (let z = 0; z < depth; z++) {
+      context.signal.throwIfAborted();
+      const slice = await readSlice(labels.levels[0]!, z, context.signal);
+      ids.set(slice, z * plane);
+      for (let i = 0; i < slice.length; i++) if (slice[i] !== 0) seen.add(slice[i]!);
+      context.progress({ stage: `Reading ${path.basename(folder)}: slice ${z + 1} of ${depth}`, fraction: (z + 1) / depth });
+    }
+    this.layer = await SegmentLayer.create(
+      project.dir,
+      ids,
+      { created: new Date().toISOString(), model: `imported from ${folder}`, count: seen.size, seconds: Math.round((performance.now() - started) / 100) / 10, settings: {} },
+      this.layer,
+    );
+    this.meshes.clear();
+    return this.info()!;
   }
 
   /**

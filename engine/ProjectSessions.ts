@@ -150,18 +150,17 @@ export class ProjectSessions {
       if (linkThreshold !== undefined && !(linkThreshold > 0 && linkThreshold <= 1)) {
         throw new CallError('BAD_ARGUMENT', `The link threshold must be above 0 and at most 1, not ${String(linkThreshold)}.`);
       }
-      const { width, height, depth } = entry.project.volume;
-      if (width * height * depth > MAX_SEGMENT_VOXELS) {
-        throw new CallError(
-          'TOO_LARGE',
-          `${entry.project.name} has ${(width * height * depth).toLocaleString('en')} voxels; the app segments up to ${MAX_SEGMENT_VOXELS.toLocaleString('en')} in memory.`,
-          'Segment it block-wise with `membrana predict` and `membrana segment` on the OME-Zarr volume (they run on a cluster too).',
-        );
-      }
+      checkSegmentable(entry.project);
+      const { depth } = entry.project.volume;
       const predicted = new Set(await entry.project.predictedSlices(entry.project.activeModel));
       const missing = Array.from({ length: depth }, (_, z) => z).filter((z) => !predicted.has(z));
       if (missing.length > 0) await entry.jobs.predict(missing, context);
       return entry.jobs.run('segmenting', () => entry.neurons.segment(linkThreshold, context));
+    },
+    importSegmentation: async ({ projectId: id, path: folder }, context) => {
+      const entry = this.get(id);
+      checkSegmentable(entry.project);
+      return entry.jobs.run('importing a segmentation', () => entry.neurons.importSegmentation(checkedDir(folder), context));
     },
     segmentation: async ({ projectId: id }) => this.get(id).neurons.info(),
     getSegmentSlice: async ({ projectId: id, z }) => {
@@ -234,6 +233,18 @@ export class ProjectSessions {
   private editResult(project: Project, change: EditResult['change']): EditResult {
     const layer = project.corrections;
     return { change, canUndo: layer.canUndo, canRedo: layer.canRedo, labelledSlices: layer.labelledSlices() };
+  }
+}
+
+/** Refuses a project too big to hold its neuron ids in memory, pointing to the block-wise CLI. */
+function checkSegmentable(project: Project): void {
+  const { width, height, depth } = project.volume;
+  if (width * height * depth > MAX_SEGMENT_VOXELS) {
+    throw new CallError(
+      'TOO_LARGE',
+      `${project.name} has ${(width * height * depth).toLocaleString('en')} voxels; the app holds neurons of up to ${MAX_SEGMENT_VOXELS.toLocaleString('en')} voxels in memory.`,
+      'Segment it block-wise with `membrana predict` and `membrana segment` on the OME-Zarr volume (they run on a cluster too), and show the result with Open › As labels.',
+    );
   }
 }
 

@@ -302,6 +302,11 @@ export interface EngineCalls {
   /** Sets the project's physical voxel size (nm), used for segment volumes, linking and meshes. */
   setVoxelSize: { args: { projectId: string; voxelSize: VoxelSize }; result: ProjectInfo };
   /** Segments the stack into neurons (predicting unpredicted slices first); replaces the segmentation and its edits. */
+  /**
+   * Makes a segmentation made elsewhere (a uint label OME-Zarr of the project's size, such as
+   * `membrana segment` writes) the project's neurons, to proofread; the one it replaces is archived.
+   */
+  importSegmentation: { args: { projectId: string; path: string }; result: SegmentationInfo };
   segment: { args: { projectId: string; linkThreshold?: number }; result: SegmentationInfo };
   segmentation: { args: { projectId: string }; result: SegmentationInfo | null };
   getSegmentSlice: { args: { projectId: string; z: number }; result: SegmentSlice | null };
@@ -348,6 +353,7 @@ export const CALL_NAMES = {
   importModel: true,
   reviewQueue: true,
   setVoxelSize: true,
+  importSegmentation: true,
   segment: true,
   segmentation: true,
   getSegmentSlice: true,

@@ -2,7 +2,8 @@ import { mkdtemp, rm, truncate, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { SegmentLayer, SEGMENTS_DIR } from './SegmentLayer.js';
+import { readdir } from 'node:fs/promises';
+import { SEGMENT_ARCHIVE, SegmentLayer, SEGMENTS_DIR } from './SegmentLayer.js';
 import { mergeOp, relabelOp, splitAlongLineOp, splitBySeedsOp } from './segmentOps.js';
 
 const run = { created: '2026-11-30T00:00:00Z', model: 'v1', count: 3, seconds: 1, settings: {} };
@@ -21,6 +22,25 @@ function volume(): Uint32Array {
 }
 
 describe('SegmentLayer', () => {
+  it('keeps a replaced segmentation and its edits in segments/archive/, readable as before', async () => {
+    const first = await SegmentLayer.create(dir, volume(), run, null);
+    const merge = mergeOp(first.ids, 1, 2);
+    await first.edit('merge', merge.indices, merge.after);
+    const merged = first.ids.slice();
+    const second = await SegmentLayer.create(dir, Uint32Array.from(volume(), (id) => id * 10), { ...run, model: 'v2' }, first);
+    expect(second.ids[0]).toBe(10);
+    expect(second.canUndo).toBe(false);
+    await second.close();
+    const archive = path.join(dir, SEGMENTS_DIR, SEGMENT_ARCHIVE);
+    const [kept] = await readdir(archive);
+    expect((await readdir(path.join(archive, kept!))).sort()).toEqual(['base.json', 'base.u32', 'journal.bin']);
+    // The archived folder opens like a project's segments: the old base with its merge replayed.
+    const restored = await SegmentLayer.openFolder(path.join(archive, kept!), 24);
+    expect(Array.from(restored!.ids)).toEqual(Array.from(merged));
+    expect(restored!.canUndo).toBe(true);
+    await restored!.close();
+  });
+
   it('has no segmentation until one is made', async () => {
     expect(await SegmentLayer.open(dir, 24)).toBeNull();
   });

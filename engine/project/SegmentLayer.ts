@@ -1,6 +1,6 @@
-import { mkdir, readFile, rm } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { writeFileAtomic, writeJsonAtomic } from './atomicWrite.js';
+import { syncDirectory, writeFileAtomic, writeJsonAtomic } from './atomicWrite.js';
 import { Journal, type JournalRecord, type SegmentEditRecord } from './Journal.js';
 import { ProjectError } from './ProjectError.js';
 
@@ -59,8 +59,12 @@ export class SegmentLayer {
   }
 
   /** Opens the project's segmentation, or null when it has none yet. */
-  static async open(projectDir: string, voxels: number): Promise<SegmentLayer | null> {
-    const dir = path.join(projectDir, SEGMENTS_DIR);
+  static open(projectDir: string, voxels: number): Promise<SegmentLayer | null> {
+    return SegmentLayer.openFolder(path.join(projectDir, SEGMENTS_DIR), voxels);
+  }
+
+  /** Opens the segmentation kept in a folder (segments/, or one of its archive/ folders); null when it holds none. */
+  static async openFolder(dir: string, voxels: number): Promise<SegmentLayer | null> {
     let bytes: Buffer;
     let run: SegmentationRun;
     try {
@@ -88,11 +92,16 @@ export class SegmentLayer {
     return layer;
   }
 
-  /** Stores a new base segmentation (replacing the old one and its edits) and opens it. */
+  /**
+   * Stores a new base segmentation and opens it. The one it replaces is not lost: its base, its
+   * run and its journal of edits move to segments/archive/<when it was replaced>/ (a folder
+   * SegmentLayer.open can read, should the user want the old proofreading back).
+   */
   static async create(projectDir: string, ids: Uint32Array, run: SegmentationRun, previous: SegmentLayer | null): Promise<SegmentLayer> {
     const dir = path.join(projectDir, SEGMENTS_DIR);
     await previous?.close();
     await mkdir(dir, { recursive: true });
+    await archiveBase(dir);
     await writeFileAtomic(path.join(dir, BASE_IDS), new Uint8Array(ids.buffer, ids.byteOffset, ids.byteLength));
     await rm(path.join(dir, SEGMENT_JOURNAL), { force: true });
     await writeJsonAtomic(path.join(dir, BASE_JSON), run);
@@ -251,4 +260,19 @@ export class SegmentLayer {
  */
 function copyChange(indices: Uint32Array, ids: Uint32Array, previous: Uint32Array): SegmentChange {
   return { indices: indices.slice(), ids: ids.slice(), previous: previous.slice() };
+}
+
+/** Subfolder of segments/ that keeps replaced segmentations, one folder each. */
+export const SEGMENT_ARCHIVE = 'archive';
+
+/** Moves the current base, run and journal (if any) into archive/<time>/, returning that folder. */
+async function archiveBase(dir: string): Promise<string | null> {
+  const present = await Promise.all([BASE_IDS, BASE_JSON, SEGMENT_JOURNAL].map((name) => stat(path.join(dir, name)).then(() => name, () => null)));
+  const names = present.filter((name): name is string => name !== null);
+  if (names.length === 0) return null;
+  const target = path.join(dir, SEGMENT_ARCHIVE, new Date().toISOString().replace(/[:.]/g, '-'));
+  await mkdir(target, { recursive: true });
+  for (const name of names) await rename(path.join(dir, name), path.join(target, name));
+  await syncDirectory(dir);
+  return target;
 }
