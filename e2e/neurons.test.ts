@@ -3,6 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createOmeZarr } from '../engine/zarr/omeZarr.js';
+import { fullRegion, writeRegion } from '../engine/zarr/readRegion.js';
 import { ARTIFACTS, CHROMIUM_ARGS, CHROMIUM_PATH, launchServe, type ServeProcess } from './launchServe.js';
 
 // Neurons end to end on the built-in sample (384 × 384 × 16, 4 × 4 × 50 nm): predict the
@@ -104,4 +106,26 @@ describe('neurons in Chromium', () => {
     await expect.poll(() => existsSync(dir) && readdirSync(dir).some((f) => f.endsWith('.glb')), { timeout: 60_000 }).toBe(true);
     expect(pageErrors, pageErrors.join('\n')).toEqual([]);
   }, 90_000);
+
+  it('imports a segmentation made elsewhere, after saying the proofread one is archived', async () => {
+    // Four neurons, one per quadrant of the 384² sample, as a cluster's membrana segment would write them.
+    const store = path.join(tmp, 'cluster-neurons.ome.zarr');
+    const labels = await createOmeZarr(store, { shape: [16, 384, 384], dtype: 'uint32', version: 2, label: true });
+    const ids = Uint32Array.from({ length: 16 * 384 * 384 }, (_, i) => 101 + (i % 384 < 192 ? 0 : 1) + (Math.floor(i / 384) % 384 < 192 ? 0 : 2));
+    await writeRegion(labels.levels[0]!, fullRegion(labels.levels[0]!), ids);
+    let asked = '';
+    page.once('dialog', (dialog) => {
+      asked = dialog.message();
+      void dialog.accept();
+    });
+    await page.getByTestId('import-segmentation-path').fill(store);
+    await page.getByTestId('import-segmentation').click();
+    await expect.poll(segmentedCount, { timeout: 30_000 }).toBe(4);
+    expect(asked).toContain('segments/archive/');
+    expect(await page.getByTestId('neuron-count').innerText()).toContain('imported');
+    const box = (await page.getByTestId('viewer-canvas').boundingBox())!;
+    await page.mouse.move(box.x + box.width / 2 - 5, box.y + box.height / 2 - 5);
+    await expect.poll(() => page.getByTestId('status-segment').innerText()).toMatch(/#10[1-4]/);
+    expect(readdirSync(path.join(tmp, 'project', 'segments', 'archive')).length).toBeGreaterThan(0);
+  }, 60_000);
 });

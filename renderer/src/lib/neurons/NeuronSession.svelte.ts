@@ -1,9 +1,9 @@
 import type { SegmentToolState } from './SegmentGesture.js';
-import type { EngineClient, MeshFormat, NeuronMesh, Progress, SegmentationInfo, SegmentEditResult, SegmentInfo, SegmentOperation, VoxelSize } from '../../../../protocol/contract.js';
+import type { CallOptions, EngineClient, MeshFormat, NeuronMesh, Progress, SegmentationInfo, SegmentEditResult, SegmentInfo, SegmentOperation, VoxelSize } from '../../../../protocol/contract.js';
 
 type NeuronEngine = Pick<
   EngineClient,
-  'segment' | 'segmentation' | 'getSegmentSlice' | 'editSegments' | 'undoSegments' | 'redoSegments' | 'listSegments' | 'setSegmentNote' | 'getMeshes' | 'exportMeshes' | 'setVoxelSize'
+  'segment' | 'importSegmentation' | 'segmentation' | 'getSegmentSlice' | 'editSegments' | 'undoSegments' | 'redoSegments' | 'listSegments' | 'setSegmentNote' | 'getMeshes' | 'exportMeshes' | 'setVoxelSize'
 >;
 
 /** Segment slices kept in memory around the current one. */
@@ -143,16 +143,25 @@ export class NeuronSession {
   }
 
   /** Segments the whole stack (predicting what is missing first), with progress and Cancel. */
-  async segment(linkThreshold?: number): Promise<void> {
+  segment(linkThreshold?: number): Promise<void> {
+    return this.#replace('Segmenting into neurons', 'Segmentation failed', (options) =>
+      this.#engine().segment({ projectId: this.#projectId, ...(linkThreshold !== undefined ? { linkThreshold } : {}) }, options),
+    );
+  }
+
+  /** Makes a segmentation made elsewhere (a label OME-Zarr folder on the engine's machine) the neurons to proofread. */
+  importSegmentation(path: string): Promise<void> {
+    return this.#replace(`Importing ${path}`, 'Could not import the segmentation', (options) => this.#engine().importSegmentation({ projectId: this.#projectId, path }, options));
+  }
+
+  /** Runs a job that replaces the segmentation, then starts the views afresh. */
+  async #replace(label: string, failure: string, call: (options: CallOptions) => Promise<SegmentationInfo>): Promise<void> {
     if (this.#job) return;
     const controller = new AbortController();
     this.#jobController = controller;
-    this.#job = { label: 'Segmenting into neurons', progress: null };
+    this.#job = { label, progress: null };
     try {
-      this.#info = await this.#engine().segment(
-        { projectId: this.#projectId, ...(linkThreshold !== undefined ? { linkThreshold } : {}) },
-        { signal: controller.signal, onProgress: (progress) => (this.#job = { label: 'Segmenting into neurons', progress }) },
-      );
+      this.#info = await call({ signal: controller.signal, onProgress: (progress) => (this.#job = { label, progress }) });
       this.#slices.clear();
       this.#selection = [];
       this.#meshes = [];
@@ -160,7 +169,7 @@ export class NeuronSession {
       this.onPredicted?.();
       this.#list = await this.#engine().listSegments({ projectId: this.#projectId });
     } catch (error) {
-      if ((error as { code?: string }).code !== 'CANCELLED') this.#onError('Segmentation failed', error);
+      if ((error as { code?: string }).code !== 'CANCELLED') this.#onError(failure, error);
     } finally {
       this.#job = null;
       this.#jobController = null;
