@@ -1,9 +1,20 @@
+import type { Progress } from '../../protocol/contract.js';
 /**
  * The blocks a large [z, y, x] volume is predicted in. Blocks are whole output chunks (a block
  * may span several chunks in y/x, never part of one), so each block's write replaces whole
  * chunk files and two jobs never write the same chunk. Each block is read with a halo in y/x,
  * so the network sees real neighbouring pixels at block edges and no seams show.
  */
+/** What every block-wise step takes besides its own inputs. */
+export interface BlockRunOptions {
+  /** The blocks to run (default: all); e.g. blocksForShare(grid, i, N). */
+  blocks?: number[];
+  signal?: AbortSignal;
+  onProgress?: (progress: Progress) => void;
+  /** Called when a block is written and marked done. */
+  onBlock?: (block: number) => void;
+}
+
 export interface BlockGrid {
   /** Volume shape [z, y, x]. */
   shape: [number, number, number];

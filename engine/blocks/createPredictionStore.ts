@@ -1,8 +1,8 @@
-import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import * as zarr from 'zarrita';
+import { createFolderOnce } from './createFolderOnce.js';
 import { LEDGER_FOLDER } from './BlockLedger.js';
 import { DurableFileStore } from './DurableFileStore.js';
 import type { Multiscale } from './openOmeLevelZero.js';
@@ -44,9 +44,7 @@ export async function createPredictionStore(store: string, given: PredictionSett
 }
 
 async function createOnce(folder: string, settings: PredictionSettings, like: Multiscale | null, description: string): Promise<void> {
-  await mkdir(path.dirname(folder), { recursive: true });
-  const temp = `${folder}.creating-${process.pid}-${randomBytes(4).toString('hex')}`;
-  try {
+  await createFolderOnce(folder, async (temp) => {
     await mkdir(path.join(temp, '0'), { recursive: true });
     await mkdir(path.join(temp, LEDGER_FOLDER));
     await writeJson(path.join(temp, '.zgroup'), { zarr_format: 2 });
@@ -64,14 +62,7 @@ async function createOnce(folder: string, settings: PredictionSettings, like: Mu
       dimension_separator: '/',
     });
     await writeJson(path.join(temp, LEDGER_FOLDER, SETTINGS_FILE), settings);
-    await rename(temp, folder);
-  } catch (error) {
-    await rm(temp, { recursive: true, force: true });
-    const code = (error as NodeJS.ErrnoException).code;
-    // Another job created it first (a non-empty folder cannot be renamed over): use theirs.
-    if ((code === 'ENOTEMPTY' || code === 'EEXIST') && existsSync(folder)) return;
-    throw error;
-  }
+  });
 }
 
 function multiscale(settings: PredictionSettings, like: Multiscale | null, description: string): Multiscale & Record<string, unknown> {

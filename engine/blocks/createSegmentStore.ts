@@ -1,6 +1,5 @@
-import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import * as zarr from 'zarrita';
 import type { VoxelSize } from '../../protocol/contract.js';
@@ -8,6 +7,7 @@ import { ngffProblems, SPACE_UNITS } from '../zarr/ngffSchema.js';
 import { registerNodeCodecs } from '../zarr/zarrCodecs.js';
 import { writeArrayNode, writeGroupNode } from '../zarr/zarrNodes.js';
 import { BlockLedger } from './BlockLedger.js';
+import { createFolderOnce } from './createFolderOnce.js';
 import { DurableFileStore } from './DurableFileStore.js';
 import type { Multiscale } from './openOmeLevelZero.js';
 
@@ -101,21 +101,12 @@ export function segmentAttributes(like: Multiscale | null, description: string, 
 }
 
 async function createOnce(folder: string, settings: SegmentSettings, like: Multiscale | null, description: string): Promise<void> {
-  await mkdir(path.dirname(folder), { recursive: true });
-  const temp = `${folder}.creating-${process.pid}-${randomBytes(4).toString('hex')}`;
-  try {
+  await createFolderOnce(folder, async (temp) => {
     await writeGroupNode(temp, 2, segmentAttributes(like, description, settings));
     await writeArrayNode(path.join(temp, '0'), 2, { shape: settings.shape, chunks: settings.chunks, dtype: 'uint32', compression: 'gzip', dimensionNames: ['z', 'y', 'x'] });
     await mkdir(path.join(temp, SEGMENT_WORK_FOLDER), { recursive: true });
     await writeFile(path.join(temp, SEGMENT_WORK_FOLDER, SETTINGS_FILE), `${JSON.stringify(settings, null, 2)}\n`);
-    await rename(temp, folder);
-  } catch (error) {
-    await rm(temp, { recursive: true, force: true });
-    const code = (error as NodeJS.ErrnoException).code;
-    // Another job created it first (a non-empty folder cannot be renamed over): use theirs.
-    if ((code === 'ENOTEMPTY' || code === 'EEXIST') && existsSync(folder)) return;
-    throw error;
-  }
+  });
 }
 
 async function checkSettings(folder: string, settings: SegmentSettings): Promise<void> {

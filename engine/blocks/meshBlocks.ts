@@ -1,26 +1,19 @@
-import type { Progress } from '../../protocol/contract.js';
 import { forEachBlockFragment, overlapBox, type VoxelBox } from '../mesh/blockFragments.js';
 import { legacyFragment } from '../mesh/exportPrecomputed.js';
 import type { VoxelSizeNm } from '../mesh/Mesh.js';
 import { throwIfCancelled } from '../mesh/meshNeuron.js';
 import type { OmeZarrLevel } from '../zarr/omeZarr.js';
 import { readRegion } from '../zarr/readRegion.js';
-import { blockAt, blockCount, type BlockGrid } from './blockGrid.js';
+import { blockAt, blockCount, type BlockGrid, type BlockRunOptions } from './blockGrid.js';
 import type { MeshBlockStore } from './MeshBlockStore.js';
 
-export interface MeshBlocksOptions {
+export interface MeshBlocksOptions extends BlockRunOptions {
   /** Level 0 of the label image: integer ids, [z, y, x]. */
   level: OmeZarrLevel;
   store: MeshBlockStore;
   /** Blocks of whole chunks of `level` (blockGrid with halo 0). */
   grid: BlockGrid;
   voxelSize: VoxelSizeNm;
-  /** The blocks to mesh (default: all); e.g. blocksForShare(grid, i, N). */
-  blocks?: number[];
-  signal?: AbortSignal;
-  onProgress?: (progress: Progress) => void;
-  /** Called when a block is written and marked done. */
-  onBlock?: (block: number) => void;
 }
 
 export interface MeshBlocksResult {

@@ -1,16 +1,15 @@
 import * as zarr from 'zarrita';
-import type { Progress } from '../../protocol/contract.js';
 import { sizeMultiple } from '../model/buildUnet.js';
 import type { LoadedModel } from '../model/modelFolder.js';
 import { normalizeSlice, type SliceStats } from '../model/normalizeSlice.js';
 import { PredictionPool } from '../predict/PredictionPool.js';
 import { cancelledError, predictSlice, type PredictSliceOptions } from '../predict/predictSlice.js';
-import { blockAt, blockCount, type Block, type BlockGrid } from './blockGrid.js';
+import { blockAt, blockCount, type Block, type BlockGrid, type BlockRunOptions } from './blockGrid.js';
 import type { BlockLedger } from './BlockLedger.js';
 import { SliceStatistics } from './SliceStatistics.js';
 import { readHaloedBlock, zarrSource, type VolumeSource } from './VolumeSource.js';
 
-export interface PredictBlocksOptions {
+export interface PredictBlocksOptions extends BlockRunOptions {
   /** The image, [z, y, x]: a zarrita array or any VolumeSource. */
   input: zarr.Array<zarr.DataType, zarr.Readable> | VolumeSource;
   /** Where the probabilities go: uint8 (255 = membrane), same shape, chunks dividing the blocks. */
@@ -19,15 +18,9 @@ export interface PredictBlocksOptions {
   ledger: BlockLedger;
   model: LoadedModel | PredictionPool;
   grid: BlockGrid;
-  /** The blocks to predict (default: all); e.g. blocksForShare(grid, i, N). */
-  blocks?: number[];
   tta?: boolean;
   /** Largest tile edge; default the model's. */
   maxTile?: number;
-  signal?: AbortSignal;
-  onProgress?: (progress: Progress) => void;
-  /** Called when a block is written and marked done. */
-  onBlock?: (block: number) => void;
 }
 
 export interface PredictBlocksResult {

@@ -1,19 +1,13 @@
 import * as zarr from 'zarrita';
-import type { Progress } from '../../protocol/contract.js';
-import { blockAt, blockCount, type BlockGrid } from './blockGrid.js';
+import { blockAt, blockCount, type BlockGrid, type BlockRunOptions } from './blockGrid.js';
 import { boxSize, cropBox, readBlockLabels } from './blockLabels.js';
 import { stepLedger, type SegmentStore } from './createSegmentStore.js';
 import { readMergeSummary, readRelabelTable } from './mergeBlockIds.js';
 import { runStep, type StepResult } from './segmentBlocks.js';
 
-export interface RelabelBlocksOptions {
+export interface RelabelBlocksOptions extends BlockRunOptions {
   store: SegmentStore;
   grid: BlockGrid;
-  /** Blocks to write (default all); e.g. blocksForShare(grid, i, N). */
-  blocks?: number[];
-  signal?: AbortSignal;
-  onProgress?: (progress: Progress) => void;
-  onBlock?: (block: number) => void;
 }
 
 /**

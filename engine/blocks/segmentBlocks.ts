@@ -1,7 +1,7 @@
 import type { Progress } from '../../protocol/contract.js';
 import { throwIfCancelled } from '../segment/throwIfCancelled.js';
 import { watershed2d } from '../segment/watershed2d.js';
-import { blockAt, blockCount, type Block, type BlockGrid } from './blockGrid.js';
+import { blockAt, blockCount, type Block, type BlockGrid, type BlockRunOptions } from './blockGrid.js';
 import { boxSize, haloedBox, indexIn, writeBlockFiles, type BlockStats, type Box } from './blockLabels.js';
 import { stepLedger, type SegmentSettings, type SegmentStore } from './createSegmentStore.js';
 import type { VolumeSource } from './VolumeSource.js';
@@ -15,16 +15,11 @@ export interface StepResult {
   seconds: number;
 }
 
-export interface SegmentBlocksOptions {
+export interface SegmentBlocksOptions extends BlockRunOptions {
   /** Membrane probability, uint8 (255 = membrane), [z, y, x]. */
   input: VolumeSource;
   store: SegmentStore;
   grid: BlockGrid;
-  /** Blocks to segment (default all); e.g. blocksForShare(grid, i, N). */
-  blocks?: number[];
-  signal?: AbortSignal;
-  onProgress?: (progress: Progress) => void;
-  onBlock?: (block: number) => void;
 }
 
 /**

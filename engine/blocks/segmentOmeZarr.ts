@@ -2,6 +2,7 @@ import path from 'node:path';
 import type { Progress, VoxelSize } from '../../protocol/contract.js';
 import { nanometresPerUnit, toNanometres } from '../io/physicalUnit.js';
 import { LINK_DEFAULTS } from '../segment/linkSlices.js';
+import type { SegmentVolumeOptions } from '../segment/segmentVolume.js';
 import { WATERSHED_DEFAULTS } from '../segment/watershed2d.js';
 import { registerNodeCodecs } from '../zarr/zarrCodecs.js';
 import { blockCount, blockGrid, blocksForShare, type BlockGrid } from './blockGrid.js';
@@ -22,7 +23,10 @@ export const SEGMENT_BLOCK_DEFAULTS = { block: [16, 512, 512] as [number, number
 /** ISBI 2012's sections, assumed when neither the store nor the caller gives a physical size. */
 export const FALLBACK_VOXEL_SIZE: VoxelSize = { x: 4, y: 4, z: 50, unit: 'nm' };
 
-export interface SegmentOmeZarrOptions {
+/** The segmentation's own settings, as segmentVolume takes them (same defaults). */
+type SegmentationSettings = Pick<SegmentVolumeOptions, 'seedThreshold' | 'seedProminence' | 'seedNeckRatio' | 'minArea' | 'linkThreshold' | 'linkLargerThreshold' | 'requireBestPartner'>;
+
+export interface SegmentOmeZarrOptions extends SegmentationSettings {
   /** Membrane probability OME-Zarr (uint8, 255 = membrane), as `membrana predict` writes. */
   input: string;
   /** The segmentation's OME-Zarr (created if missing). */
@@ -37,13 +41,6 @@ export interface SegmentOmeZarrOptions {
   band?: number;
   /** Default: the store's scale when it has a length unit, else 4 × 4 × 50 nm (with a note). */
   voxelSize?: VoxelSize;
-  seedThreshold?: number;
-  seedProminence?: number;
-  seedNeckRatio?: number;
-  minArea?: number;
-  linkThreshold?: number;
-  linkLargerThreshold?: number;
-  requireBestPartner?: boolean;
   signal?: AbortSignal;
   onProgress?: (progress: Progress) => void;
   /** Lines worth telling the user (an assumed voxel size, a step waiting for other shares). */
