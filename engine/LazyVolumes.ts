@@ -5,7 +5,8 @@ import type { Slice, Tile, VolumeInfo } from '../protocol/contract.js';
 import { CallError } from './CallError.js';
 import { intensityStats } from './io/intensityWindow.js';
 import { openOmeZarr, type OmeZarr } from './zarr/omeZarr.js';
-import { readRegion, readSlice } from './zarr/readRegion.js';
+import { ChunkCache } from './zarr/ChunkCache.js';
+import { readSlice } from './zarr/readRegion.js';
 
 /** Tiles are this many pixels square at every scale. */
 export const TILE_SIZE = 256;
@@ -24,6 +25,8 @@ export function isOmeZarrFolder(target: string): boolean {
  */
 export class LazyVolumes {
   private readonly open = new Map<string, { zarr: OmeZarr; info: VolumeInfo }>();
+  /** Decoded chunks shared by every open volume: neighbouring tiles and slices reuse them. */
+  private readonly chunks = new ChunkCache();
 
   async openFolder(target: string): Promise<VolumeInfo> {
     const zarr = await openOmeZarr(target);
@@ -73,6 +76,11 @@ export class LazyVolumes {
   }
 
   close(volumeId: string): void {
+    const entry = this.open.get(volumeId);
+    // Another open of the same folder may still use its chunks.
+    if (entry && ![...this.open.values()].some((other) => other !== entry && other.zarr.dir === entry.zarr.dir)) {
+      for (const level of entry.zarr.levels) this.chunks.forget(level.file);
+    }
     this.open.delete(volumeId);
   }
 
@@ -88,7 +96,7 @@ export class LazyVolumes {
     }
     const x1 = Math.min(width, x0 + TILE_SIZE);
     const y1 = Math.min(height, y0 + TILE_SIZE);
-    const data = await readRegion(scale, { z: [z, z + 1], y: [y0, y1], x: [x0, x1] }, signal);
+    const data = await this.chunks.readRegion(scale, { z: [z, z + 1], y: [y0, y1], x: [x0, x1] }, signal);
     return { volumeId, level, z, tx, ty, width: x1 - x0, height: y1 - y0, dtype: zarr.dtype, data: data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength) as ArrayBuffer };
   }
 

@@ -54,7 +54,8 @@ export function readSlice(level: OmeZarrLevel, z: number, signal?: AbortSignal):
   return readRegion(level, { z: [z, z + 1], y: [0, height], x: [0, width] }, signal);
 }
 
-function narrowIds(ids: BigUint64Array, level: OmeZarrLevel): Uint32Array {
+/** uint64 label ids as uint32; an id that does not fit is an error naming the file. */
+export function narrowIds(ids: BigUint64Array, level: OmeZarrLevel): Uint32Array {
   const out = new Uint32Array(ids.length);
   for (let i = 0; i < ids.length; i++) {
     const id = ids[i]!;
