@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { link, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { readIfExists } from '../io/readIfExists.js';
 import type { Mesh, VoxelSizeNm } from '../mesh/Mesh.js';
 import { legacyFragment } from '../mesh/exportPrecomputed.js';
 import { readLegacyFragment } from '../mesh/readLegacyFragment.js';
@@ -148,15 +149,10 @@ export class MeshBlockStore {
 }
 
 async function readSettings(file: string): Promise<MeshBlockSettings | null> {
-  let text: string;
+  const bytes = await readIfExists(file);
+  if (!bytes) return null;
   try {
-    text = await readFile(file, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw error;
-  }
-  try {
-    return JSON.parse(text) as MeshBlockSettings;
+    return JSON.parse(bytes.toString('utf8')) as MeshBlockSettings;
   } catch (error) {
     throw new Error(`${file} is not valid JSON (${(error as Error).message}): delete ${path.dirname(path.dirname(file))} to start over.`, { cause: error });
   }

@@ -1,5 +1,6 @@
 import { copyFile, readFile, readdir } from 'node:fs/promises';
 import path from 'node:path';
+import { readIfExists } from '../io/readIfExists.js';
 import type { QualityMetrics } from '../../protocol/contract.js';
 import { META_JSON, MODEL_JSON, WEIGHTS_BIN } from '../model/modelFolder.js';
 import { ProjectError } from './ProjectError.js';
@@ -66,13 +67,9 @@ function versionNumber(id: string): number {
 /** Reads and checks a version.json; null when the folder has none (not a finished version). */
 export async function readVersionInfo(dir: string): Promise<ModelVersionInfo | null> {
   const file = path.join(dir, VERSION_JSON);
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw error;
-  }
+  const bytes = await readIfExists(file);
+  if (!bytes) return null;
+  const text = bytes.toString('utf8');
   const fail = (what: string, cause?: unknown): never => {
     throw new ProjectError('CORRUPT_PROJECT', `The model version file ${file} ${what}.`, {
       file,

@@ -1,5 +1,6 @@
-import { mkdir, readFile, readdir, stat } from 'node:fs/promises';
+import { mkdir, readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
+import { readIfExists } from '../io/readIfExists.js';
 import type { VoxelSize } from '../../protocol/contract.js';
 import { createOmeZarr, openOmeZarr, type OmeZarr } from '../zarr/omeZarr.js';
 import { readSlice, writeRegion } from '../zarr/readRegion.js';
@@ -39,13 +40,8 @@ export class SliceFilePredictions implements PredictionStore {
   async load(version: string, z: number): Promise<Uint8Array | null> {
     if (!isVersionId(version)) return null;
     const file = path.join(this.dir, PREDICTIONS, version, predictionName(z));
-    let bytes: Buffer;
-    try {
-      bytes = await readFile(file);
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
-      throw error;
-    }
+    const bytes = await readIfExists(file);
+    if (!bytes) return null;
     const { width, height } = this.shape;
     if (bytes.byteLength !== width * height) {
       throw new ProjectError('CORRUPT_PREDICTION', `The stored prediction ${file} has ${bytes.byteLength} bytes, but a ${width} × ${height} slice needs ${width * height}.`, {
