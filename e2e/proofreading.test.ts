@@ -4,6 +4,7 @@ import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeTiff } from '../engine/io/writeTiff.js';
+import { pixelAt, tintedFraction } from './canvasProbe.js';
 import { ARTIFACTS, CHROMIUM_ARGS, CHROMIUM_PATH, launchServe, type ServeProcess } from './launchServe.js';
 
 // The proofreading loop end to end, in Chromium against serve mode on the built-in sample
@@ -41,29 +42,6 @@ afterAll(async () => {
   await serve?.stop();
   if (tmp) rmSync(tmp, { recursive: true, force: true });
 });
-
-/** The canvas colour at an image point of the current view (RGBA). */
-async function pixelAt(p: Page, x: number, y: number): Promise<number[]> {
-  return p.evaluate(
-    ([sx, sy]) => {
-      const canvas = document.querySelector<HTMLCanvasElement>('[data-testid="viewer-canvas"]')!;
-      const scale = canvas.width / canvas.getBoundingClientRect().width;
-      return [...canvas.getContext('2d')!.getImageData(Math.round(sx! * scale), Math.round(sy! * scale), 1, 1).data];
-    },
-    [x, y],
-  );
-}
-
-/** The share of canvas pixels tinted by an overlay (a grey EM image has red = green). */
-async function tintedFraction(p: Page): Promise<number> {
-  return p.evaluate(() => {
-    const canvas = document.querySelector<HTMLCanvasElement>('[data-testid="viewer-canvas"]')!;
-    const data = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
-    let tinted = 0;
-    for (let i = 0; i < data.length; i += 4) if (Math.abs(data[i]! - data[i + 1]!) > 24) tinted++;
-    return tinted / (data.length / 4);
-  });
-}
 
 /** Drags the mouse across the canvas from (x0, y0) to (x1, y1), in canvas CSS pixels. */
 async function drag(p: Page, x0: number, y0: number, x1: number, y1: number, steps = 12): Promise<void> {

@@ -7,6 +7,7 @@ import { readVolume } from '../engine/io/readVolume.js';
 import { buildPyramid } from '../engine/zarr/buildPyramid.js';
 import { createOmeZarr } from '../engine/zarr/omeZarr.js';
 import { writeRegion } from '../engine/zarr/readRegion.js';
+import { pixelAt, tintedFraction } from './canvasProbe.js';
 import { ARTIFACTS, CHROMIUM_ARGS, CHROMIUM_PATH, launchServe, type ServeProcess } from './launchServe.js';
 
 // Proofreading a volume read tile by tile: a project over an OME-Zarr store (never copied),
@@ -49,27 +50,6 @@ afterAll(async () => {
   if (tmp) rmSync(tmp, { recursive: true, force: true });
 });
 
-async function pixelAt(x: number, y: number): Promise<number[]> {
-  return page.evaluate(
-    ([sx, sy]) => {
-      const canvas = document.querySelector<HTMLCanvasElement>('[data-testid="viewer-canvas"]')!;
-      const scale = canvas.width / canvas.getBoundingClientRect().width;
-      return [...canvas.getContext('2d')!.getImageData(Math.round(sx! * scale), Math.round(sy! * scale), 1, 1).data];
-    },
-    [x, y],
-  );
-}
-
-async function tintedFraction(): Promise<number> {
-  return page.evaluate(() => {
-    const canvas = document.querySelector<HTMLCanvasElement>('[data-testid="viewer-canvas"]')!;
-    const data = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
-    let tinted = 0;
-    for (let i = 0; i < data.length; i += 4) if (Math.abs(data[i]! - data[i + 1]!) > 24) tinted++;
-    return tinted / (data.length / 4);
-  });
-}
-
 const STROKE = { x0: 760, y0: 420, x1: 900, y1: 420 };
 
 describe('a project over an OME-Zarr volume in Chromium', () => {
@@ -91,12 +71,12 @@ describe('a project over an OME-Zarr volume in Chromium', () => {
   }, 60_000);
 
   it('predicts the slice on screen into a chunked store, and the overlay shows it over the tiles', async () => {
-    expect(await tintedFraction()).toBeLessThan(0.001);
+    expect(await tintedFraction(page)).toBeLessThan(0.001);
     await page.getByTestId('predict-slice').click();
     await page.getByTestId('job').waitFor({ timeout: 10_000 });
     await page.getByTestId('job').waitFor({ state: 'detached', timeout: 120_000 });
     await expect.poll(() => page.getByTestId('project-panel').innerText()).toContain('Slice 0 is predicted');
-    await expect.poll(tintedFraction, { timeout: 10_000 }).toBeGreaterThan(0.02);
+    await expect.poll(() => tintedFraction(page), { timeout: 10_000 }).toBeGreaterThan(0.02);
     expect(existsSync(path.join(projectDir, 'predictions', 'v1.ome.zarr', '.zattrs'))).toBe(true);
     const box = (await page.getByTestId('viewer-canvas').boundingBox())!;
     await page.mouse.move(box.x + STROKE.x0, box.y + STROKE.y0);
@@ -114,7 +94,7 @@ describe('a project over an OME-Zarr volume in Chromium', () => {
     await page.getByTestId('save-state').filter({ hasText: 'All edits saved' }).waitFor({ timeout: 10_000 });
     await page.mouse.move(10, 10);
     await page.waitForTimeout(100);
-    const painted = await pixelAt((STROKE.x0 + STROKE.x1) / 2, STROKE.y0);
+    const painted = await pixelAt(page, (STROKE.x0 + STROKE.x1) / 2, STROKE.y0);
     expect(painted[2]!).toBeLessThan(110);
     expect(painted[0]!).toBeGreaterThan(150);
 
@@ -124,7 +104,7 @@ describe('a project over an OME-Zarr volume in Chromium', () => {
     await expect.poll(() => page.getByTestId('status').innerText()).toContain('OME-Zarr');
     console.log(`Tiled project reopened on reload in ${Date.now() - started} ms`);
     await page.mouse.move(10, 10);
-    await expect.poll(async () => (await pixelAt((STROKE.x0 + STROKE.x1) / 2, STROKE.y0))[2]!, { timeout: 10_000 }).toBeLessThan(110);
+    await expect.poll(async () => (await pixelAt(page, (STROKE.x0 + STROKE.x1) / 2, STROKE.y0))[2]!, { timeout: 10_000 }).toBeLessThan(110);
     await expect.poll(() => page.getByTestId('undo').isEnabled()).toBe(true);
     await page.screenshot({ path: path.join(ARTIFACTS, 'tiled-project-reopened.png') });
     expect(pageErrors).toEqual([]);
