@@ -4,6 +4,7 @@ import path from 'node:path';
 import * as zarr from 'zarrita';
 import type { VoxelSize } from '../../protocol/contract.js';
 import { ngffProblems, SPACE_UNITS } from '../zarr/ngffSchema.js';
+import { levelFactor, levelShapes, type Triple } from '../zarr/omeMetadata.js';
 import { registerNodeCodecs } from '../zarr/zarrCodecs.js';
 import { writeArrayNode, writeGroupNode } from '../zarr/zarrNodes.js';
 import { BlockLedger } from './BlockLedger.js';
@@ -19,6 +20,8 @@ export interface SegmentSettings {
   block: number[];
   /** Output chunks [z, y, x]. */
   chunks: number[];
+  /** Resolution levels: level 0 and 2×2-mode halvings in y/x, built by the pyramid step. */
+  levels: number;
   /** Pixels of context read on each side of a block in y/x (one slice in z). */
   halo: number;
   /** Half-width (px) of the strip on each side of a y/x face where the two blocks' ids are compared. */
@@ -38,7 +41,7 @@ export interface SegmentSettings {
 export const SEGMENT_WORK_FOLDER = '.membrana-segment';
 const SETTINGS_FILE = 'settings.json';
 
-export type SegmentStepName = 'blocks' | 'faces' | 'merge' | 'relabel';
+export type SegmentStepName = 'blocks' | 'faces' | 'merge' | 'relabel' | 'pyramid';
 
 /** An opened block-wise segmentation: the uint32 level-0 array and the work folder beside it. */
 export interface SegmentStore {
@@ -88,7 +91,7 @@ export function segmentAttributes(like: Multiscale | null, description: string, 
         version: '0.4',
         name: description,
         axes,
-        datasets: [{ path: '0', coordinateTransformations: transforms ?? [{ type: 'scale', scale: [1, 1, 1] }] }],
+        datasets: levelDatasets(transforms ?? [{ type: 'scale', scale: [1, 1, 1] }], settings.levels),
         ...(top ? { coordinateTransformations: top } : {}),
         metadata: { method: 'membrana segment (block-wise)', settings },
       },
@@ -100,10 +103,34 @@ export function segmentAttributes(like: Multiscale | null, description: string, 
   return ngffProblems(copied, '0.4').length === 0 ? copied : build(undefined, undefined);
 }
 
+/**
+ * The datasets of each level: level 0 with the input's transformations, each coarser level with
+ * its y/x scale doubled and its origin moved half a voxel per halving (as buildMultiscale does).
+ */
+function levelDatasets(transforms: unknown[], levels: number): { path: string; coordinateTransformations: unknown[] }[] {
+  const scale = ((transforms.find((t) => (t as { type?: unknown }).type === 'scale') as { scale?: number[] } | undefined)?.scale ?? [1, 1, 1]) as [number, number, number];
+  const shift = ((transforms.find((t) => (t as { type?: unknown }).type === 'translation') as { translation?: number[] } | undefined)?.translation ?? [0, 0, 0]) as [number, number, number];
+  return Array.from({ length: levels }, (_, level) => {
+    if (level === 0) return { path: '0', coordinateTransformations: transforms };
+    const factor = levelFactor(level);
+    return {
+      path: String(level),
+      coordinateTransformations: [
+        { type: 'scale', scale: scale.map((s, a) => s * factor[a]!) },
+        { type: 'translation', translation: scale.map((s, a) => shift[a]! + ((factor[a]! - 1) / 2) * s) },
+      ],
+    };
+  });
+}
+
 async function createOnce(folder: string, settings: SegmentSettings, like: Multiscale | null, description: string): Promise<void> {
   await createFolderOnce(folder, async (temp) => {
     await writeGroupNode(temp, 2, segmentAttributes(like, description, settings));
-    await writeArrayNode(path.join(temp, '0'), 2, { shape: settings.shape, chunks: settings.chunks, dtype: 'uint32', compression: 'gzip', dimensionNames: ['z', 'y', 'x'] });
+    const shapes = levelShapes(settings.shape as Triple, settings.levels);
+    for (const [level, shape] of shapes.entries()) {
+      const chunks = settings.chunks.map((c, a) => Math.min(c, shape[a]!));
+      await writeArrayNode(path.join(temp, String(level)), 2, { shape, chunks, dtype: 'uint32', compression: 'gzip', dimensionNames: ['z', 'y', 'x'] });
+    }
     await mkdir(path.join(temp, SEGMENT_WORK_FOLDER), { recursive: true });
     await writeFile(path.join(temp, SEGMENT_WORK_FOLDER, SETTINGS_FILE), `${JSON.stringify(settings, null, 2)}\n`);
   });

@@ -7,6 +7,7 @@ import { volumeSegmentationScores } from '../segment/segmentationScores.js';
 import { segmentVolume } from '../segment/segmentVolume.js';
 import { ngffProblems } from '../zarr/ngffSchema.js';
 import { openOmeZarr } from '../zarr/omeZarr.js';
+import { fullRegion, readRegion } from '../zarr/readRegion.js';
 import { blockFaces } from './blockFaces.js';
 import { openOmeLevelZero } from './openOmeLevelZero.js';
 import { segmentOmeZarr, type SegmentOmeZarrOptions } from './segmentOmeZarr.js';
@@ -157,4 +158,31 @@ describe('block-wise segmentation of an OME-Zarr probability', () => {
     await expect(run('early.ome.zarr', { step: 'merge' })).rejects.toThrow(/8 of 8 blocks .* not segmented yet/);
     expect(await ids(path.join(tmp, 'whole.ome.zarr'))).toHaveLength(8 * 256 * 256);
   }, 30_000);
+
+  it('builds coarser levels (2×2 modes) once every block is relabelled, for viewers zoomed out', async () => {
+    // 2 × 600 × 1100: levels 1100 → 550 → 275 wide.
+    const [depth, height, width] = [2, 600, 1100];
+    const probability = Uint8Array.from({ length: depth * height * width }, (_, i) => ((i % width) % 100 < 4 || (Math.floor(i / width) % height) % 100 < 4 ? 255 : 0));
+    const store = path.join(tmp, 'wide-prob.ome.zarr');
+    await writeProbabilityStore(store, probability, [depth, height, width]);
+    const output = path.join(tmp, 'wide.ome.zarr');
+    const relabelOnly = await segmentOmeZarr({ input: store, output, block: [2, 512, 512], halo: 32, step: 'blocks' });
+    expect(relabelOnly.pyramidBuilt).toBe(false);
+    await expect(segmentOmeZarr({ input: store, output, block: [2, 512, 512], halo: 32, step: 'pyramid' })).rejects.toThrow(/not every block .* relabelled.*--step relabel/i);
+    const result = await segmentOmeZarr({ input: store, output, block: [2, 512, 512], halo: 32 });
+    expect(result).toMatchObject({ complete: true, pyramidBuilt: true, pyramid: { levels: 3 } });
+    const image = await openOmeZarr(output);
+    expect(image.levels.map((level) => level.shape)).toEqual([[2, 600, 1100], [2, 300, 550], [2, 150, 275]]);
+    expect(ngffProblems(JSON.parse(readFileSync(path.join(output, '.zattrs'), 'utf8')), '0.4')).toEqual([]);
+    const fine = (await readRegion(image.levels[0]!, fullRegion(image.levels[0]!))) as Uint32Array;
+    const coarse = (await readRegion(image.levels[1]!, fullRegion(image.levels[1]!))) as Uint32Array;
+    // Every coarse id is one of its 2×2 block's ids (a mode, not a mean of ids).
+    for (let i = 0; i < coarse.length; i += 997) {
+      const z = Math.floor(i / (300 * 550)), y = Math.floor(i / 550) % 300, x = i % 550;
+      const block = [0, 1].flatMap((dy) => [0, 1].map((dx) => fine[(z * 600 + 2 * y + dy) * 1100 + 2 * x + dx]));
+      expect(block).toContain(coarse[i]);
+    }
+    // Built once: a rerun leaves it.
+    expect((await segmentOmeZarr({ input: store, output, block: [2, 512, 512], halo: 32 })).pyramidBuilt).toBe(true);
+  }, 60_000);
 });

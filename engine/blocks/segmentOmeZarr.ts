@@ -1,9 +1,13 @@
+import { mkdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Progress, VoxelSize } from '../../protocol/contract.js';
 import { nanometresPerUnit, toNanometres } from '../io/physicalUnit.js';
 import { LINK_DEFAULTS } from '../segment/linkSlices.js';
 import type { SegmentVolumeOptions } from '../segment/segmentVolume.js';
 import { WATERSHED_DEFAULTS } from '../segment/watershed2d.js';
+import { buildPyramid } from '../zarr/buildPyramid.js';
+import { defaultLevelCount, type Triple } from '../zarr/omeMetadata.js';
+import { openOmeZarr } from '../zarr/omeZarr.js';
 import { registerNodeCodecs } from '../zarr/zarrCodecs.js';
 import { blockCount, blockGrid, blocksForShare, type BlockGrid } from './blockGrid.js';
 import { blockFaces, facesForShare, linkBlockFaces, type Face } from './blockFaces.js';
@@ -13,9 +17,10 @@ import { openOmeLevelZero, type Multiscale } from './openOmeLevelZero.js';
 import { relabelBlocks } from './relabelBlocks.js';
 import { segmentBlocks, type StepResult } from './segmentBlocks.js';
 import { zarrSource, type VolumeSource } from './VolumeSource.js';
+import { writeDurable } from './writeDurable.js';
 
-export type SegmentStep = 'blocks' | 'faces' | 'merge' | 'relabel' | 'all';
-export const SEGMENT_STEPS: readonly SegmentStep[] = ['blocks', 'faces', 'merge', 'relabel', 'all'];
+export type SegmentStep = 'blocks' | 'faces' | 'merge' | 'relabel' | 'pyramid' | 'all';
+export const SEGMENT_STEPS: readonly SegmentStep[] = ['blocks', 'faces', 'merge', 'relabel', 'pyramid', 'all'];
 
 /** Block shape [z, y, x] and halo when not given: 16 slices of 512², 64 px of context. */
 export const SEGMENT_BLOCK_DEFAULTS = { block: [16, 512, 512] as [number, number, number], halo: 64 };
@@ -53,8 +58,11 @@ export interface SegmentOmeZarrResult {
   faces?: StepResult;
   merge?: { neurons: number; merged: boolean; seconds: number };
   relabel?: StepResult;
+  pyramid?: { levels: number; seconds: number };
   /** True when every block's neuron ids are written. */
   complete: boolean;
+  /** True when the coarser levels are built from them too (step pyramid, or all). */
+  pyramidBuilt?: boolean;
   /** The first step this job could not start because other shares have not finished theirs. */
   waitingFor?: 'blocks' | 'faces' | 'merge';
   grid: BlockGrid;
@@ -95,6 +103,7 @@ export async function segmentOmeZarr(options: SegmentOmeZarrOptions): Promise<Se
     shape: grid.shape,
     block: grid.block,
     chunks: grid.block.map((edge) => largestDivisorAtMost(edge, 256)),
+    levels: defaultLevelCount(grid.shape as Triple),
     halo,
     band,
     voxelSize,
@@ -121,8 +130,10 @@ async function runSegmentSteps(store: SegmentStore, grid: BlockGrid, source: Vol
   const blockTotal = blockCount(grid);
   const faces = blockFaces(grid);
   const ready = async (ledger: 'blocks' | 'faces', total: number): Promise<boolean> => (await stepLedger(store, ledger).done()).size >= total;
+  const relabelled = async (): Promise<boolean> => (await stepLedger(store, 'relabel').done()).size >= blockTotal;
   const finish = async (): Promise<SegmentOmeZarrResult> => {
-    result.complete = (await stepLedger(store, 'relabel').done()).size >= blockTotal;
+    result.complete = await relabelled();
+    result.pyramidBuilt = await pyramidBuilt(store);
     result.seconds = (performance.now() - started) / 1000;
     return result;
   };
@@ -136,7 +147,35 @@ async function runSegmentSteps(store: SegmentStore, grid: BlockGrid, source: Vol
     result.merge = { neurons: merged.neurons, merged: merged.merged, seconds: merged.seconds };
   }
   if (all || step === 'relabel') result.relabel = await relabelBlocks({ ...common, blocks });
+  if (step === 'pyramid' || (all && (await relabelled()))) {
+    if (!(await relabelled())) throw new Error(`Not every block of ${store.folder} is relabelled yet, and the pyramid is built from them: run --step relabel for every share first.`);
+    result.pyramid = await buildSegmentPyramid(store, options);
+  }
   return finish();
+}
+
+/** Marks that the coarser levels are built (one job; a rerun builds them again, the same). */
+function pyramidMarker(store: SegmentStore): string {
+  return path.join(store.work, 'pyramid', 'done');
+}
+
+async function pyramidBuilt(store: SegmentStore): Promise<boolean> {
+  return (await stat(pyramidMarker(store)).catch(() => null)) !== null;
+}
+
+/**
+ * Step 5 (one job, after every block is relabelled): levels 1… as 2×2 modes of the level above,
+ * chunk by chunk, so viewers show the whole volume without reading level 0.
+ */
+async function buildSegmentPyramid(store: SegmentStore, options: SegmentOmeZarrOptions): Promise<{ levels: number; seconds: number }> {
+  const started = performance.now();
+  const image = await openOmeZarr(store.folder);
+  if (!(await pyramidBuilt(store))) {
+    await buildPyramid(image, { signal: options.signal, onProgress: options.onProgress });
+    await mkdir(path.dirname(pyramidMarker(store)), { recursive: true });
+    await writeDurable(pyramidMarker(store), '');
+  }
+  return { levels: image.levels.length, seconds: (performance.now() - started) / 1000 };
 }
 
 async function linkShareFaces(store: SegmentStore, grid: BlockGrid, faces: Face[], share: number, shares: number, options: SegmentOmeZarrOptions): Promise<StepResult> {

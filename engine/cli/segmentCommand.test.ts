@@ -110,7 +110,7 @@ describe('membrana segment', () => {
     const store = path.join(dir, 'prob.ome.zarr');
     await expect(segmentCommand([prediction, '-o', path.join(dir, 'x.tif'), '--blocks', '0/2'])).rejects.toThrow(/--blocks needs an OME-Zarr input/);
     await expect(segmentCommand([store, '-o', path.join(dir, 'x.ome.zarr'), '--labels', labels])).rejects.toThrow(/--labels scores a TIFF/);
-    await expect(segmentCommand([store, '-o', path.join(dir, 'x.ome.zarr'), '--step', 'mesh'])).rejects.toThrow(/--step takes one of blocks, faces, merge, relabel, all/);
+    await expect(segmentCommand([store, '-o', path.join(dir, 'x.ome.zarr'), '--step', 'mesh'])).rejects.toThrow(/--step takes one of blocks, faces, merge, relabel, pyramid, all/);
     await expect(segmentCommand([store, '-o', path.join(dir, 'x.ome.zarr'), '--blocks', '3/2'])).rejects.toThrow(/--blocks must be i\/N/);
     await expect(segmentCommand([store, '-o', path.join(dir, 'x.ome.zarr'), '--block', '4,48'])).rejects.toThrow(/--block takes three whole sizes/);
     await expect(segmentCommand([path.join(dir, 'nowhere.ome.zarr'), '-o', path.join(dir, 'x.ome.zarr')])).rejects.toThrow(/No OME-Zarr at .*nowhere\.ome\.zarr: check the path/);

@@ -30,8 +30,9 @@ resumably: rerun the same command after a kill and finished work is skipped. On 
 run each step for every share, one step after the other (engine/blocks/README.md).
   -o, --output FILE      where to write the neuron ids (required)
   --blocks i/N           OME-Zarr only: this job's share of the blocks and faces (default 0/1)
-  --step STEP            OME-Zarr only: blocks, faces, merge (one job), relabel, or all (default:
-                         each step as far as other shares' work allows)
+  --step STEP            OME-Zarr only: blocks, faces, merge (one job), relabel, pyramid (one
+                         job: coarser levels for viewers), or all (default: each step as far
+                         as other shares' work allows)
   --block Z,Y,X          OME-Zarr only: block size in voxels (default ${SEGMENT_BLOCK_DEFAULTS.block.join(',')})
   --halo PX              OME-Zarr only: context read around each block in y/x (default ${SEGMENT_BLOCK_DEFAULTS.halo})
   --voxel-size X,Y,Z     voxel size in nm (default: the input's, else 4,4,50 with a note)
@@ -127,7 +128,7 @@ async function segmentZarr(input: string, output: string, values: Partial<Record
   const { share, shares } = values.blocks === undefined ? { share: 0, shares: 1 } : parseBlockShare(values.blocks);
   const step = (values.step ?? 'all') as SegmentStep;
   if (!SEGMENT_STEPS.includes(step)) throw new UsageError(`--step takes one of ${SEGMENT_STEPS.join(', ')}, not "${values.step}".`);
-  if (step === 'merge' && shares > 1) throw new UsageError('--step merge is one job for the whole volume: run it without --blocks.');
+  if ((step === 'merge' || step === 'pyramid') && shares > 1) throw new UsageError(`--step ${step} is one job for the whole volume: run it without --blocks.`);
   const block = values.block === undefined ? undefined : parseBlock(values.block);
   const halo = optionalNumber(values.halo, '--halo', 1, Infinity, 'a whole number of pixels, 1 or more');
   if (halo !== undefined && !Number.isInteger(halo)) throw new UsageError(`--halo takes a whole number of pixels, 1 or more, not "${values.halo}".`);
@@ -155,6 +156,7 @@ async function segmentZarr(input: string, output: string, values: Partial<Record
   progress.done();
   const counts = (r: { done: number[]; skipped: number[] } | undefined): { done: number; skipped: number } | undefined => (r ? { done: r.done.length, skipped: r.skipped.length } : undefined);
   if (result.complete) console.error(`Wrote ${result.merge?.neurons ?? 'the'} neurons to ${result.output} in ${result.seconds.toFixed(1)} s.`);
+  if (result.complete && !result.pyramidBuilt) console.error(`Run \`membrana segment ${input} -o ${output} --step pyramid\` once to build the coarser levels viewers zoom out to.`);
   console.log(
     JSON.stringify({
       output: result.output,
@@ -165,6 +167,7 @@ async function segmentZarr(input: string, output: string, values: Partial<Record
       neurons: result.merge?.neurons,
       relabel: counts(result.relabel),
       complete: result.complete,
+      pyramid: result.pyramidBuilt === true,
       ...(result.waitingFor ? { waiting_for: result.waitingFor } : {}),
       seconds: Number(result.seconds.toFixed(3)),
     }),
