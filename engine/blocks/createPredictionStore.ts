@@ -2,6 +2,8 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import * as zarr from 'zarrita';
+import { ngffProblems, SPACE_UNITS } from '../zarr/ngffSchema.js';
+import { defaultLevelCount, levelDatasets, levelShapes, type Triple } from '../zarr/omeMetadata.js';
 import { createFolderOnce } from './createFolderOnce.js';
 import { LEDGER_FOLDER } from './BlockLedger.js';
 import { DurableFileStore } from './DurableFileStore.js';
@@ -20,6 +22,8 @@ export interface PredictionSettings {
   maxTile: number;
   /** How slices are normalised (default, and the only method predictBlocks has: SLICE_STATISTICS_METHOD). */
   normalization?: string;
+  /** Resolution levels (default: halving y/x until at most 512); 1… are built once every block is done. */
+  levels?: number;
 }
 
 export const SETTINGS_FILE = 'settings.json';
@@ -35,7 +39,7 @@ export const SETTINGS_FILE = 'settings.json';
 export async function createPredictionStore(store: string, given: PredictionSettings, like: Multiscale | null, description: string): Promise<zarr.Array<'uint8', DurableFileStore>> {
   const folder = path.resolve(store);
   // Recorded always, so a store written with another normalisation (or before it was recorded) is refused.
-  const settings: PredictionSettings = { ...given, normalization: given.normalization ?? SLICE_STATISTICS_METHOD };
+  const settings: PredictionSettings = { ...given, normalization: given.normalization ?? SLICE_STATISTICS_METHOD, levels: given.levels ?? defaultLevelCount(given.shape as Triple) };
   if (!existsSync(folder)) await createOnce(folder, settings, like, description);
   await checkSettings(folder, settings);
   const array = await zarr.open.v2(zarr.root(new DurableFileStore(folder)).resolve('0'), { kind: 'array' });
@@ -49,37 +53,46 @@ async function createOnce(folder: string, settings: PredictionSettings, like: Mu
     await mkdir(path.join(temp, LEDGER_FOLDER));
     await writeJson(path.join(temp, '.zgroup'), { zarr_format: 2 });
     await writeJson(path.join(temp, '.zattrs'), { multiscales: [multiscale(settings, like, description)] });
-    await writeJson(path.join(temp, '0', '.zarray'), {
-      zarr_format: 2,
-      shape: settings.shape,
-      chunks: settings.chunks,
-      dtype: '|u1',
-      // zarrita cannot encode gzip/zlib yet; probabilities are written raw.
-      compressor: null,
-      fill_value: 0,
-      order: 'C',
-      filters: null,
-      dimension_separator: '/',
-    });
+    for (const [level, shape] of levelShapes(settings.shape as Triple, settings.levels ?? 1).entries()) {
+      await mkdir(path.join(temp, String(level)), { recursive: true });
+      await writeJson(path.join(temp, String(level), '.zarray'), {
+        zarr_format: 2,
+        shape,
+        // Level 0 keeps the chunks blocks are made of; coarser ones are clipped to their size.
+        chunks: level === 0 ? settings.chunks : settings.chunks.map((c, a) => Math.min(c, shape[a]!)),
+        dtype: '|u1',
+        // zarrita cannot encode gzip/zlib yet; probabilities are written raw.
+        compressor: null,
+        fill_value: 0,
+        order: 'C',
+        filters: null,
+        dimension_separator: '/',
+      });
+    }
     await writeJson(path.join(temp, LEDGER_FOLDER, SETTINGS_FILE), settings);
   });
 }
 
 function multiscale(settings: PredictionSettings, like: Multiscale | null, description: string): Multiscale & Record<string, unknown> {
-  const axes = like?.axes ?? [
-    { name: 'z', type: 'space' },
-    { name: 'y', type: 'space' },
-    { name: 'x', type: 'space' },
-  ];
-  const transforms = like?.datasets[0]?.coordinateTransformations ?? [{ type: 'scale', scale: [1, 1, 1] }];
-  return {
+  // z, y, x in space, with the input's length unit where it has a valid one.
+  const likeAxes = (like?.axes ?? []) as { unit?: unknown }[];
+  const axes = (['z', 'y', 'x'] as const).map((name, a) => {
+    const unit = likeAxes[a]?.unit;
+    return { name, type: 'space', ...(typeof unit === 'string' && SPACE_UNITS.has(unit) ? { unit } : {}) };
+  });
+  const build = (transforms: unknown[], top: unknown[] | undefined): Multiscale & Record<string, unknown> => ({
     version: '0.4',
     name: description,
     axes,
-    datasets: [{ path: '0', coordinateTransformations: transforms }],
-    ...(like?.coordinateTransformations ? { coordinateTransformations: like.coordinateTransformations } : {}),
+    datasets: levelDatasets(transforms, settings.levels ?? 1),
+    // Coarser levels are 2×2 means.
+    type: 'mean',
+    ...(top ? { coordinateTransformations: top } : {}),
     metadata: { method: 'membrana predict', settings },
-  };
+  });
+  // The input's scale when it is valid NGFF, else unit voxels: viewers must be able to open it.
+  const copied = build(like?.datasets[0]?.coordinateTransformations ?? [{ type: 'scale', scale: [1, 1, 1] }], like?.coordinateTransformations);
+  return ngffProblems({ multiscales: [copied] }, '0.4').length === 0 ? copied : build([{ type: 'scale', scale: [1, 1, 1] }], undefined);
 }
 
 async function checkSettings(folder: string, settings: PredictionSettings): Promise<void> {

@@ -4,7 +4,7 @@ import path from 'node:path';
 import * as zarr from 'zarrita';
 import type { VoxelSize } from '../../protocol/contract.js';
 import { ngffProblems, SPACE_UNITS } from '../zarr/ngffSchema.js';
-import { levelFactor, levelShapes, type Triple } from '../zarr/omeMetadata.js';
+import { levelDatasets, levelShapes, type Triple } from '../zarr/omeMetadata.js';
 import { registerNodeCodecs } from '../zarr/zarrCodecs.js';
 import { writeArrayNode, writeGroupNode } from '../zarr/zarrNodes.js';
 import { BlockLedger } from './BlockLedger.js';
@@ -101,26 +101,6 @@ export function segmentAttributes(like: Multiscale | null, description: string, 
   });
   const copied = build(like?.datasets[0]?.coordinateTransformations, like?.coordinateTransformations);
   return ngffProblems(copied, '0.4').length === 0 ? copied : build(undefined, undefined);
-}
-
-/**
- * The datasets of each level: level 0 with the input's transformations, each coarser level with
- * its y/x scale doubled and its origin moved half a voxel per halving (as buildMultiscale does).
- */
-function levelDatasets(transforms: unknown[], levels: number): { path: string; coordinateTransformations: unknown[] }[] {
-  const scale = ((transforms.find((t) => (t as { type?: unknown }).type === 'scale') as { scale?: number[] } | undefined)?.scale ?? [1, 1, 1]) as [number, number, number];
-  const shift = ((transforms.find((t) => (t as { type?: unknown }).type === 'translation') as { translation?: number[] } | undefined)?.translation ?? [0, 0, 0]) as [number, number, number];
-  return Array.from({ length: levels }, (_, level) => {
-    if (level === 0) return { path: '0', coordinateTransformations: transforms };
-    const factor = levelFactor(level);
-    return {
-      path: String(level),
-      coordinateTransformations: [
-        { type: 'scale', scale: scale.map((s, a) => s * factor[a]!) },
-        { type: 'translation', translation: scale.map((s, a) => shift[a]! + ((factor[a]! - 1) / 2) * s) },
-      ],
-    };
-  });
 }
 
 async function createOnce(folder: string, settings: SegmentSettings, like: Multiscale | null, description: string): Promise<void> {

@@ -8,6 +8,8 @@ import { buildUnet } from '../model/buildUnet.js';
 import { DEFAULT_NORMALIZATION, saveModelFolder } from '../model/modelFolder.js';
 import { DurableFileStore } from './DurableFileStore.js';
 import { isZarrStore } from './predictOmeZarr.js';
+import { openOmeZarr } from '../zarr/omeZarr.js';
+import { fullRegion, readRegion } from '../zarr/readRegion.js';
 import { openOmeLevelZero } from './openOmeLevelZero.js';
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'membrana-predict-zarr-'));
@@ -24,12 +26,12 @@ async function writeInput(folder: string, shape: number[]): Promise<void> {
   await zarr.set(array as zarr.Array<'uint8', DurableFileStore>, null, { data, shape, stride: [shape[1]! * shape[2]!, shape[2]!, 1] });
 }
 
-async function cli(argv: string[]): Promise<{ blocks_done: number; blocks_skipped: number; seconds: number }> {
+async function cli(argv: string[]): Promise<{ blocks_done: number; blocks_skipped: number; pyramid: boolean; seconds: number }> {
   const log = vi.spyOn(console, 'log').mockImplementation(() => {});
   const error = vi.spyOn(console, 'error').mockImplementation(() => {});
   try {
     await predictCommand(argv);
-    return JSON.parse(String(log.mock.calls.at(-1)?.[0])) as { blocks_done: number; blocks_skipped: number; seconds: number };
+    return JSON.parse(String(log.mock.calls.at(-1)?.[0])) as { blocks_done: number; blocks_skipped: number; pyramid: boolean; seconds: number };
   } finally {
     log.mockRestore();
     error.mockRestore();
@@ -58,6 +60,23 @@ describe('membrana predict on OME-Zarr', () => {
     const read = async (store: string): Promise<Buffer> => Buffer.from((await zarr.get((await openOmeLevelZero(store)).array)).data as Uint8Array);
     expect((await read(shared)).equals(await read(single))).toBe(true);
     expect((await read(single)).some((v) => v > 0)).toBe(true);
+  }, 60_000);
+
+  it('builds the coarser levels (2×2 means) once the last share finishes, and they open like any OME-Zarr', async () => {
+    // 1 × 40 × 1040: levels 1040 → 520 → 260 wide; blocks of 512 px in x make 3, two for share 0.
+    const input = path.join(tmp, 'wide.ome.zarr');
+    await writeInput(input, [1, 40, 1040]);
+    const model = path.join(tmp, 'model');
+    const output = path.join(tmp, 'wide-prob.ome.zarr');
+    const first = await cli([input, '-o', output, '--blocks', '0/2', '--model', model, '--workers', '1']);
+    expect(first).toMatchObject({ pyramid: false });
+    const last = await cli([input, '-o', output, '--blocks', '1/2', '--model', model, '--workers', '1']);
+    expect(last).toMatchObject({ pyramid: true });
+    const image = await openOmeZarr(output);
+    expect(image.levels.map((level) => level.shape)).toEqual([[1, 40, 1040], [1, 20, 520], [1, 10, 260]]);
+    const fine = (await readRegion(image.levels[0]!, fullRegion(image.levels[0]!))) as Uint8Array;
+    const coarse = (await readRegion(image.levels[1]!, fullRegion(image.levels[1]!))) as Uint8Array;
+    expect(coarse[0]).toBe(Math.round((fine[0]! + fine[1]! + fine[1040]! + fine[1041]!) / 4));
   }, 60_000);
 
   it('rejects a bad share and --blocks on a TIFF', async () => {

@@ -4,12 +4,15 @@ import type { Progress } from '../../protocol/contract.js';
 import { sizeMultiple } from '../model/buildUnet.js';
 import { loadModelFolder, type LoadedModel, type ModelMeta } from '../model/modelFolder.js';
 import { PredictionPool } from '../predict/PredictionPool.js';
-import { blockGrid, blocksForShare } from './blockGrid.js';
+import { buildPyramid } from '../zarr/buildPyramid.js';
+import { openOmeZarr } from '../zarr/omeZarr.js';
+import { blockCount, blockGrid, blocksForShare } from './blockGrid.js';
 import { BlockLedger } from './BlockLedger.js';
 import { createPredictionStore } from './createPredictionStore.js';
 import { openOmeLevelZero } from './openOmeLevelZero.js';
 import { predictBlocks, type PredictBlocksResult } from './predictBlocks.js';
 import { SLICE_STATISTICS_METHOD } from './SliceStatistics.js';
+import { writeDurable } from './writeDurable.js';
 
 export interface PredictOmeZarrOptions {
   input: string;
@@ -38,7 +41,7 @@ export function isZarrStore(file: string): boolean {
  * opens or creates the output (safe when several jobs start at once), and predicts the blocks of
  * this share that are not yet done. Returns when the share is done.
  */
-export async function predictOmeZarr(options: PredictOmeZarrOptions): Promise<PredictBlocksResult & { blocks: number }> {
+export async function predictOmeZarr(options: PredictOmeZarrOptions): Promise<PredictBlocksResult & { blocks: number; pyramidBuilt: boolean }> {
   const input = await openOmeLevelZero(options.input);
   let pool: PredictionPool | null = null;
   let model: LoadedModel | PredictionPool;
@@ -53,12 +56,32 @@ export async function predictOmeZarr(options: PredictOmeZarrOptions): Promise<Pr
     const name = `Membrana membrane probability (255 = membrane) of ${path.basename(input.store)}`;
     const output = await createPredictionStore(options.output, settings, input.multiscale, name);
     const blocks = blocksForShare(grid, options.share ?? 0, options.shares ?? 1);
-    const result = await predictBlocks({ input: input.array, output, ledger: new BlockLedger(path.resolve(options.output)), model, grid, blocks, tta: options.tta, maxTile, signal: options.signal, onProgress: options.onProgress });
-    return { ...result, blocks: blocks.length };
+    const ledger = new BlockLedger(path.resolve(options.output));
+    const result = await predictBlocks({ input: input.array, output, ledger, model, grid, blocks, tta: options.tta, maxTile, signal: options.signal, onProgress: options.onProgress });
+    const pyramidBuilt = await buildPredictionPyramid(path.resolve(options.output), ledger, blockCount(grid), options);
+    return { ...result, blocks: blocks.length, pyramidBuilt };
   } finally {
     await pool?.dispose();
   }
 }
+
+/**
+ * Once every block of the store is done (whichever share finishes last), levels 1… are built
+ * from level 0 as 2×2 means, chunk by chunk, and a marker says so. Two shares finishing at once
+ * may both build them: the bytes are the same. False while blocks are missing.
+ */
+async function buildPredictionPyramid(folder: string, ledger: BlockLedger, blocks: number, options: PredictOmeZarrOptions): Promise<boolean> {
+  const marker = path.join(ledger.folder, PYRAMID_MARKER);
+  if (existsSync(marker)) return true;
+  if ((await ledger.done()).size < blocks) return false;
+  const image = await openOmeZarr(folder);
+  if (image.levels.length > 1) await buildPyramid(image, { signal: options.signal, onProgress: options.onProgress });
+  await writeDurable(marker, '');
+  return true;
+}
+
+/** In the ledger folder: the coarser levels are built (not named like a block's `<k>.done`). */
+const PYRAMID_MARKER = 'pyramid.built';
 
 /**
  * The halo blocks are read with: the model's tile overlap plus a quarter, rounded up to the

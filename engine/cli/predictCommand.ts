@@ -109,5 +109,5 @@ async function predictZarr(input: string, output: string, modelDir: string, opti
   const progress = progressPrinter();
   const result = await predictOmeZarr({ input, output, ...share, model: modelDir, workers: options.workers, tta: options.tta, maxTile: options.maxTile, onProgress: progress.update });
   progress.done();
-  console.log(JSON.stringify({ blocks_done: result.done.length, blocks_skipped: result.skipped.length, seconds: Number(result.seconds.toFixed(3)) }));
+  console.log(JSON.stringify({ blocks_done: result.done.length, blocks_skipped: result.skipped.length, pyramid: result.pyramidBuilt, seconds: Number(result.seconds.toFixed(3)) }));
 }

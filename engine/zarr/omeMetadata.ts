@@ -92,3 +92,23 @@ export function voxelSizeFromNgff(axes: NgffAxis[], scale: Triple): VoxelSize {
   if (factor === undefined) return { z: scale[0], y: scale[1], x: scale[2], unit };
   return { z: toNanometres(scale[0], factor), y: toNanometres(scale[1], factor), x: toNanometres(scale[2], factor), unit: 'nm' };
 }
+
+/**
+ * The datasets of each level: level 0 with the input's transformations, each coarser level with
+ * its y/x scale doubled and its origin moved half a voxel per halving (as buildMultiscale does).
+ */
+export function levelDatasets(transforms: unknown[], levels: number): { path: string; coordinateTransformations: unknown[] }[] {
+  const scale = ((transforms.find((t) => (t as { type?: unknown }).type === 'scale') as { scale?: number[] } | undefined)?.scale ?? [1, 1, 1]) as [number, number, number];
+  const shift = ((transforms.find((t) => (t as { type?: unknown }).type === 'translation') as { translation?: number[] } | undefined)?.translation ?? [0, 0, 0]) as [number, number, number];
+  return Array.from({ length: levels }, (_, level) => {
+    if (level === 0) return { path: '0', coordinateTransformations: transforms };
+    const factor = levelFactor(level);
+    return {
+      path: String(level),
+      coordinateTransformations: [
+        { type: 'scale', scale: scale.map((s, a) => s * factor[a]!) },
+        { type: 'translation', translation: scale.map((s, a) => shift[a]! + ((factor[a]! - 1) / 2) * s) },
+      ],
+    };
+  });
+}
