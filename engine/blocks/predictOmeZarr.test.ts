@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
+import { fromNgffZarr } from '@fideus-labs/ngff-zarr';
 import * as zarr from 'zarrita';
 import { predictCommand } from '../cli/predictCommand.js';
 import { buildUnet } from '../model/buildUnet.js';
@@ -77,6 +78,9 @@ describe('membrana predict on OME-Zarr', () => {
     const fine = (await readRegion(image.levels[0]!, fullRegion(image.levels[0]!))) as Uint8Array;
     const coarse = (await readRegion(image.levels[1]!, fullRegion(image.levels[1]!))) as Uint8Array;
     expect(coarse[0]).toBe(Math.round((fine[0]! + fine[1]! + fine[1040]! + fine[1041]!) / 4));
+    // An independent NGFF reader finds the three scales too.
+    const theirs = await fromNgffZarr(output, { validate: true });
+    expect(theirs.images.map((level) => [level.scale.y, level.scale.x])).toEqual([[1, 1], [2, 2], [4, 4]]);
   }, 60_000);
 
   it('rejects a bad share and --blocks on a TIFF', async () => {
