@@ -96,3 +96,32 @@ describe('EngineService.openLabels', () => {
     expect(await handlers.openLabels({ volumeId: sample.id, path: same }, context)).toMatchObject({ isLabels: true, levels: [expect.anything(), expect.anything()] });
   });
 });
+
+describe('a damaged OME-Zarr chunk', () => {
+  const service = new EngineService({ host: 'test' });
+  const { handlers } = service;
+
+  it('still opens the volume; the tiles over it fail naming the array and the chunk, the others load', async () => {
+    const { createOmeZarr } = await import('./zarr/omeZarr.js');
+    const { fullRegion, readRegion, writeRegion } = await import('./zarr/readRegion.js');
+    const { readFileSync } = await import('node:fs');
+    const dir = path.join(tmp, 'damaged.ome.zarr');
+    const image = await createOmeZarr(dir, { shape: [3, 300, 300], dtype: 'uint8', chunks: [1, 256, 256], version: 2, levels: 1 });
+    await writeRegion(image.levels[0]!, fullRegion(image.levels[0]!), Uint8Array.from({ length: 3 * 300 * 300 }, (_, i) => i * 13));
+    // Slice 1's first chunk cut short, as a copy that stopped halfway leaves it.
+    const chunk = path.join(dir, '0', '1', '0', '0');
+    writeFileSync(chunk, readFileSync(chunk).subarray(0, 20));
+    const volume = await handlers.openPath({ path: dir }, context);
+    expect(volume.depth).toBe(3);
+    const level = path.join(dir, '0');
+    await expect(handlers.getTile({ volumeId: volume.id, level: 0, z: 1, tx: 0, ty: 0 }, context)).rejects.toMatchObject({
+      code: 'CORRUPT_CHUNK',
+      message: expect.stringContaining(`${level}: chunk (z, y, x) (1, 0, 0) cannot be read`),
+      hint: expect.stringContaining('copy the dataset again'),
+    });
+    expect((await handlers.getTile({ volumeId: volume.id, level: 0, z: 1, tx: 1, ty: 0 }, context)).width).toBe(44);
+    expect((await handlers.getTile({ volumeId: volume.id, level: 0, z: 0, tx: 0, ty: 0 }, context)).width).toBe(256);
+    await expect(readRegion(image.levels[0]!, { z: [1, 2], y: [0, 10], x: [0, 10] })).rejects.toMatchObject({ code: 'CORRUPT_CHUNK', message: expect.stringContaining(level) });
+  });
+});
+

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import type { Slice, Tile, VolumeInfo } from '../protocol/contract.js';
+import type { Slice, Tile, VolumeInfo, VoxelType } from '../protocol/contract.js';
 import { CallError } from './CallError.js';
 import { intensityStats } from './io/intensityWindow.js';
 import { openOmeZarr, type OmeZarr } from './zarr/omeZarr.js';
@@ -12,6 +12,12 @@ import { readSlice } from './zarr/readRegion.js';
 export const TILE_SIZE = 256;
 /** Whole slices are served (getSlice) only up to this many pixels; bigger ones go by tiles. */
 const MAX_WHOLE_SLICE = 4096 * 4096;
+
+/** The display range of a voxel type, when no voxels could be sampled. */
+function fullRangeStats(dtype: VoxelType): { range: { min: number; max: number }; window: { low: number; high: number } } {
+  const high = dtype === 'uint8' ? 255 : dtype === 'uint16' ? 65535 : dtype === 'uint32' ? 4294967295 : 1;
+  return { range: { min: 0, max: high }, window: { low: 0, high } };
+}
 
 /** True for a folder that holds OME-Zarr (Zarr v2 .zattrs or v3 zarr.json at its top). */
 export function isOmeZarrFolder(target: string): boolean {
@@ -32,8 +38,10 @@ export class LazyVolumes {
     const zarr = await openOmeZarr(target);
     const [depth, height, width] = zarr.levels[0]!.shape;
     const coarsest = zarr.levels[zarr.levels.length - 1]!;
-    const sample = await readSlice(coarsest, Math.floor(coarsest.shape[0] / 2));
-    const { range, window } = intensityStats({ dtype: zarr.dtype, data: sample, width: coarsest.shape[2] });
+    // The display window from one coarse slice; a damaged chunk there must not keep the volume
+    // closed (its tiles say so when shown), so fall back to the voxel type's full range.
+    const sample = await readSlice(coarsest, Math.floor(coarsest.shape[0] / 2)).catch(() => null);
+    const { range, window } = sample ? intensityStats({ dtype: zarr.dtype, data: sample, width: coarsest.shape[2] }) : fullRangeStats(zarr.dtype);
     const levels = zarr.levels.map((level) => ({
       width: level.shape[2],
       height: level.shape[1],

@@ -1,7 +1,7 @@
 import type { VoxelArray } from '../io/Volume.js';
 import { allocateVoxels } from '../io/Volume.js';
 import type { OmeZarrLevel } from './omeZarr.js';
-import { narrowIds, readRegion, type Region } from './readRegion.js';
+import { chunkError, narrowIds, readRegion, type Region } from './readRegion.js';
 
 interface Entry {
   chunk: Promise<DecodedChunk>;
@@ -91,10 +91,15 @@ export class ChunkCache {
     const bytesPerVoxel = level.dtype === 'uint8' ? 1 : level.dtype === 'uint16' ? 2 : 4;
     const bytes = level.chunks[0] * level.chunks[1] * level.chunks[2] * bytesPerVoxel;
     // Not tied to one caller's signal: other callers may be waiting on the same chunk.
-    const chunk = level.array.getChunk(coords).then((decoded): DecodedChunk => {
-      const data = decoded.data as unknown;
-      return { data: data instanceof BigUint64Array ? narrowIds(data, level) : (data as VoxelArray), shape: decoded.shape };
-    });
+    const chunk = level.array.getChunk(coords).then(
+      (decoded): DecodedChunk => {
+        const data = decoded.data as unknown;
+        return { data: data instanceof BigUint64Array ? narrowIds(data, level) : (data as VoxelArray), shape: decoded.shape };
+      },
+      (error: unknown) => {
+        throw chunkError(level, `chunk (z, y, x) (${coords.join(', ')})`, error);
+      },
+    );
     const entry: Entry = { chunk, bytes, used: ++this.clock };
     this.entries.set(key, entry);
     this.usedBytes += bytes;

@@ -42,7 +42,12 @@ function selection(region: Region): zarr.Slice[] {
  */
 export async function readRegion(level: OmeZarrLevel, region: Region, signal?: AbortSignal): Promise<VoxelArray> {
   checkRegion(level, region);
-  const chunk = await zarr.get(level.array, selection(region), signal ? { signal } : undefined);
+  let chunk: Awaited<ReturnType<typeof zarr.get>>;
+  try {
+    chunk = await zarr.get(level.array, selection(region), signal ? { signal } : undefined);
+  } catch (error) {
+    throw chunkError(level, `the region z ${region.z.join('–')}, y ${region.y.join('–')}, x ${region.x.join('–')}`, error);
+  }
   const data = chunk.data as unknown;
   if (data instanceof BigUint64Array) return narrowIds(data, level);
   return data as VoxelArray;
@@ -52,6 +57,15 @@ export async function readRegion(level: OmeZarrLevel, region: Region, signal?: A
 export function readSlice(level: OmeZarrLevel, z: number, signal?: AbortSignal): Promise<VoxelArray> {
   const [, height, width] = level.shape;
   return readRegion(level, { z: [z, z + 1], y: [0, height], x: [0, width] }, signal);
+}
+
+/**
+ * A chunk that cannot be read or decoded, as an error naming the array folder and where; a
+ * cancel (AbortError) passes through as it is.
+ */
+export function chunkError(level: OmeZarrLevel, where: string, error: unknown): unknown {
+  if ((error as { name?: string }).name === 'AbortError' || error instanceof ZarrError) return error;
+  return new ZarrError('CORRUPT_CHUNK', level.file, `${level.file}: ${where} cannot be read: ${(error as Error).message}${(error as Error).cause ? ` (${String(((error as Error).cause as Error).message ?? (error as Error).cause)})` : ''}.`, ZARR_HINTS.corruptChunk);
 }
 
 /** uint64 label ids as uint32; an id that does not fit is an error naming the file. */

@@ -25,6 +25,8 @@ interface Entry {
 /** Tiles fetched at once; more wait, and those no longer wanted are dropped from the queue. */
 const MAX_IN_FLIGHT = 6;
 export const DEFAULT_BUDGET_MB = 512;
+/** A tile that failed to read is asked for again after this long. */
+const RETRY_AFTER_MS = 10_000;
 
 const keyOf = (k: TileKey): string => `${k.level}/${k.z}/${k.tx}/${k.ty}`;
 
@@ -50,6 +52,11 @@ export class TileStore {
   #volume: VolumeInfo | null = null;
   #clock = 0;
   #revision = $state(0);
+  /** Tiles whose last read failed, and when. */
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity
+  readonly #failed = new Map<string, number>();
+  /** The last failure to read a tile (a damaged chunk, say), until no tile is failing. */
+  #error = $state.raw<{ message: string; hint?: string } | null>(null);
   #usedBytes = $state(0);
   #budgetBytes = $state(DEFAULT_BUDGET_MB * 1024 * 1024);
 
@@ -61,6 +68,10 @@ export class TileStore {
 
   get revision(): number {
     return this.#revision;
+  }
+  /** Why tiles could not be read, while any cannot. */
+  get error(): { message: string; hint?: string } | null {
+    return this.#error;
   }
   get usedBytes(): number {
     return this.#usedBytes;
@@ -83,6 +94,8 @@ export class TileStore {
     this.#queue = [];
     this.#entries.clear();
     this.#visible.clear();
+    this.#failed.clear();
+    this.#error = null;
     this.#usedBytes = 0;
     this.#volume = volume?.levels ? volume : null;
     this.#revision++;
@@ -156,6 +169,9 @@ export class TileStore {
   #request(key: TileKey): void {
     const id = keyOf(key);
     if (this.#inFlight.has(id) || this.#queue.some((k) => keyOf(k) === id)) return;
+    // A tile that failed is asked for again only after a pause, not every frame.
+    const failed = this.#failed.get(id);
+    if (failed !== undefined && performance.now() - failed < RETRY_AFTER_MS) return;
     this.#queue.push(key);
     this.#pump();
   }
@@ -174,13 +190,20 @@ export class TileStore {
           if (this.#volume !== volume) return;
           const bytes = tile.data.byteLength + tile.width * tile.height * 4;
           this.#entries.set(id, { tile, image: null, range: null, bytes, used: ++this.#clock });
+          if (this.#failed.delete(id) && this.#failed.size === 0) this.#error = null;
           this.#usedBytes += bytes;
           this.#evict(this.#visible);
           this.#revision++;
           this.#pump();
         },
-        () => {
-          if (this.#inFlight.get(id) === controller) this.#inFlight.delete(id);
+        (error: unknown) => {
+          const mine = this.#inFlight.get(id) === controller;
+          if (mine) this.#inFlight.delete(id);
+          // A tile dropped because it scrolled away is not a failure; anything else is kept, shown and retried later.
+          if (mine && !controller.signal.aborted && this.#volume === volume) {
+            this.#failed.set(id, performance.now());
+            this.#error = { message: (error as Error).message ?? String(error), ...((error as { hint?: string }).hint ? { hint: (error as { hint?: string }).hint } : {}) };
+          }
           this.#pump();
         },
       );

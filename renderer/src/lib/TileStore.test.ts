@@ -92,4 +92,25 @@ describe('TileStore', () => {
     // Six were already in flight when the view moved; the rest were never asked for.
     expect(calls.length).toBeLessThanOrEqual(7);
   });
+
+  it('says why a tile cannot be read, and does not ask for it again every frame', async () => {
+    let calls = 0;
+    const store = new TileStore({
+      getTile: async () => {
+        calls++;
+        throw Object.assign(new Error('/data/big.ome.zarr/0: chunk (z, y, x) (3, 0, 0) cannot be read: unexpected end of file.'), { hint: 'A chunk file is damaged.' });
+      },
+    });
+    store.setVolume(volume);
+    const key = { level: 0, z: 3, tx: 0, ty: 0 };
+    for (let frame = 0; frame < 20; frame++) {
+      expect(store.image(key, { low: 0, high: 255 }, true)).toBeNull();
+      store.settle([key]);
+      await tick();
+    }
+    expect(calls).toBe(1);
+    expect(store.error).toMatchObject({ message: expect.stringContaining('chunk (z, y, x) (3, 0, 0)'), hint: 'A chunk file is damaged.' });
+    store.setVolume(null);
+    expect(store.error).toBeNull();
+  });
 });
