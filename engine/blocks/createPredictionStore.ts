@@ -3,6 +3,8 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import * as zarr from 'zarrita';
 import { ngffProblems, SPACE_UNITS } from '../zarr/ngffSchema.js';
+import { registerNodeCodecs } from '../zarr/zarrCodecs.js';
+import { writeArrayNode } from '../zarr/zarrNodes.js';
 import { defaultLevelCount, levelDatasets, levelShapes, type Triple } from '../zarr/omeMetadata.js';
 import { createFolderOnce } from './createFolderOnce.js';
 import { LEDGER_FOLDER } from './BlockLedger.js';
@@ -30,8 +32,8 @@ export const SETTINGS_FILE = 'settings.json';
 
 /**
  * Opens the output OME-Zarr for a block prediction, creating it if it is missing: NGFF 0.4 on
- * Zarr v2, one level `0`, uint8 (255 = membrane), chunked like the input, axes and scale copied
- * from the input's multiscales. Several jobs may start at once: each builds the store in its own
+ * Zarr v2, uint8 (255 = membrane), gzip chunks like the input's, level `0` and the coarser levels
+ * the pyramid fills, axes and scale copied from the input's multiscales. Several jobs may start at once: each builds the store in its own
  * temp folder and renames it into place; the first rename wins and the others open the winner's.
  * An existing store must have been started with the same settings, or its finished blocks would
  * not fit this run.
@@ -42,6 +44,7 @@ export async function createPredictionStore(store: string, given: PredictionSett
   const settings: PredictionSettings = { ...given, normalization: given.normalization ?? SLICE_STATISTICS_METHOD, levels: given.levels ?? defaultLevelCount(given.shape as Triple) };
   if (!existsSync(folder)) await createOnce(folder, settings, like, description);
   await checkSettings(folder, settings);
+  registerNodeCodecs();
   const array = await zarr.open.v2(zarr.root(new DurableFileStore(folder)).resolve('0'), { kind: 'array' });
   if (!array.is('uint8')) throw new Error(`${path.join(folder, '0')} is ${array.dtype}, not uint8: it is not a Membrana prediction; choose another output.`);
   return array;
@@ -49,25 +52,13 @@ export async function createPredictionStore(store: string, given: PredictionSett
 
 async function createOnce(folder: string, settings: PredictionSettings, like: Multiscale | null, description: string): Promise<void> {
   await createFolderOnce(folder, async (temp) => {
-    await mkdir(path.join(temp, '0'), { recursive: true });
     await mkdir(path.join(temp, LEDGER_FOLDER));
     await writeJson(path.join(temp, '.zgroup'), { zarr_format: 2 });
     await writeJson(path.join(temp, '.zattrs'), { multiscales: [multiscale(settings, like, description)] });
     for (const [level, shape] of levelShapes(settings.shape as Triple, settings.levels ?? 1).entries()) {
-      await mkdir(path.join(temp, String(level)), { recursive: true });
-      await writeJson(path.join(temp, String(level), '.zarray'), {
-        zarr_format: 2,
-        shape,
-        // Level 0 keeps the chunks blocks are made of; coarser ones are clipped to their size.
-        chunks: level === 0 ? settings.chunks : settings.chunks.map((c, a) => Math.min(c, shape[a]!)),
-        dtype: '|u1',
-        // zarrita cannot encode gzip/zlib yet; probabilities are written raw.
-        compressor: null,
-        fill_value: 0,
-        order: 'C',
-        filters: null,
-        dimension_separator: '/',
-      });
+      // Level 0 keeps the chunks blocks are made of; coarser ones are clipped to their size.
+      const chunks = level === 0 ? settings.chunks : settings.chunks.map((c, a) => Math.min(c, shape[a]!));
+      await writeArrayNode(path.join(temp, String(level)), 2, { shape, chunks, dtype: 'uint8', compression: 'gzip', dimensionNames: ['z', 'y', 'x'] });
     }
     await writeJson(path.join(temp, LEDGER_FOLDER, SETTINGS_FILE), settings);
   });
