@@ -121,4 +121,14 @@ describe('neurons through the engine', () => {
     await expect(service.handlers.importSegmentation({ projectId: project.id, path: floats }, context)).rejects.toMatchObject({ code: 'NOT_LABELS' });
     await expect(service.handlers.importSegmentation({ projectId: project.id, path: tmp }, context)).rejects.toMatchObject({ code: 'NOT_OME_ZARR', message: expect.stringContaining(tmp) });
   });
+
+  it('sends no labels for a slice without corrections, and the whole slice once it has some', async () => {
+    const empty = await service.handlers.getOverlay({ projectId: project.id, z: 3 }, context);
+    expect(empty.labels).toHaveLength(0);
+    await service.handlers.paint({ projectId: project.id, z: 3, indices: Uint32Array.of(5, 6), value: 1, tool: 'brush' }, context);
+    const painted = await service.handlers.getOverlay({ projectId: project.id, z: 3 }, context);
+    expect(painted.labels).toHaveLength(64 * 64);
+    expect([painted.labels[5], painted.labels[6], painted.labels[7]]).toEqual([1, 1, 0]);
+  });
 });
+

@@ -83,7 +83,9 @@ export class ProjectSessions {
       checkSlice(project, z);
       const { width, height } = project.volume;
       const prediction = await project.loadPrediction(project.activeModel, z);
-      return { z, width, height, prediction, labels: project.corrections.slice(z).slice() };
+      // An unlabelled slice's labels are all zeros: send none, the UI makes its own.
+      const labels = project.corrections.touchedTiles(z).length > 0 ? project.corrections.slice(z) : new Uint8Array(0);
+      return { z, width, height, prediction, labels };
     },
     predict: async ({ projectId: id, first, last, tta }, context) => {
       const entry = this.get(id);

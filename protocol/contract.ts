@@ -158,7 +158,10 @@ export interface OverlaySlice {
   height: number;
   /** Membrane probability 0–255 (255 = membrane), or null when this slice is not predicted. */
   prediction: Uint8Array | null;
-  /** Correction labels (LABEL values). */
+  /**
+   * Correction labels (LABEL values), width × height; empty (length 0) when the slice has none,
+   * so browsing unlabelled slices of a big volume sends no zeros (the UI makes its own).
+   */
   labels: Uint8Array;
 }
 

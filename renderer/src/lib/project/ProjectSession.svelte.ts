@@ -130,7 +130,9 @@ export class ProjectSession {
         .getOverlay({ projectId: this.#info.id, z })
         .then(
           (overlay) => {
-            const layers: OverlayLayers = { ...overlay };
+            // An unlabelled slice comes without labels: they are all zeros.
+            const labels = overlay.labels.length === overlay.width * overlay.height ? overlay.labels : new Uint8Array(overlay.width * overlay.height);
+            const layers: OverlayLayers = { ...overlay, labels };
             this.#layers.set(z, layers);
             this.#trim(z);
             this.#bump(null);
