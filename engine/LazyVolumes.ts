@@ -40,7 +40,10 @@ export class LazyVolumes {
     const coarsest = zarr.levels[zarr.levels.length - 1]!;
     // The display window from one coarse slice; a damaged chunk there must not keep the volume
     // closed (its tiles say so when shown), so fall back to the voxel type's full range.
-    const sample = await readSlice(coarsest, Math.floor(coarsest.shape[0] / 2)).catch(() => null);
+    // Labels have no display window: skip the read (a single-level label image's slice is full size).
+    const sample = zarr.kind === 'label' ? null : await readSlice(coarsest, Math.floor(coarsest.shape[0] / 2)).catch(() => null);
+    // Opening a folder again (a segmentation still being written, a pyramid just built) reads it afresh.
+    for (const level of zarr.levels) this.chunks.forget(level.file);
     const { range, window } = sample ? intensityStats({ dtype: zarr.dtype, data: sample, width: coarsest.shape[2] }) : fullRangeStats(zarr.dtype);
     const levels = zarr.levels.map((level) => ({
       width: level.shape[2],

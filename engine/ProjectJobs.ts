@@ -117,7 +117,8 @@ export class ProjectJobs {
     const tile = Math.min(128, width, height);
     let best: ReviewTile[] = [];
     for (const z of await project.predictedSlices(project.activeModel)) {
-      const data = await project.loadPrediction(project.activeModel, z);
+      // A slice whose stored prediction cannot be read is left out (predicting it again mends it).
+      const data = await project.loadPrediction(project.activeModel, z).catch(() => null);
       if (!data) continue;
       best = [...best, ...rankUncertainTiles([{ z, data }], width, height, tile, { limit })].sort((a, b) => b.score - a.score).slice(0, limit);
     }

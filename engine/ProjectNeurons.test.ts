@@ -120,6 +120,10 @@ describe('neurons through the engine', () => {
     await createOmeZarr(floats, { shape: [4, 64, 64], dtype: 'float32', version: 2, levels: 1 });
     await expect(service.handlers.importSegmentation({ projectId: project.id, path: floats }, context)).rejects.toMatchObject({ code: 'NOT_LABELS' });
     await expect(service.handlers.importSegmentation({ projectId: project.id, path: tmp }, context)).rejects.toMatchObject({ code: 'NOT_OME_ZARR', message: expect.stringContaining(tmp) });
+    // A membrane probability (uint8, no label metadata) typed by mistake for the segmentation.
+    const probability = path.join(tmp, 'prob.ome.zarr');
+    await createOmeZarr(probability, { shape: [4, 64, 64], dtype: 'uint8', version: 2, levels: 1 });
+    await expect(service.handlers.importSegmentation({ projectId: project.id, path: probability }, context)).rejects.toMatchObject({ code: 'NOT_LABELS', message: expect.stringContaining('membrane probability') });
   });
 
   it('sends no labels for a slice without corrections, and the whole slice once it has some', async () => {

@@ -66,6 +66,16 @@ export class ProjectNeurons {
       throw new CallError('SIZE_MISMATCH', `${folder} is ${w} × ${h} × ${d}, but the project's volume is ${width} × ${height} × ${depth}.`, 'Import the segmentation made from this project\'s volume.', folder);
     }
     if (labels.dtype === 'float32') throw new CallError('NOT_LABELS', `${folder} holds float32 voxels, not neuron ids.`, 'Import a label image of whole-number ids.', folder);
+    // A uint8 image that is not marked as labels is an image or a membrane probability, not
+    // neuron ids: importing it would replace the proofread neurons with intensities.
+    if (labels.kind !== 'label' && labels.dtype === 'uint8') {
+      throw new CallError(
+        'NOT_LABELS',
+        `${folder} is an 8-bit image without NGFF label metadata: it looks like an image or a membrane probability, not neuron ids.`,
+        'Import the segmentation (membrana segment … -o neurons.ome.zarr writes a label image of uint32 ids), not its probability or image.',
+        folder,
+      );
+    }
     const started = performance.now();
     const plane = width * height;
     const ids = new Uint32Array(plane * depth);

@@ -193,12 +193,21 @@ export class ProjectSessions {
 
   private async register(project: Project): Promise<ProjectInfo> {
     const { data } = project.volume;
-    let volume: VolumeInfo;
-    if (data) volume = this.options.addVolume({ ...project.volume, data }, project.name);
-    else if (this.options.addTiledVolume) volume = await this.options.addTiledVolume(project.omeZarr!.dir, project.name);
-    else throw new CallError('NOT_SUPPORTED', `${project.dir} is a project over an OME-Zarr volume, which this engine cannot show.`);
-    volume.voxelSize = project.volume.voxelSize;
-    const entry: OpenProject = { project, volume, jobs: new ProjectJobs(project), neurons: await ProjectNeurons.open(project) };
+    let volume: VolumeInfo | null = null;
+    let neurons: ProjectNeurons;
+    try {
+      if (data) volume = this.options.addVolume({ ...project.volume, data }, project.name);
+      else if (this.options.addTiledVolume) volume = await this.options.addTiledVolume(project.omeZarr!.dir, project.name);
+      else throw new CallError('NOT_SUPPORTED', `${project.dir} is a project over an OME-Zarr volume, which this engine cannot show.`);
+      volume.voxelSize = project.volume.voxelSize;
+      neurons = await ProjectNeurons.open(project);
+    } catch (error) {
+      // Nothing half-open is left behind: the journal is closed, so opening again starts clean.
+      if (volume) this.options.closeVolume(volume.id);
+      await project.close().catch(() => undefined);
+      throw error;
+    }
+    const entry: OpenProject = { project, volume, jobs: new ProjectJobs(project), neurons };
     if (project.repaired) {
       entry.repaired = `The journal ${path.join(project.dir, 'journal.bin')} ended in a half-written edit (${project.repaired.droppedBytes} bytes, from a crash while saving); it was dropped. Every edit that had been shown as applied is kept.`;
     }
@@ -250,8 +259,11 @@ function checkSegmentable(project: Project): void {
   }
 }
 
-/** The most voxels the app segments in memory (ids take 4 bytes a voxel); bigger volumes go block-wise. */
-const MAX_SEGMENT_VOXELS = 512 * 1024 * 1024;
+/**
+ * The most voxels the app segments in memory (ids take 4 bytes a voxel); bigger volumes go
+ * block-wise. Below 2³¹ bytes of ids, the most one file read takes in Node.
+ */
+const MAX_SEGMENT_VOXELS = 500_000_000;
 
 const NO_CONTEXT: CallContext = { signal: new AbortController().signal, progress: () => undefined };
 

@@ -1,8 +1,11 @@
 import { readFile, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { VoxelSize } from '../../protocol/contract.js';
-import { createOmeZarr, openOmeZarr, type OmeZarr } from '../zarr/omeZarr.js';
-import { writeRegion } from '../zarr/readRegion.js';
+import * as zarr from 'zarrita';
+import { DurableFileStore } from '../blocks/DurableFileStore.js';
+import { createOmeZarr, openOmeZarr, type OmeZarr, type OmeZarrLevel } from '../zarr/omeZarr.js';
+import { chunkError, writeRegion } from '../zarr/readRegion.js';
+import { registerNodeCodecs } from '../zarr/zarrCodecs.js';
 import { writeJsonAtomic } from './atomicWrite.js';
 import { LABEL_TILE, type CorrectionLayer } from './CorrectionLayer.js';
 import type { EditRecord, JournalRecord } from './Journal.js';
@@ -26,6 +29,7 @@ const DEFAULT_DELAY_MS = 300;
 export class CorrectionChunks {
   private readonly dirty = new Map<number, Set<number>>();
   private store: Promise<OmeZarr> | null = null;
+  private durable: Promise<OmeZarrLevel> | null = null;
   private writing: Promise<void> = Promise.resolve();
   private timer: NodeJS.Timeout | null = null;
   private closed = false;
@@ -35,7 +39,8 @@ export class CorrectionChunks {
   private constructor(
     private readonly dir: string,
     private readonly layer: CorrectionLayer,
-    private readonly voxelSize: VoxelSize,
+    /** The project's voxel size as it is now (it can be set after the project is made). */
+    private readonly voxelSize: () => VoxelSize,
     private readonly delayMs: number,
   ) {}
 
@@ -49,7 +54,7 @@ export class CorrectionChunks {
    * do not reflect yet are written now: all of them for a project without the store (made before
    * it existed, or a store deleted by hand), the tail after a crash otherwise.
    */
-  static async attach(dir: string, layer: CorrectionLayer, records: readonly JournalRecord[], voxelSize: VoxelSize, delayMs = DEFAULT_DELAY_MS): Promise<CorrectionChunks> {
+  static async attach(dir: string, layer: CorrectionLayer, records: readonly JournalRecord[], voxelSize: () => VoxelSize, delayMs = DEFAULT_DELAY_MS): Promise<CorrectionChunks> {
     const chunks = new CorrectionChunks(dir, layer, voxelSize, delayMs);
     const done = await chunks.readCheckpoint();
     // A checkpoint past the journal's end means the journal is not the one the chunks followed
@@ -116,32 +121,61 @@ export class CorrectionChunks {
     const records = this.layer.recordCount;
     const taken = [...this.dirty].map(([z, tiles]) => ({ z, tiles: [...tiles] }));
     this.dirty.clear();
-    try {
-      if (taken.length > 0) {
-        const level = (await this.openStore()).levels[0]!;
-        const { width, height } = this.layer;
-        const tilesX = Math.ceil(width / LABEL_TILE);
-        for (const { z, tiles } of taken) {
-          for (const t of tiles) {
-            const x0 = (t % tilesX) * LABEL_TILE;
-            const y0 = Math.floor(t / tilesX) * LABEL_TILE;
-            const w = Math.min(LABEL_TILE, width - x0);
-            const h = Math.min(LABEL_TILE, height - y0);
-            const tile = this.layer.tile(z, t) ?? new Uint8Array(LABEL_TILE * LABEL_TILE);
-            const data = new Uint8Array(w * h);
-            for (let r = 0; r < h; r++) data.set(tile.subarray(r * LABEL_TILE, r * LABEL_TILE + w), r * w);
+    let failure: unknown = null;
+    if (taken.length > 0) {
+      let level: OmeZarrLevel;
+      try {
+        level = await this.durableLevel();
+      } catch (error) {
+        for (const { z, tiles } of taken) for (const t of tiles) this.mark(z, t);
+        this.lastError = error as Error;
+        throw error;
+      }
+      const { width, height } = this.layer;
+      const tilesX = Math.ceil(width / LABEL_TILE);
+      for (const { z, tiles } of taken) {
+        for (const t of tiles) {
+          const x0 = (t % tilesX) * LABEL_TILE;
+          const y0 = Math.floor(t / tilesX) * LABEL_TILE;
+          const w = Math.min(LABEL_TILE, width - x0);
+          const h = Math.min(LABEL_TILE, height - y0);
+          const tile = this.layer.tile(z, t) ?? new Uint8Array(LABEL_TILE * LABEL_TILE);
+          const data = new Uint8Array(w * h);
+          for (let r = 0; r < h; r++) data.set(tile.subarray(r * LABEL_TILE, r * LABEL_TILE + w), r * w);
+          try {
             await writeRegion(level, { z: [z, z + 1], y: [y0, y0 + h], x: [x0, x0 + w] }, data);
+          } catch (error) {
+            // Not written: kept dirty for the next write (or the next open); the other tiles go on.
+            this.mark(z, t);
+            failure ??= chunkError(level, `the corrections of slice ${z}, tile (${Math.floor(t / tilesX)}, ${t % tilesX})`, error);
           }
         }
       }
-      await writeJsonAtomic(path.join(this.storeDir, CHECKPOINT), { records });
-      this.lastError = null;
-    } catch (error) {
-      // Not written: mark the tiles again so the next write (or the next open) tries again.
-      for (const { z, tiles } of taken) for (const t of tiles) this.mark(z, t);
-      this.lastError = error as Error;
-      throw error;
     }
+    if (failure !== null) {
+      // The checkpoint stays where it was, so an open rewrites what is still missing.
+      this.lastError = failure as Error;
+      throw failure;
+    }
+    await writeJsonAtomic(path.join(this.storeDir, CHECKPOINT), { records });
+    this.lastError = null;
+  }
+
+  /**
+   * Level 0 with chunk writes that are atomic and fsynced (temp, fsync, rename, fsync folder), so
+   * the checkpoint written after them never runs ahead of their data, even after a power cut.
+   */
+  private async durableLevel(): Promise<OmeZarrLevel> {
+    const level = (await this.openStore()).levels[0]!;
+    registerNodeCodecs();
+    this.durable ??= zarr
+      .open.v2(zarr.root(new DurableFileStore(this.storeDir)).resolve('0'), { kind: 'array' })
+      .then((array) => ({ ...level, array: array as unknown as OmeZarrLevel['array'] }))
+      .catch((error: unknown) => {
+        this.durable = null;
+        throw error;
+      });
+    return this.durable;
   }
 
   private openStore(): Promise<OmeZarr> {
@@ -154,7 +188,7 @@ export class CorrectionChunks {
         shape: [depth, height, width],
         dtype: 'uint8',
         chunks: [1, LABEL_TILE, LABEL_TILE],
-        voxelSize: this.voxelSize,
+        voxelSize: this.voxelSize(),
         levels: 1,
         version: 2,
         label: true,

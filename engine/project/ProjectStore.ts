@@ -54,7 +54,7 @@ export class Project {
     /** Set when opening cut a half-written last record off the journal (a crash mid-save). */
     readonly repaired: { droppedBytes: number } | null,
   ) {
-    this.predictions = omeZarr ? new ChunkedPredictions(dir, volume, volume.voxelSize) : new SliceFilePredictions(dir, volume);
+    this.predictions = omeZarr ? new ChunkedPredictions(dir, volume, () => this.volume.voxelSize) : new SliceFilePredictions(dir, volume);
   }
 
   private readonly predictions: PredictionStore;
@@ -137,7 +137,7 @@ export class Project {
     const { journal, records, repaired } = await Journal.open(path.join(target, JOURNAL_BIN));
     try {
       const corrections = CorrectionLayer.replay(records, volume.width, volume.height, volume.depth, journal);
-      const chunks = await CorrectionChunks.attach(target, corrections, records, volume.voxelSize);
+      const chunks = await CorrectionChunks.attach(target, corrections, records, () => volume.voxelSize);
       return new Project(target, settings, volume, zarr, corrections, chunks, journal, repaired);
     } catch (error) {
       await journal.close();

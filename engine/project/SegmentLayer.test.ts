@@ -41,6 +41,14 @@ describe('SegmentLayer', () => {
     await restored!.close();
   });
 
+  it('drops a replaced segmentation that was never edited (it can be made again)', async () => {
+    const first = await SegmentLayer.create(dir, volume(), run, null);
+    const second = await SegmentLayer.create(dir, volume(), run, first);
+    await second.close();
+    await expect(readdir(path.join(dir, SEGMENTS_DIR, SEGMENT_ARCHIVE))).rejects.toThrow();
+    expect((await readdir(path.join(dir, SEGMENTS_DIR))).sort()).toEqual(['base.json', 'base.u32', 'journal.bin']);
+  });
+
   it('has no segmentation until one is made', async () => {
     expect(await SegmentLayer.open(dir, 24)).toBeNull();
   });

@@ -2,6 +2,7 @@ import { mkdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { syncDirectory, writeFileAtomic, writeJsonAtomic } from './atomicWrite.js';
 import { Journal, type JournalRecord, type SegmentEditRecord } from './Journal.js';
+import { JOURNAL_MAGIC } from './journalFormat.js';
 import { ProjectError } from './ProjectError.js';
 
 /** Where a segmentation lives in the project folder. */
@@ -93,18 +94,32 @@ export class SegmentLayer {
   }
 
   /**
-   * Stores a new base segmentation and opens it. The one it replaces is not lost: its base, its
-   * run and its journal of edits move to segments/archive/<when it was replaced>/ (a folder
-   * SegmentLayer.open can read, should the user want the old proofreading back).
+   * Stores a new base segmentation and opens it. The one it replaces is not lost when it was
+   * proofread: its base, its run and its journal of edits move to segments/archive/<when it was
+   * replaced>/ (a folder SegmentLayer.openFolder reads). One without edits can be made again,
+   * so it is dropped rather than kept. The new base is written in full before anything is moved:
+   * if that fails (a full disk), the old segmentation is still in place and still open.
    */
   static async create(projectDir: string, ids: Uint32Array, run: SegmentationRun, previous: SegmentLayer | null): Promise<SegmentLayer> {
     const dir = path.join(projectDir, SEGMENTS_DIR);
-    await previous?.close();
     await mkdir(dir, { recursive: true });
+    const staged = { ids: path.join(dir, `${BASE_IDS}.new`), run: path.join(dir, `${BASE_JSON}.new`) };
+    try {
+      await writeFileAtomic(staged.ids, new Uint8Array(ids.buffer, ids.byteOffset, ids.byteLength));
+      await writeJsonAtomic(staged.run, run);
+    } catch (error) {
+      await Promise.all([rm(staged.ids, { force: true }), rm(staged.run, { force: true })]);
+      throw new ProjectError('JOURNAL_WRITE_FAILED', `The new segmentation could not be written to ${dir}: ${(error as Error).message}. The previous one is unchanged.`, {
+        file: dir,
+        hint: 'Free some disk space (the neuron ids take 4 bytes a voxel), then run it again.',
+        cause: error,
+      });
+    }
+    await previous?.close();
     await archiveBase(dir);
-    await writeFileAtomic(path.join(dir, BASE_IDS), new Uint8Array(ids.buffer, ids.byteOffset, ids.byteLength));
-    await rm(path.join(dir, SEGMENT_JOURNAL), { force: true });
-    await writeJsonAtomic(path.join(dir, BASE_JSON), run);
+    await rename(staged.ids, path.join(dir, BASE_IDS));
+    await rename(staged.run, path.join(dir, BASE_JSON));
+    await syncDirectory(dir);
     const { journal } = await Journal.open(path.join(dir, SEGMENT_JOURNAL));
     return new SegmentLayer(dir, ids, run, journal);
   }
@@ -267,9 +282,16 @@ export const SEGMENT_ARCHIVE = 'archive';
 
 /** Moves the current base, run and journal (if any) into archive/<time>/, returning that folder. */
 async function archiveBase(dir: string): Promise<string | null> {
-  const present = await Promise.all([BASE_IDS, BASE_JSON, SEGMENT_JOURNAL].map((name) => stat(path.join(dir, name)).then(() => name, () => null)));
-  const names = present.filter((name): name is string => name !== null);
-  if (names.length === 0) return null;
+  const present = await Promise.all([BASE_IDS, BASE_JSON, SEGMENT_JOURNAL].map((name) => stat(path.join(dir, name)).then((info) => ({ name, size: info.size }), () => null)));
+  const files = present.filter((file): file is { name: string; size: number } => file !== null);
+  if (files.length === 0) return null;
+  const names = files.map((file) => file.name);
+  // No edits since the run (the journal holds no record past its header): nothing to keep.
+  const edited = files.some((file) => file.name === SEGMENT_JOURNAL && file.size > JOURNAL_MAGIC.byteLength);
+  if (!edited) {
+    for (const name of names) await rm(path.join(dir, name), { force: true });
+    return null;
+  }
   const target = path.join(dir, SEGMENT_ARCHIVE, new Date().toISOString().replace(/[:.]/g, '-'));
   await mkdir(target, { recursive: true });
   for (const name of names) await rename(path.join(dir, name), path.join(target, name));

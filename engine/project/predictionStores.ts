@@ -1,4 +1,4 @@
-import { mkdir, readdir, stat } from 'node:fs/promises';
+import { mkdir, readdir, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { readIfExists } from '../io/readIfExists.js';
 import type { VoxelSize } from '../../protocol/contract.js';
@@ -81,7 +81,8 @@ export class ChunkedPredictions implements PredictionStore {
   constructor(
     private readonly dir: string,
     private readonly shape: StackShape,
-    private readonly voxelSize: VoxelSize,
+    /** The project's voxel size as it is now (it can be set after the project is made). */
+    private readonly voxelSize: () => VoxelSize,
   ) {}
 
   /** The store of a version's predictions (made by the first save). */
@@ -93,10 +94,24 @@ export class ChunkedPredictions implements PredictionStore {
     const store = await this.store(version, true);
     const level = store!.levels[0]!;
     const { width, height } = this.shape;
-    await writeRegion(level, { z: [z, z + 1], y: [0, height], x: [0, width] }, data);
     const done = path.join(this.storeDir(version), DONE_FOLDER);
+    const marker = path.join(done, String(z));
+    // Unmarked first: a crash while the new chunks are written leaves the slice "not predicted"
+    // (predicted again), never marked with a mix of old and new chunks. The slice's own chunks go
+    // too (chunks are one slice deep), so nothing old is read back to merge with.
+    await rm(marker, { force: true });
+    await rm(path.join(level.file, String(z)), { recursive: true, force: true });
+    try {
+      await writeRegion(level, { z: [z, z + 1], y: [0, height], x: [0, width] }, data);
+    } catch (error) {
+      throw new ProjectError('CORRUPT_PREDICTION', `The prediction of slice ${z} could not be written to ${this.storeDir(version)}: ${(error as Error).message}`, {
+        file: this.storeDir(version),
+        hint: 'Check that the disk has room and the project folder is writable, then predict the slice again.',
+        cause: error,
+      });
+    }
     await mkdir(done, { recursive: true });
-    await writeFileAtomic(path.join(done, String(z)), new Uint8Array(0));
+    await writeFileAtomic(marker, new Uint8Array(0));
   }
 
   async load(version: string, z: number): Promise<Uint8Array | null> {
@@ -138,7 +153,7 @@ export class ChunkedPredictions implements PredictionStore {
         shape: [depth, height, width],
         dtype: 'uint8',
         chunks: [1, PREDICTION_CHUNK, PREDICTION_CHUNK],
-        voxelSize: this.voxelSize,
+        voxelSize: this.voxelSize(),
         levels: 1,
         version: 2,
         name: `membrane probability (model ${version})`,

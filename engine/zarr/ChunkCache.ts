@@ -15,6 +15,9 @@ interface DecodedChunk {
   shape: number[];
 }
 
+/** A chunk stored in F order, which the cache's row copies do not handle. */
+class NotCOrder extends Error {}
+
 /** Decoded chunks kept by default: enough for the tiles of a few screens at several scales. */
 export const DEFAULT_CHUNK_CACHE_BYTES = 256 * 1024 * 1024;
 
@@ -66,7 +69,12 @@ export class ChunkCache {
         }
       }
     }
-    await Promise.all(reads);
+    try {
+      await Promise.all(reads);
+    } catch (error) {
+      if (error instanceof NotCOrder) return readRegion(level, region, signal);
+      throw error;
+    }
     signal?.throwIfAborted();
     return out;
   }
@@ -93,10 +101,15 @@ export class ChunkCache {
     // Not tied to one caller's signal: other callers may be waiting on the same chunk.
     const chunk = level.array.getChunk(coords).then(
       (decoded): DecodedChunk => {
+        const [, sy, sx] = decoded.shape as [number, number, number];
+        const stride = decoded.stride as number[];
+        // Copies below assume C order; an F-order chunk (Zarr v2 order "F") is refused here and read by readRegion instead.
+        if (stride[2] !== 1 || stride[1] !== sx || stride[0] !== sx * sy) throw new NotCOrder();
         const data = decoded.data as unknown;
         return { data: data instanceof BigUint64Array ? narrowIds(data, level) : (data as VoxelArray), shape: decoded.shape };
       },
       (error: unknown) => {
+        if (error instanceof NotCOrder) throw error;
         throw chunkError(level, `chunk (z, y, x) (${coords.join(', ')})`, error);
       },
     );

@@ -79,7 +79,7 @@ describe('an independent NGFF reader', () => {
   });
 
   it('reads a project’s chunked predictions and a block-wise segmentation', async () => {
-    const predictions = new ChunkedPredictions(path.join(root, 'project'), { width: 300, height: 200, depth: 2 }, { x: 4, y: 4, z: 50, unit: 'nanometer' });
+    const predictions = new ChunkedPredictions(path.join(root, 'project'), { width: 300, height: 200, depth: 2 }, () => ({ x: 4, y: 4, z: 50, unit: 'nanometer' }));
     await predictions.save('v1', 1, Uint8Array.from({ length: 300 * 200 }, (_, i) => i & 0xff));
     await expectOtherReaderAgrees(predictions.storeDir('v1'));
 

@@ -1,6 +1,7 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import FileSystemStore from '@zarrita/storage/fs';
+import type FileSystemStore from '@zarrita/storage/fs';
+import { AtomicFileStore } from './AtomicFileStore.js';
 import * as zarr from 'zarrita';
 import type { VoxelType } from '../../protocol/contract.js';
 import { ZARR_HINTS, ZarrError } from './ZarrError.js';
@@ -95,7 +96,8 @@ export async function writeArrayNode(dir: string, version: ZarrVersion, options:
 /** Opens the array at `relative` inside the Zarr folder `root`. */
 export async function openArrayNode(root: string, relative: string, version: ZarrVersion): Promise<ZarrArray> {
   registerNodeCodecs();
-  const location = zarr.root(new FileSystemStore(root)).resolve(relative);
+  // Chunk writes are atomic (temp + rename): a killed import, pyramid or flush never tears a chunk.
+  const location = zarr.root(new AtomicFileStore(root)).resolve(relative);
   const where = path.join(root, relative);
   try {
     return version === 2 ? await zarr.open.v2(location, { kind: 'array' }) : await zarr.open.v3(location, { kind: 'array' });

@@ -131,7 +131,7 @@ export class TileStore {
     for (let level = 0; level < volume.levels.length; level++) {
       const { factor } = volume.levels[level]!;
       const lx = Math.floor(x / factor.x), ly = Math.floor(y / factor.y);
-      const key = { level, z: Math.floor(z / factor.z), tx: Math.floor(lx / size), ty: Math.floor(ly / size) };
+      const key = { level, z: Math.min(volume.levels[level]!.depth - 1, Math.floor(z / factor.z)), tx: Math.floor(lx / size), ty: Math.floor(ly / size) };
       const entry = this.#entries.get(keyOf(key));
       if (!entry) continue;
       const value = voxelAt(entry.tile, lx - key.tx * size, ly - key.ty * size);
@@ -157,6 +157,9 @@ export class TileStore {
         this.#inFlight.delete(key);
       }
     }
+    // Failures of tiles no longer on screen are forgotten: the message is about what is shown.
+    for (const key of this.#failed.keys()) if (!wanted.has(key)) this.#failed.delete(key);
+    if (this.#failed.size === 0) this.#error = null;
     this.#evict(wanted);
     this.#pump();
   }
