@@ -57,6 +57,7 @@ export class Workspace {
   #project = $state.raw<ProjectSession | null>(null);
   #menuHandler: ((command: MenuCommand) => void) | null = null;
   #labels = $state.raw<VolumeInfo | null>(null);
+  #labelsRequest = 0;
 
   constructor(connect: () => Promise<EngineConnection> = connectEngine) {
     this.#connect = connect;
@@ -84,10 +85,12 @@ export class Workspace {
       this.reportError({ title: 'No volume to show labels over', message: 'Open the image volume first, then its labels.' });
       return;
     }
-    this.#opening = { label: `labels ${path}`, progress: null };
+    // Opening labels reads metadata only: no progress of its own, and it leaves an open of a
+    // volume in progress alone. The latest request wins if two overlap.
+    const request = ++this.#labelsRequest;
     try {
       const labels = await this.#engine().openLabels({ volumeId: volume.id, path });
-      if (this.#disposed || this.volume?.id !== volume.id) {
+      if (this.#disposed || this.volume?.id !== volume.id || request !== this.#labelsRequest) {
         this.#close(labels);
         return;
       }
@@ -97,9 +100,7 @@ export class Workspace {
       this.labelsVisible = true;
       this.#error = null;
     } catch (error) {
-      this.#error = describeError(error, `Could not open the labels ${path}`);
-    } finally {
-      this.#opening = null;
+      if (request === this.#labelsRequest) this.#error = describeError(error, `Could not open the labels ${path}`);
     }
   }
 
