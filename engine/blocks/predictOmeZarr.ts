@@ -4,15 +4,13 @@ import type { Progress } from '../../protocol/contract.js';
 import { sizeMultiple } from '../model/buildUnet.js';
 import { loadModelFolder, type LoadedModel, type ModelMeta } from '../model/modelFolder.js';
 import { PredictionPool } from '../predict/PredictionPool.js';
-import { buildPyramid } from '../zarr/buildPyramid.js';
-import { openOmeZarr } from '../zarr/omeZarr.js';
 import { blockCount, blockGrid, blocksForShare } from './blockGrid.js';
+import { buildPyramidOnce } from './buildPyramidOnce.js';
 import { BlockLedger } from './BlockLedger.js';
 import { createPredictionStore } from './createPredictionStore.js';
 import { openOmeLevelZero } from './openOmeLevelZero.js';
 import { predictBlocks, type PredictBlocksResult } from './predictBlocks.js';
 import { SLICE_STATISTICS_METHOD } from './SliceStatistics.js';
-import { writeDurable } from './writeDurable.js';
 
 export interface PredictOmeZarrOptions {
   input: string;
@@ -74,9 +72,7 @@ async function buildPredictionPyramid(folder: string, ledger: BlockLedger, block
   const marker = path.join(ledger.folder, PYRAMID_MARKER);
   if (existsSync(marker)) return true;
   if ((await ledger.done()).size < blocks) return false;
-  const image = await openOmeZarr(folder);
-  if (image.levels.length > 1) await buildPyramid(image, { signal: options.signal, onProgress: options.onProgress });
-  await writeDurable(marker, '');
+  await buildPyramidOnce(folder, marker, { signal: options.signal, onProgress: options.onProgress });
   return true;
 }
 

@@ -1,15 +1,14 @@
-import { mkdir, stat } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Progress, VoxelSize } from '../../protocol/contract.js';
 import { nanometresPerUnit, toNanometres } from '../io/physicalUnit.js';
 import { LINK_DEFAULTS } from '../segment/linkSlices.js';
 import type { SegmentVolumeOptions } from '../segment/segmentVolume.js';
 import { WATERSHED_DEFAULTS } from '../segment/watershed2d.js';
-import { buildPyramid } from '../zarr/buildPyramid.js';
 import { defaultLevelCount, type Triple } from '../zarr/omeMetadata.js';
-import { openOmeZarr } from '../zarr/omeZarr.js';
 import { registerNodeCodecs } from '../zarr/zarrCodecs.js';
 import { blockCount, blockGrid, blocksForShare, type BlockGrid } from './blockGrid.js';
+import { buildPyramidOnce } from './buildPyramidOnce.js';
 import { blockFaces, facesForShare, linkBlockFaces, type Face } from './blockFaces.js';
 import { openSegmentStore, stepLedger, type SegmentSettings, type SegmentStore } from './createSegmentStore.js';
 import { mergeBlockIds } from './mergeBlockIds.js';
@@ -17,7 +16,6 @@ import { openOmeLevelZero, type Multiscale } from './openOmeLevelZero.js';
 import { relabelBlocks } from './relabelBlocks.js';
 import { segmentBlocks, type StepResult } from './segmentBlocks.js';
 import { zarrSource, type VolumeSource } from './VolumeSource.js';
-import { writeDurable } from './writeDurable.js';
 
 export type SegmentStep = 'blocks' | 'faces' | 'merge' | 'relabel' | 'pyramid' | 'all';
 export const SEGMENT_STEPS: readonly SegmentStep[] = ['blocks', 'faces', 'merge', 'relabel', 'pyramid', 'all'];
@@ -133,7 +131,7 @@ async function runSegmentSteps(store: SegmentStore, grid: BlockGrid, source: Vol
   const relabelled = async (): Promise<boolean> => (await stepLedger(store, 'relabel').done()).size >= blockTotal;
   const finish = async (): Promise<SegmentOmeZarrResult> => {
     result.complete = await relabelled();
-    result.pyramidBuilt = await pyramidBuilt(store);
+    result.pyramidBuilt = pyramidBuilt(store);
     result.seconds = (performance.now() - started) / 1000;
     return result;
   };
@@ -159,8 +157,8 @@ function pyramidMarker(store: SegmentStore): string {
   return path.join(store.work, 'pyramid', 'done');
 }
 
-async function pyramidBuilt(store: SegmentStore): Promise<boolean> {
-  return (await stat(pyramidMarker(store)).catch(() => null)) !== null;
+function pyramidBuilt(store: SegmentStore): boolean {
+  return existsSync(pyramidMarker(store));
 }
 
 /**
@@ -169,13 +167,8 @@ async function pyramidBuilt(store: SegmentStore): Promise<boolean> {
  */
 async function buildSegmentPyramid(store: SegmentStore, options: SegmentOmeZarrOptions): Promise<{ levels: number; seconds: number }> {
   const started = performance.now();
-  const image = await openOmeZarr(store.folder);
-  if (!(await pyramidBuilt(store))) {
-    await buildPyramid(image, { signal: options.signal, onProgress: options.onProgress });
-    await mkdir(path.dirname(pyramidMarker(store)), { recursive: true });
-    await writeDurable(pyramidMarker(store), '');
-  }
-  return { levels: image.levels.length, seconds: (performance.now() - started) / 1000 };
+  const levels = await buildPyramidOnce(store.folder, pyramidMarker(store), { signal: options.signal, onProgress: options.onProgress });
+  return { levels, seconds: (performance.now() - started) / 1000 };
 }
 
 async function linkShareFaces(store: SegmentStore, grid: BlockGrid, faces: Face[], share: number, shares: number, options: SegmentOmeZarrOptions): Promise<StepResult> {
