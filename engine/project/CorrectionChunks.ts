@@ -1,9 +1,9 @@
-import { readFile, rm, stat } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { VoxelSize } from '../../protocol/contract.js';
 import * as zarr from 'zarrita';
 import { DurableFileStore } from '../blocks/DurableFileStore.js';
-import { createOmeZarr, openOmeZarr, type OmeZarr, type OmeZarrLevel } from '../zarr/omeZarr.js';
+import { openOrCreateOmeZarr, type OmeZarr, type OmeZarrLevel } from '../zarr/omeZarr.js';
 import { chunkError, writeRegion } from '../zarr/readRegion.js';
 import { registerNodeCodecs } from '../zarr/zarrCodecs.js';
 import { writeJsonAtomic } from './atomicWrite.js';
@@ -179,22 +179,17 @@ export class CorrectionChunks {
   }
 
   private openStore(): Promise<OmeZarr> {
-    this.store ??= (async () => {
-      if (await stat(path.join(this.storeDir, '.zattrs')).catch(() => undefined)) return openOmeZarr(this.storeDir);
-      // A half-made store (a crash while creating it) is made again.
-      await rm(this.storeDir, { recursive: true, force: true });
-      const { width, height, depth } = this.layer;
-      return createOmeZarr(this.storeDir, {
-        shape: [depth, height, width],
-        dtype: 'uint8',
-        chunks: [1, LABEL_TILE, LABEL_TILE],
-        voxelSize: this.voxelSize(),
-        levels: 1,
-        version: 2,
-        label: true,
-        name: 'corrections (0 unlabelled, 1 membrane, 2 cell)',
-      });
-    })().catch((error: unknown) => {
+    const { width, height, depth } = this.layer;
+    this.store ??= openOrCreateOmeZarr(this.storeDir, {
+      shape: [depth, height, width],
+      dtype: 'uint8',
+      chunks: [1, LABEL_TILE, LABEL_TILE],
+      voxelSize: this.voxelSize(),
+      levels: 1,
+      version: 2,
+      label: true,
+      name: 'corrections (0 unlabelled, 1 membrane, 2 cell)',
+    }).catch((error: unknown) => {
       this.store = null;
       throw error;
     });

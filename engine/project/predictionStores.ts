@@ -2,7 +2,7 @@ import { mkdir, readdir, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { readIfExists } from '../io/readIfExists.js';
 import type { VoxelSize } from '../../protocol/contract.js';
-import { createOmeZarr, openOmeZarr, type OmeZarr } from '../zarr/omeZarr.js';
+import { openOrCreateOmeZarr, type OmeZarr } from '../zarr/omeZarr.js';
 import { readSlice, writeRegion } from '../zarr/readRegion.js';
 import { writeFileAtomic } from './atomicWrite.js';
 import { isVersionId } from './modelVersions.js';
@@ -146,10 +146,10 @@ export class ChunkedPredictions implements PredictionStore {
     if (have) return have;
     const dir = this.storeDir(version);
     const opening = (async (): Promise<OmeZarr | null> => {
-      if (await stat(path.join(dir, '.zattrs')).catch(() => undefined)) return openOmeZarr(dir);
-      if (!create) return null;
+      // Reading a version never predicted finds nothing; only a save makes the store.
+      if (!create && !(await stat(path.join(dir, '.zattrs')).catch(() => undefined))) return null;
       const { width, height, depth } = this.shape;
-      return createOmeZarr(dir, {
+      return openOrCreateOmeZarr(dir, {
         shape: [depth, height, width],
         dtype: 'uint8',
         chunks: [1, PREDICTION_CHUNK, PREDICTION_CHUNK],
@@ -157,7 +157,6 @@ export class ChunkedPredictions implements PredictionStore {
         levels: 1,
         version: 2,
         name: `membrane probability (model ${version})`,
-        overwrite: true,
       });
     })();
     // A failed open is not remembered: the next call tries again.

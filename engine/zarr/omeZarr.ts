@@ -1,4 +1,4 @@
-import { readdir, stat } from 'node:fs/promises';
+import { readdir, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { VoxelSize, VoxelType } from '../../protocol/contract.js';
 import { pixelVoxelSize } from '../io/Volume.js';
@@ -90,6 +90,16 @@ export async function createOmeZarr(dir: string, options: CreateOmeZarrOptions):
     await writeArrayNode(path.join(dir, String(level)), version, { shape: shapes[level]!, chunks: levelChunks, dtype, compression, dimensionNames: ['z', 'y', 'x'] });
   }
   return openOmeZarr(dir);
+}
+
+/**
+ * Opens the OME-Zarr at `dir`, or creates it as createOmeZarr does when it has no group metadata
+ * yet: a folder a crash left without it is emptied and made again.
+ */
+export async function openOrCreateOmeZarr(dir: string, options: CreateOmeZarrOptions): Promise<OmeZarr> {
+  if (await stat(metadataFile(dir, options.version ?? 3)).catch(() => undefined)) return openOmeZarr(dir);
+  await rm(dir, { recursive: true, force: true });
+  return createOmeZarr(dir, options);
 }
 
 async function assertEmpty(dir: string): Promise<void> {
