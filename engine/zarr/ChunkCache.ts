@@ -1,7 +1,7 @@
 import type { VoxelArray } from '../io/Volume.js';
 import { allocateVoxels } from '../io/Volume.js';
 import type { OmeZarrLevel } from './omeZarr.js';
-import { chunkError, narrowIds, readRegion, type Region } from './readRegion.js';
+import { checkRegion, chunkError, narrowIds, readRegion, type Region } from './readRegion.js';
 
 interface Entry {
   chunk: Promise<DecodedChunk>;
@@ -41,8 +41,7 @@ export class ChunkCache {
   }
 
   async readRegion(level: OmeZarrLevel, region: Region, signal?: AbortSignal): Promise<VoxelArray> {
-    // Validates the region the same way; a region outside the level is readRegion's error.
-    if ((['z', 'y', 'x'] as const).some((axis, a) => !(region[axis][0] >= 0 && region[axis][0] < region[axis][1] && region[axis][1] <= level.shape[a]!))) return readRegion(level, region, signal);
+    checkRegion(level, region);
     const [depth, height, width] = [region.z[1] - region.z[0], region.y[1] - region.y[0], region.x[1] - region.x[0]];
     const [cz, cy, cx] = level.chunks;
     const out = allocateVoxels(level.dtype, depth * height * width);

@@ -21,7 +21,8 @@ export function regionSize(region: Region): number {
   return (region.z[1] - region.z[0]) * (region.y[1] - region.y[0]) * (region.x[1] - region.x[0]);
 }
 
-function checkRegion(level: OmeZarrLevel, region: Region): void {
+/** Throws OUT_OF_BOUNDS, naming the level and axis, for a region not inside the level. */
+export function checkRegion(level: OmeZarrLevel, region: Region): void {
   (['z', 'y', 'x'] as const).forEach((axis, a) => {
     const [start, end] = region[axis];
     const size = level.shape[a]!;
