@@ -43,6 +43,13 @@ export class SliceStore {
   get slice(): Slice | null {
     return this.#slice;
   }
+  /**
+   * The slice on screen, where the cursor reads and edits go: the loaded slice's z, or for a
+   * volume read by tiles (never loaded whole) the slice asked for; null before either.
+   */
+  get shownZ(): number | null {
+    return this.#slice ? this.#slice.z : this.#volume?.levels ? this.#z : null;
+  }
   /** True while the requested slice is not yet on screen. */
   get loading(): boolean {
     return this.#loading;
