@@ -1,9 +1,9 @@
+import http from 'node:http';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
 import { writeTiff } from '../engine/io/writeTiff.js';
 import { ARTIFACTS, CHROMIUM_ARGS, CHROMIUM_PATH, launchServe, type ServeProcess } from './launchServe.js';
 
@@ -163,20 +163,79 @@ describe('serve mode in Chromium', () => {
 });
 
 describe('serve mode host', () => {
-  it('refuses WebSocket connections from other origins', async () => {
-    const url = serve.url.replace('http', 'ws') + 'engine';
-    const refused = await new Promise<boolean>((resolve) => {
-      const socket = new WebSocket(url, { headers: { origin: 'http://evil.example' } });
-      socket.on('open', () => resolve(false));
-      socket.on('error', () => resolve(true));
+  /** Asks to upgrade to the engine's WebSocket with exactly these headers; true when refused. */
+  function refused(query: string, headers: Record<string, string>): Promise<boolean> {
+    const url = new URL(serve.url);
+    return new Promise<boolean>((resolve, reject) => {
+      const request = http.request({
+        host: url.hostname,
+        port: url.port,
+        path: `/engine${query}`,
+        headers: { connection: 'Upgrade', upgrade: 'websocket', 'sec-websocket-version': '13', 'sec-websocket-key': 'dGhlIHNhbXBsZSBub25jZQ==', ...headers },
+      });
+      request.on('upgrade', (_response, socket) => {
+        socket.destroy();
+        resolve(false);
+      });
+      request.on('response', (response) => {
+        response.resume();
+        if (response.statusCode === 403) resolve(true);
+        else reject(new Error(`The engine answered ${response.statusCode} instead of 403 or an upgrade.`));
+      });
+      request.on('error', () => resolve(true)); // the server ends the socket after its 403
+      request.end();
     });
-    expect(refused).toBe(true);
+  }
+
+  /** A plain GET with exactly these headers (fetch would not send our Host). */
+  function get(headers: Record<string, string>): Promise<number> {
+    const url = new URL(serve.url);
+    return new Promise((resolve, reject) => {
+      http
+        .get({ host: url.hostname, port: url.port, path: '/', headers }, (response) => {
+          response.resume();
+          resolve(response.statusCode ?? 0);
+        })
+        .on('error', reject);
+    });
+  }
+
+  it('accepts the engine socket only for its own Host and Origin, with the printed token', async () => {
+    const url = new URL(serve.url);
+    const token = `?${url.searchParams}`;
+    const own = { host: url.host, origin: `http://${url.host}` };
+    expect(await refused(token, own)).toBe(false);
+    expect(await refused('', own)).toBe(true); // no token
+    expect(await refused('?token=guess', own)).toBe(true);
+    expect(await refused(token, { host: url.host })).toBe(false); // a script: no Origin, but the token
+    expect(await refused(token, { host: url.host, origin: 'http://evil.example' })).toBe(true);
+    expect(await refused(token, { host: url.host, origin: `https://${url.host}` })).toBe(true); // another scheme
+    // DNS rebinding: evil.example resolved to 127.0.0.1, so the browser sends its name as Host and Origin.
+    const rebound = `evil.example:${url.port}`;
+    expect(await refused(token, { host: rebound, origin: `http://${rebound}` })).toBe(true);
+    expect(await get({ host: rebound })).toBe(403);
+    expect(await refused(token, { host: url.host, origin: `http://${url.host}` })).toBe(false);
+  });
+
+  it('trades the token for a cookie, and without one shows how to get in', async () => {
+    const bare = await fetch(new URL('/', serve.url));
+    expect(bare.status).toBe(401);
+    expect(await bare.text()).toContain('Open Membrana with its address');
+    const login = await fetch(serve.url, { redirect: 'manual' });
+    expect(login.status).toBe(302);
+    expect(login.headers.get('location')).toBe('/');
+    const cookie = login.headers.get('set-cookie') ?? '';
+    expect(cookie).toMatch(/HttpOnly; SameSite=Strict/);
+    const page = await fetch(new URL('/', serve.url), { headers: { cookie: cookie.split(';')[0]! } });
+    expect(page.status).toBe(200);
   });
 
   it('serves the UI with a strict Content-Security-Policy', async () => {
-    const response = await fetch(serve.url);
+    const login = await fetch(serve.url, { redirect: 'manual' });
+    const response = await fetch(new URL('/', serve.url), { headers: { cookie: login.headers.get('set-cookie')!.split(';')[0]! } });
+    expect(response.status).toBe(200);
     expect(response.headers.get('content-security-policy')).toContain("script-src 'self'");
-    expect((await fetch(`${serve.url}../../etc/passwd`)).status).toBe(404);
+    expect((await fetch(new URL('/../../etc/passwd', serve.url))).status).toBe(404);
   });
 
   it('opens a path given on its command line', async () => {

@@ -11,11 +11,14 @@ import { decodeFrame, encodeFrame } from '../../protocol/wire.js';
 import { findAppRoot } from '../appRoot.js';
 import type { EngineServiceOptions } from '../EngineService.js';
 import { portLink } from './portLink.js';
+import { ServeAccess } from './ServeAccess.js';
 
 export interface ServeOptions {
   port: number;
   host: string;
   startupPath: string | null;
+  /** The access token; a random one per start when not given. */
+  token?: string;
   /** Built renderer (index.html and assets); defaults to build/renderer in the app folder. */
   rendererDir?: string;
 }
@@ -37,14 +40,16 @@ const CSP =
   "connect-src 'self'; worker-src 'self' blob:; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
 export interface RunningServer {
+  /** The address to open, with this start's token (`?token=…`). */
   url: string;
   close(): Promise<void>;
 }
 
 /**
  * Serve mode: the built renderer over HTTP and the engine (in a worker thread) over a WebSocket
- * at /engine, both on one port. Only pages served from this origin may open the socket, so a web
- * page elsewhere cannot use the engine to read the user's files.
+ * at /engine, both on one port. Only this server's own page, opened with the token it printed,
+ * may open the socket (`ServeAccess`), so no web page elsewhere, and no other user of this
+ * machine, can use the engine to read the user's files.
  */
 export async function startServeHost(options: ServeOptions): Promise<RunningServer> {
   const rendererDir = options.rendererDir ?? path.join(findAppRoot(), 'build', 'renderer');
@@ -69,11 +74,16 @@ export async function startServeHost(options: ServeOptions): Promise<RunningServ
   worker = startWorker();
   const relay = new RpcRelay(portLink(worker));
 
-  const server = http.createServer((request, response) => serveStatic(rendererDir, request, response));
+  let access: ServeAccess | null = null;
+  const server = http.createServer((request, response) => {
+    if (access && admit(access, request, response)) serveStatic(rendererDir, request, response);
+  });
   const sockets = new WebSocketServer({ noServer: true, maxPayload: 4 * 1024 ** 3 });
   server.on('upgrade', (request, socket, head) => {
     const url = new URL(request.url ?? '/', 'http://localhost');
-    if (url.pathname !== '/engine' || !isSameOrigin(request)) {
+    const refused = url.pathname !== '/engine' ? 'not the engine' : access ? access.refuseUpgrade(request) : 'starting';
+    if (refused) {
+      console.warn(`Refused a connection to the engine: ${refused}.`);
       socket.end('HTTP/1.1 403 Forbidden\r\n\r\n');
       return;
     }
@@ -85,9 +95,10 @@ export async function startServeHost(options: ServeOptions): Promise<RunningServ
     server.listen(options.port, options.host, () => resolve());
   });
   const address = server.address() as AddressInfo;
+  access = new ServeAccess(options.host, address.port, options.token);
   const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   return {
-    url: `http://${shownHost}:${address.port}/`,
+    url: `http://${shownHost}:${address.port}/?token=${access.token}`,
     close: async () => {
       closing = true;
       for (const client of sockets.clients) client.terminate();
@@ -119,14 +130,37 @@ function toBytes(data: Buffer | ArrayBuffer | Buffer[]): Uint8Array {
   return data instanceof ArrayBuffer ? new Uint8Array(data) : data;
 }
 
-function isSameOrigin(request: http.IncomingMessage): boolean {
-  const origin = request.headers.origin;
-  if (!origin) return true; // non-browser clients (tests, scripts) send no Origin
-  try {
-    return new URL(origin).host === request.headers.host;
-  } catch {
+/**
+ * HTTP before the static files: a foreign Host is refused (DNS rebinding); `?token=` becomes a
+ * cookie and a redirect to the bare address; the page itself needs the token, the assets do not.
+ */
+function admit(access: ServeAccess, request: http.IncomingMessage, response: http.ServerResponse): boolean {
+  if (!access.allowsHost(request)) {
+    response.writeHead(403, { 'content-type': 'text/plain; charset=utf-8' }).end('Membrana serves only the address it printed at start.\n');
     return false;
   }
+  const url = new URL(request.url ?? '/', 'http://localhost');
+  if (url.searchParams.has('token')) {
+    if (!access.hasToken(request)) {
+      response.writeHead(403, { 'content-type': 'text/plain; charset=utf-8' }).end('This token is not the one Membrana printed at this start. Open the address it printed.\n');
+      return false;
+    }
+    url.searchParams.delete('token');
+    response.writeHead(302, { location: `${url.pathname}${url.search}`, 'set-cookie': access.cookie(), 'cache-control': 'no-store' }).end();
+    return false;
+  }
+  const isPage = url.pathname === '/' || url.pathname === '/index.html';
+  if (isPage && !access.hasToken(request)) {
+    response
+      .writeHead(401, { 'content-type': 'text/html; charset=utf-8', 'content-security-policy': CSP })
+      .end(
+        '<!doctype html><title>Membrana</title><body style="font:16px system-ui;margin:3em">' +
+          '<h1>Open Membrana with its address</h1><p>Membrana printed an address with <code>?token=…</code> when it started ' +
+          '(<code>npm run serve</code>). Open that address: the token keeps other pages and users on this machine out.</p></body>',
+      );
+    return false;
+  }
+  return true;
 }
 
 function serveStatic(root: string, request: http.IncomingMessage, response: http.ServerResponse): void {

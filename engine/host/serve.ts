@@ -5,7 +5,8 @@ import { startServeHost } from './ServeHost.js';
 
 const usage = `Usage: npm run serve -- [--port 4173] [--host 127.0.0.1] [path/to/stack.tif]
 
-Serves the Membrana UI and engine on http://127.0.0.1:4173 (loopback only).
+Serves the Membrana UI and engine on http://127.0.0.1:4173 (loopback only). Open the address it
+prints: it carries a token made for this start, without which the engine refuses connections.
   --port N         port to listen on (0 picks a free one)
   --host ADDRESS   listen on ADDRESS instead of loopback, e.g. 0.0.0.0 to serve your network:
                    anyone who can reach it can read files this user can read
