@@ -1,5 +1,4 @@
 import {
-  CALL_NAMES,
   type CallName,
   type CallOptions,
   type EngineClient,
@@ -9,6 +8,7 @@ import {
   type Progress,
   type RpcMessage,
 } from './contract.js';
+import { CALL_SHAPES } from './callShapes.js';
 
 /** Anything that carries RpcMessages both ways: a WebSocket, a worker, the Electron bridge. */
 export interface MessageLink {
@@ -97,7 +97,7 @@ export function createEngineClient(link: MessageLink): EngineClient & { dispose(
       pending.clear();
     },
   } as EngineClient & { dispose(): void };
-  for (const method of Object.keys(CALL_NAMES) as CallName[]) {
+  for (const method of Object.keys(CALL_SHAPES) as CallName[]) {
     (client as unknown as Record<string, unknown>)[method] = (args: unknown, options?: CallOptions) =>
       call(method, args, options);
   }

@@ -1,4 +1,5 @@
-import { isCallName, type ErrorInfo, type RpcMessage } from './contract.js';
+import { isCallName } from './callShapes.js';
+import type { ErrorInfo, RpcMessage } from './contract.js';
 import type { MessageLink } from './RpcClient.js';
 
 /** One UI connected through a relay: what the relay hands back for each downstream peer. */

@@ -94,7 +94,7 @@ export interface EngineInfo {
 
 /** The compute backend the engine chose for its network (see engine/model/selectBackend.ts). */
 export interface BackendInfo {
-  /** 'node-gpu', 'node', 'wasm' or 'cpu'. */
+  /** 'node-gpu', 'webgpu', 'node', 'wasm' or 'cpu'. */
   choice: string;
   /** For people, e.g. 'WebAssembly (SIMD)'. */
   description: string;
@@ -328,52 +328,6 @@ export type CallName = keyof EngineCalls;
 export type CallArgs<K extends CallName> = EngineCalls[K]['args'];
 export type CallResult<K extends CallName> = EngineCalls[K]['result'];
 
-/** The runtime list of call names; `satisfies` keeps it in step with `EngineCalls`. */
-export const CALL_NAMES = {
-  hello: true,
-  openSample: true,
-  openPath: true,
-  openFiles: true,
-  getSlice: true,
-  getTile: true,
-  closeVolume: true,
-  openLabels: true,
-  backend: true,
-  newProject: true,
-  openProject: true,
-  recentProjects: true,
-  closeProject: true,
-  getOverlay: true,
-  predict: true,
-  paint: true,
-  undo: true,
-  redo: true,
-  setValidation: true,
-  fineTune: true,
-  evaluate: true,
-  setActiveModel: true,
-  exportModel: true,
-  importModel: true,
-  reviewQueue: true,
-  setVoxelSize: true,
-  importSegmentation: true,
-  segment: true,
-  segmentation: true,
-  getSegmentSlice: true,
-  editSegments: true,
-  undoSegments: true,
-  redoSegments: true,
-  listSegments: true,
-  setSegmentNote: true,
-  getMeshes: true,
-  exportMeshes: true,
-} as const satisfies Record<CallName, true>;
-
-export function isCallName(name: unknown): name is CallName {
-  return typeof name === 'string' && Object.prototype.hasOwnProperty.call(CALL_NAMES, name);
-}
-
-/** Progress of a long call: which stage, how far (0..1, or null when unknown). */
 export interface Progress {
   stage: string;
   fraction: number | null;

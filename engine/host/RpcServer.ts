@@ -1,5 +1,5 @@
+import { checkCallArgs, isCallName } from '../../protocol/callShapes.js';
 import {
-  isCallName,
   type CallContext,
   type EngineEvents,
   type EngineHandlers,
@@ -31,6 +31,11 @@ export function serveRpc(link: MessageLink, handlers: EngineHandlers): RpcServer
     const { id, method, args } = message;
     if (!isCallName(method)) {
       link.send({ kind: 'result', id, ok: false, error: { code: 'UNKNOWN_CALL', message: `Unknown engine call "${String(method)}".` } });
+      return;
+    }
+    const badArguments = checkCallArgs(method, args);
+    if (badArguments) {
+      link.send({ kind: 'result', id, ok: false, error: { code: 'BAD_ARGUMENTS', message: `The engine refused a malformed call: ${badArguments}.` } });
       return;
     }
     const controller = new AbortController();

@@ -97,6 +97,37 @@ describe('client ⇄ relay ⇄ server', () => {
     expect(replies).toEqual([{ kind: 'result', id: 1, ok: false, error: expect.objectContaining({ code: 'UNKNOWN_CALL' }) }]);
   });
 
+  it('refuses malformed arguments before a handler runs, naming the field', async () => {
+    const [engineSide, relaySide] = pipe();
+    const handlers = fakeHandlers();
+    let ran = 0;
+    handlers.openPath = async () => {
+      ran++;
+      return {} as never;
+    };
+    serveRpc(engineSide, handlers);
+    const relay = new RpcRelay(relaySide);
+    const replies: RpcMessage[] = [];
+    const port = relay.connect((m) => replies.push(m));
+    const bad: [string, unknown, RegExp][] = [
+      ['openPath', null, /openPath: args must be an object, not null/],
+      ['openPath', { path: 42 }, /args\.path must be a string, not 42/],
+      ['openPath', { path: '/x', extra: true }, /unknown field "extra"/],
+      ['getSlice', { volumeId: 'v', z: -1 }, /args\.z must be a whole number/],
+      ['paint', { projectId: 'p', z: 0, indices: [1, 2], value: 1, tool: 'brush' }, /args\.indices must be a Uint32Array, not a list/],
+      ['editSegments', { projectId: 'p', operation: { kind: 'explode' } }, /operation\.kind must be one of "merge"/],
+      ['hello', { anything: 1 }, /args must be empty/],
+    ];
+    bad.forEach(([method, args], i) => port.receive({ kind: 'call', id: i + 1, method, args }));
+    port.receive({ kind: 'call', id: 99, method: 'openPath', args: { path: '/x' } });
+    await new Promise((r) => setTimeout(r, 10));
+    bad.forEach(([, , message], i) => {
+      const reply = replies.find((r) => r.kind === 'result' && r.id === i + 1);
+      expect(reply).toMatchObject({ ok: false, error: { code: 'BAD_ARGUMENTS', message: expect.stringMatching(message) } });
+    });
+    expect(ran).toBe(1); // only the well-formed call reached its handler
+  });
+
   it('fails calls in flight when the engine is replaced, and serves later calls from the new one', async () => {
     const [deadSide, relaySide] = pipe();
     deadSide.onMessage(() => undefined); // an engine that never answers
