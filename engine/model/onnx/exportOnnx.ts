@@ -1,0 +1,71 @@
+import type { io } from '@tensorflow/tfjs-core';
+import type { LayersModel } from '@tensorflow/tfjs-layers';
+import { encodeOnnxModel } from './encodeOnnxModel.js';
+import { layersToOnnxGraph, type NamedWeight } from './layersToOnnxGraph.js';
+
+/** The ONNX file kept beside model.json in every model folder. */
+export const ONNX_FILE = 'model.onnx';
+/**
+ * The exporter's own version, written as the ONNX producer_version. Bump it when the graph
+ * written for the same weights changes: folders' model.onnx files then no longer match and are
+ * remade (ensureOnnx), and assets/models/membrane/model.onnx must be regenerated.
+ */
+export const ONNX_EXPORT_VERSION = '1';
+/** Opset 17 (ONNX 1.12, 2022): every op used here has had its current form since long before. */
+const OPSET = 17;
+/** IR version 8 goes with opset 17. */
+const IR_VERSION = 8;
+
+/**
+ * A tfjs LayersModel as an ONNX model (ModelProto bytes). Deterministic: the same weights give
+ * the same bytes. No TensorFlow.js call besides reading the model's weights and topology.
+ */
+export function exportOnnx(model: LayersModel): Uint8Array {
+  const weights = new Map<string, NamedWeight>();
+  for (const w of model.weights) {
+    if (w.dtype !== 'float32') throw new Error(`Weight ${w.originalName} is ${w.dtype}; the ONNX export handles float32 weights only.`);
+    weights.set(w.originalName, { shape: w.shape, data: w.read().dataSync() as Float32Array });
+  }
+  // As model.save() writes it into model.json, so both routes give the same bytes.
+  return onnxFromLayers(model.toJSON(null, false), weights);
+}
+
+/** The ONNX model for a saved tfjs model: model.json's topology and weights manifest, and the weight bytes. */
+export function exportOnnxFromArtifacts(modelTopology: unknown, weightSpecs: readonly io.WeightsManifestEntry[], weightData: Uint8Array): Uint8Array {
+  const weights = new Map<string, NamedWeight>();
+  let at = 0;
+  for (const spec of weightSpecs) {
+    if (spec.dtype !== 'float32' || spec.quantization) {
+      throw new Error(`Weight ${spec.name} is stored as ${spec.quantization ? `quantised ${spec.quantization.dtype}` : spec.dtype}; the ONNX export handles float32 weights only.`);
+    }
+    const count = spec.shape.reduce((a, b) => a * b, 1);
+    if (at + count * 4 > weightData.byteLength) throw new Error(`The weight data ends at byte ${weightData.byteLength}, before weight ${spec.name} (bytes ${at}–${at + count * 4}): it is truncated.`);
+    if (weights.has(spec.name)) throw new Error(`The weights manifest lists ${spec.name} twice.`);
+    weights.set(spec.name, { shape: spec.shape, data: readFloats(weightData, at, count) });
+    at += count * 4;
+  }
+  if (at !== weightData.byteLength) throw new Error(`The weight data has ${weightData.byteLength} bytes but the manifest describes ${at}: it is from another model.`);
+  return onnxFromLayers(modelTopology, weights);
+}
+
+function onnxFromLayers(topology: unknown, weights: ReadonlyMap<string, NamedWeight>): Uint8Array {
+  const graph = layersToOnnxGraph(topology, weights);
+  return encodeOnnxModel({
+    irVersion: IR_VERSION,
+    opsetVersion: OPSET,
+    producerName: 'membrana',
+    producerVersion: ONNX_EXPORT_VERSION,
+    docString:
+      'Membrana membrane model. Input: float32 [N, 1, H, W], each slice normalised as membrana.json says (slice z-score), ' +
+      'H and W multiples of 2^(levels-1). Output: per-pixel membrane probability [N, 1, H, W] (1 = membrane).',
+    graph,
+  });
+}
+
+/** Little-endian float32s from any byte offset (tfjs weight files are little-endian). */
+function readFloats(bytes: Uint8Array, offset: number, count: number): Float32Array {
+  const view = new DataView(bytes.buffer, bytes.byteOffset + offset, count * 4);
+  const out = new Float32Array(count);
+  for (let i = 0; i < count; i++) out[i] = view.getFloat32(i * 4, true);
+  return out;
+}
