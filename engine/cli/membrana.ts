@@ -29,7 +29,7 @@ ${Object.values(COMMANDS)
   .map((c) => `  ${c.usage.split('\n')[0]}`)
   .join('\n')}
 
-Run \`membrana <command> --help\` for details. MEMBRANA_BACKEND=node-gpu|node|wasm|cpu picks the compute backend.`;
+Run \`membrana <command> --help\` for details. MEMBRANA_BACKEND=node-gpu|webgpu|node|wasm|cpu picks the compute backend.`;
 
 async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;

@@ -1,14 +1,18 @@
 import { createRequire } from 'node:module';
 import { tf } from './tfjs.js';
 
-/** The backends Membrana can run on, fastest first. */
-export const BACKENDS = ['node-gpu', 'node', 'wasm', 'cpu'] as const;
+/**
+ * The backends Membrana can run on, fastest first: TensorFlow native with CUDA, WebGPU on any GPU
+ * (Dawn; a software adapter is skipped unless forced), TensorFlow native on the CPU, wasm, and
+ * plain JavaScript.
+ */
+export const BACKENDS = ['node-gpu', 'webgpu', 'node', 'wasm', 'cpu'] as const;
 export type BackendChoice = (typeof BACKENDS)[number];
 
 export interface ActiveBackend {
   /** Which of BACKENDS is in use. */
   choice: BackendChoice;
-  /** The TensorFlow.js backend name ('tensorflow', 'wasm', 'cpu'). */
+  /** The TensorFlow.js backend name ('tensorflow', 'webgpu', 'wasm', 'cpu'). */
   tfName: string;
   /** Human description for the UI and logs, e.g. 'WebAssembly (SIMD, 1 thread)'. */
   description: string;
@@ -21,8 +25,9 @@ let active: Promise<ActiveBackend> | null = null;
 /**
  * Chooses and initialises the compute backend once per process: the preferred one from
  * MEMBRANA_BACKEND (or the argument), else the fastest that loads. The native TensorFlow
- * backends are optional dependencies; when one is missing or fails to load, the reason is
- * recorded once and the next one is tried.
+ * backends and WebGPU are optional dependencies; when one is missing or fails to load, the reason
+ * is recorded once and the next one is tried. A forced backend is used even where automatic
+ * choice would pass it over (WebGPU on a software adapter).
  */
 export function selectBackend(preference: string | undefined = process.env.MEMBRANA_BACKEND): Promise<ActiveBackend> {
   active ??= initialise(preference);
@@ -38,7 +43,7 @@ async function initialise(preference: string | undefined): Promise<ActiveBackend
   const skipped: string[] = [];
   for (const choice of order) {
     try {
-      const result = await tryBackend(choice);
+      const result = await tryBackend(choice, Boolean(wanted));
       if (result) return { ...result, skipped };
     } catch (error) {
       skipped.push(`${choice}: ${firstLine(error)}`);
@@ -47,7 +52,18 @@ async function initialise(preference: string | undefined): Promise<ActiveBackend
   throw new Error(`No compute backend could start (${skipped.join('; ')}).`);
 }
 
-async function tryBackend(choice: BackendChoice): Promise<Omit<ActiveBackend, 'skipped'> | null> {
+/**
+ * Releases what the chosen backend holds outside the JavaScript heap (WebGPU's device), for a
+ * worker about to exit; the thread must not compute afterwards. A no-op for other backends.
+ */
+export async function releaseBackend(): Promise<void> {
+  const chosen = await active?.catch(() => null);
+  if (chosen?.choice !== 'webgpu') return;
+  const { stopWebGpu } = await import('./webgpuBackend.js');
+  stopWebGpu();
+}
+
+async function tryBackend(choice: BackendChoice, forced: boolean): Promise<Omit<ActiveBackend, 'skipped'> | null> {
   switch (choice) {
     case 'node-gpu':
     case 'node': {
@@ -61,6 +77,11 @@ async function tryBackend(choice: BackendChoice): Promise<Omit<ActiveBackend, 's
       await import(name);
       if (!(await tf.setBackend('tensorflow'))) throw new Error(`${name} loaded but its backend did not initialise`);
       return { choice, tfName: 'tensorflow', description: choice === 'node-gpu' ? 'TensorFlow native (CUDA GPU)' : 'TensorFlow native (CPU)' };
+    }
+    case 'webgpu': {
+      const { startWebGpu } = await import('./webgpuBackend.js');
+      const { description } = await startWebGpu({ allowSoftware: forced });
+      return { choice, tfName: 'webgpu', description };
     }
     case 'wasm': {
       await import('@tensorflow/tfjs-backend-wasm');

@@ -10,6 +10,8 @@ import { sliceBatch, type TrainingBatch } from './makeBatch.js';
 import type { FromTrainingWorker, NamedWeights, ToTrainingWorker, TrainingWorkerData } from './trainingMessages.js';
 
 const WORKER = 'train/trainingWorker.js';
+/** How long dispose() waits for a WebGPU worker to destroy its device. */
+const RELEASE_WAIT_MS = 5000;
 
 type Reply = Exclude<FromTrainingWorker, { kind: 'ready' | 'failed' | 'error' }>;
 
@@ -123,13 +125,33 @@ export class TrainingPool {
     return { weights: reply.weights, optimizer: reply.optimizer };
   }
 
-  /** Stops every worker; pending calls reject. Safe to call more than once. */
+  /**
+   * Stops every worker; pending calls reject. Workers on WebGPU first destroy their GPU device
+   * (terminate() would leave it to the driver), waiting at most RELEASE_WAIT_MS for a step still
+   * running. Safe to call more than once.
+   */
   dispose(): Promise<void> {
     this.closing ??= (async () => {
       this.rejectAll(new Error('The training pool was disposed while a step was running.'));
+      if (this.backend.choice === 'webgpu') await Promise.all(this.slots.map((slot) => this.release(slot)));
       await Promise.all(this.slots.map((slot) => slot.worker.terminate()));
     })();
     return this.closing;
+  }
+
+  /** Asks a worker to release its backend; resolves when it has answered (or failed), or after RELEASE_WAIT_MS. */
+  private release(slot: Slot): Promise<void> {
+    const id = this.nextId++;
+    return new Promise<void>((resolve) => {
+      const done = (): void => {
+        clearTimeout(timer);
+        slot.pending.delete(id);
+        resolve();
+      };
+      const timer = setTimeout(done, RELEASE_WAIT_MS);
+      slot.pending.set(id, { resolve: done, reject: done });
+      slot.worker.postMessage({ kind: 'close', id } satisfies ToTrainingWorker);
+    });
   }
 
   private request(slot: Slot, message: (id: number) => ToTrainingWorker, transfer: ArrayBuffer[] = []): Promise<Reply> {

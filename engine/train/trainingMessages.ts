@@ -25,7 +25,9 @@ export type ToTrainingWorker =
   /** One Adam step at this learning rate with these gradients, all trainable weights concatenated in the worker's order. */
   | { kind: 'apply'; id: number; gradients: Float32Array; learningRate: number }
   /** The model's weights and the optimizer's state. */
-  | { kind: 'snapshot'; id: number };
+  | { kind: 'snapshot'; id: number }
+  /** Release the backend (WebGPU's device) before the pool terminates the thread. */
+  | { kind: 'close'; id: number };
 
 export type FromTrainingWorker =
   /** weights: the trainable weights, in the order gradients are concatenated; sizes: their element counts. */
@@ -34,5 +36,6 @@ export type FromTrainingWorker =
   /** gradients is transferred. */
   | { kind: 'gradients'; id: number; loss: number; gradients: Float32Array }
   | { kind: 'applied'; id: number }
+  | { kind: 'closed'; id: number }
   | { kind: 'snapshot'; id: number; weights: NamedWeights; optimizer: AdamState }
   | { kind: 'error'; id: number; error: ErrorInfo };

@@ -8,7 +8,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { toErrorInfo } from '../host/toErrorInfo.js';
-import { selectBackend } from '../model/selectBackend.js';
+import { releaseBackend, selectBackend } from '../model/selectBackend.js';
 import { tf, tfl } from '../model/tfjs.js';
 import { readAdamState, setAdamLearningRate, writeAdamState } from './adamState.js';
 import { membraneLoss } from './membraneLoss.js';
@@ -81,6 +81,11 @@ async function handle(replica: Replica, message: ToTrainingWorker): Promise<void
         const optimizer = await readAdamState(replica.optimizer, replica.names);
         return send({ kind: 'snapshot', id: message.id, weights: { names: weights.map((w) => w.originalName), shapes: weights.map((w) => w.shape as number[]), values }, optimizer });
       }
+      case 'close':
+        replica.model.dispose();
+        replica.optimizer.dispose();
+        await releaseBackend();
+        return send({ kind: 'closed', id: message.id });
     }
   } catch (error) {
     send({ kind: 'error', id: message.id, error: toErrorInfo(error) });
