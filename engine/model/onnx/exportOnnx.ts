@@ -24,7 +24,9 @@ export function exportOnnx(model: LayersModel): Uint8Array {
   const weights = new Map<string, NamedWeight>();
   for (const w of model.weights) {
     if (w.dtype !== 'float32') throw new Error(`Weight ${w.originalName} is ${w.dtype}; the ONNX export handles float32 weights only.`);
-    weights.set(w.originalName, { shape: w.shape, data: w.read().dataSync() as Float32Array });
+    const shape = w.shape.map((d) => d ?? -1);
+    if (shape.includes(-1)) throw new Error(`Weight ${w.originalName} has an open shape [${w.shape.join(', ')}]; build the model before exporting it.`);
+    weights.set(w.originalName, { shape, data: w.read().dataSync() as Float32Array });
   }
   // As model.save() writes it into model.json, so both routes give the same bytes.
   return onnxFromLayers(model.toJSON(null, false), weights);
