@@ -1,16 +1,24 @@
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import type { io } from '@tensorflow/tfjs-core';
 import { findAppRoot } from '../appRoot.js';
 import type { UnetArchitecture } from './buildUnet.js';
 import { ModelError } from './ModelError.js';
-import { tf, tfl } from './tfjs.js';
+import { exportOnnxFromArtifacts, ONNX_FILE } from './onnx/exportOnnx.js';
+import { META_JSON, MODEL_FOLDER_HINT, MODEL_JSON, readModelArtifacts, readModelJson, WEIGHTS_BIN } from './readModelArtifacts.js';
 
-export const MODEL_JSON = 'model.json';
-export const WEIGHTS_BIN = 'weights.bin';
-export const META_JSON = 'membrana.json';
+export { META_JSON, MODEL_JSON, WEIGHTS_BIN } from './readModelArtifacts.js';
+export { ONNX_FILE } from './onnx/exportOnnx.js';
+export { ensureOnnx, type EnsureOnnxOptions } from './onnx/ensureOnnx.js';
+
+/**
+ * TensorFlow.js, loaded when a model is first saved or loaded rather than with this module:
+ * it takes about a second to load, and the ONNX Runtime path needs this module's types and
+ * paths but never tfjs.
+ */
+const loadTfjs = async () => import('./tfjs.js');
 
 /** How raw voxels become network input; recorded with the model so prediction matches training. */
 export interface Normalization {
@@ -42,11 +50,14 @@ export function shippedModelDir(): string {
 }
 
 /**
- * Writes a model folder: each file goes to a temp name and is renamed into place, so a kill
- * mid-save never leaves a half-written file; membrana.json goes last. Other files in the folder
- * (a training log, checkpoint/) are left alone.
+ * Writes a model folder: the tfjs model (model.json, weights.bin), its ONNX form for ONNX
+ * Runtime (model.onnx, exportOnnx), then membrana.json. Each file goes to a temp name and is
+ * renamed into place, so a kill mid-save never leaves a half-written file (and a model.onnx left
+ * older than the weights by one is found stale and remade by ensureOnnx). Other files in the
+ * folder (a training log, checkpoint/) are left alone.
  */
 export async function saveModelFolder(dir: string, model: LayersModel, meta: ModelMeta): Promise<void> {
+  const { tf, tfl } = await loadTfjs();
   const target = path.resolve(dir);
   await mkdir(target, { recursive: true });
   const files: [string, Uint8Array | string][] = [];
@@ -60,7 +71,8 @@ export async function saveModelFolder(dir: string, model: LayersModel, meta: Mod
         modelTopology: artifacts.modelTopology,
         weightsManifest: [{ paths: [WEIGHTS_BIN], weights: artifacts.weightSpecs ?? [] }],
       };
-      files.push([WEIGHTS_BIN, weights], [MODEL_JSON, JSON.stringify(manifest)]);
+      const onnx = exportOnnxFromArtifacts(artifacts.modelTopology, artifacts.weightSpecs ?? [], weights);
+      files.push([WEIGHTS_BIN, weights], [MODEL_JSON, JSON.stringify(manifest)], [ONNX_FILE, onnx]);
       return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON', weightDataBytes: weights.byteLength } };
     }),
   );
@@ -93,46 +105,15 @@ export interface LoadedModel {
 /** Loads a model folder written by saveModelFolder, with errors that name the folder and file. */
 export async function loadModelFolder(dir: string): Promise<LoadedModel> {
   const folder = path.resolve(dir);
-  const hint = 'Pass --model with a folder made by `membrana train`, or leave it out to use the model Membrana ships.';
+  const hint = MODEL_FOLDER_HINT;
   if (!existsSync(folder)) throw new ModelError('MODEL_NOT_FOUND', folder, `No model folder at ${folder}.`, hint);
-  const meta = await readJson<ModelMeta>(path.join(folder, META_JSON), hint);
+  const meta = await readModelJson<ModelMeta>(path.join(folder, META_JSON), hint);
   if (meta.format !== 'membrana-membrane-model' || meta.version !== 1) {
     throw new ModelError('MODEL_UNSUPPORTED', path.join(folder, META_JSON), `${path.join(folder, META_JSON)} is not a Membrana membrane model (version 1).`, hint);
   }
-  const manifest = await readJson<{ modelTopology?: object; weightsManifest?: { paths: string[]; weights: io.WeightsManifestEntry[] }[] }>(
-    path.join(folder, MODEL_JSON),
-    hint,
-  );
-  const group = manifest.weightsManifest?.[0];
-  if (!manifest.modelTopology || !group) {
-    throw new ModelError('MODEL_CORRUPT', path.join(folder, MODEL_JSON), `${path.join(folder, MODEL_JSON)} lacks the model topology or weights manifest.`, hint);
-  }
-  const weightsFile = path.join(folder, group.paths[0] ?? WEIGHTS_BIN);
-  let weights: Buffer;
-  try {
-    weights = await readFile(weightsFile);
-  } catch {
-    throw new ModelError('MODEL_NOT_FOUND', weightsFile, `The weights file ${weightsFile} is missing.`, hint);
-  }
-  const expected = group.weights.reduce((n, w) => n + w.shape.reduce((a, b) => a * b, 1) * 4, 0);
-  if (weights.byteLength !== expected) {
-    throw new ModelError('MODEL_CORRUPT', weightsFile, `${weightsFile} has ${weights.byteLength} bytes but the model needs ${expected}: it is truncated or from another model.`, hint);
-  }
-  const weightData = weights.buffer.slice(weights.byteOffset, weights.byteOffset + weights.byteLength) as ArrayBuffer;
-  const model = await tfl.loadLayersModel(tf.io.fromMemory({ modelTopology: manifest.modelTopology, weightSpecs: group.weights, weightData }));
+  const { modelTopology, weightSpecs, weightData } = await readModelArtifacts(folder, hint);
+  const { tf, tfl } = await loadTfjs();
+  const buffer = weightData.buffer.slice(weightData.byteOffset, weightData.byteOffset + weightData.byteLength) as ArrayBuffer;
+  const model = await tfl.loadLayersModel(tf.io.fromMemory({ modelTopology, weightSpecs, weightData: buffer }));
   return { dir: folder, model, meta };
-}
-
-async function readJson<T>(file: string, hint: string): Promise<T> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch {
-    throw new ModelError('MODEL_NOT_FOUND', file, `The model file ${file} is missing.`, hint);
-  }
-  try {
-    return JSON.parse(text) as T;
-  } catch (error) {
-    throw new ModelError('MODEL_CORRUPT', file, `${file} is not valid JSON (${(error as Error).message}).`, hint);
-  }
 }

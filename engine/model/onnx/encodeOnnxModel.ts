@@ -50,7 +50,8 @@ export interface OnnxModel {
   opsetVersion: number;
   producerName: string;
   producerVersion: string;
-  graph: OnnxGraph;
+  /** The GraphProto, as encodeOnnxGraph wrote it (so a digest of exactly these bytes can go in the metadata). */
+  graph: Uint8Array;
   docString?: string;
   /** Written as metadata_props, in key order (readable by ORT's session.metadata). */
   metadata?: Readonly<Record<string, string>>;
@@ -62,12 +63,19 @@ export function encodeOnnxModel(model: OnnxModel): Uint8Array {
   w.string(2, model.producerName); // producer_name
   w.string(3, model.producerVersion); // producer_version
   if (model.docString) w.string(6, model.docString); // doc_string
-  w.message(7, (g) => writeGraph(g, model.graph)); // graph
+  w.bytes(7, model.graph); // graph
   // opset_import: the default (ai.onnx) domain, written with an empty domain string.
   w.message(8, (o) => o.string(1, '').varint(2, model.opsetVersion));
   for (const key of Object.keys(model.metadata ?? {}).sort()) {
     w.message(14, (e) => e.string(1, key).string(2, model.metadata![key]!)); // metadata_props
   }
+  return w.finish();
+}
+
+/** The GraphProto of an ONNX model (ModelProto field 7). */
+export function encodeOnnxGraph(graph: OnnxGraph): Uint8Array {
+  const w = new ProtoWriter();
+  writeGraph(w, graph);
   return w.finish();
 }
 
@@ -132,8 +140,11 @@ function writeValue(w: ProtoWriter, value: OnnxValue): void {
   );
 }
 
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
 /** ONNX raw_data is little-endian whatever the machine; a copy either way, so callers may reuse `data`. */
 function littleEndianFloats(data: Float32Array): Uint8Array {
+  if (LITTLE_ENDIAN) return new Uint8Array(data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength));
   const bytes = new Uint8Array(data.length * 4);
   const view = new DataView(bytes.buffer);
   for (let i = 0; i < data.length; i++) view.setFloat32(i * 4, data[i]!, true);

@@ -1,6 +1,7 @@
+import { createHash } from 'node:crypto';
 import type { io } from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
-import { encodeOnnxModel } from './encodeOnnxModel.js';
+import { encodeOnnxGraph, encodeOnnxModel } from './encodeOnnxModel.js';
 import { layersToOnnxGraph, type NamedWeight } from './layersToOnnxGraph.js';
 
 /** The ONNX file kept beside model.json in every model folder. */
@@ -15,12 +16,30 @@ export const ONNX_EXPORT_VERSION = '1';
 const OPSET = 17;
 /** IR version 8 goes with opset 17. */
 const IR_VERSION = 8;
+/** ONNX producer_name. */
+export const ONNX_PRODUCER = 'membrana';
+/** metadata_props key: SHA-256 of the encoded GraphProto, so a damaged file is told from a whole one without decoding it. */
+export const GRAPH_DIGEST_KEY = 'membrana.graph_sha256';
+/** metadata_props key: sourceDigest of the topology and weights the file was made from, so a stale file is told from a current one. */
+export const SOURCE_DIGEST_KEY = 'membrana.source_sha256';
 
 /**
  * A tfjs LayersModel as an ONNX model (ModelProto bytes). Deterministic: the same weights give
  * the same bytes. No TensorFlow.js call besides reading the model's weights and topology.
  */
 export function exportOnnx(model: LayersModel): Uint8Array {
+  // As model.save() writes it into model.json, so both routes give the same bytes.
+  const topology = model.toJSON(null, false);
+  return exportOnnxFromLayers(topology, weightsOfModel(model));
+}
+
+/** The ONNX model for a saved tfjs model: model.json's topology and weights manifest, and the weight bytes. */
+export function exportOnnxFromArtifacts(modelTopology: unknown, weightSpecs: readonly io.WeightsManifestEntry[], weightData: Uint8Array): Uint8Array {
+  return exportOnnxFromLayers(modelTopology, weightsOfArtifacts(weightSpecs, weightData));
+}
+
+/** A model's weights by their tfjs names. */
+export function weightsOfModel(model: LayersModel): Map<string, NamedWeight> {
   const weights = new Map<string, NamedWeight>();
   for (const w of model.weights) {
     if (w.dtype !== 'float32') throw new Error(`Weight ${w.originalName} is ${w.dtype}; the ONNX export handles float32 weights only.`);
@@ -28,12 +47,11 @@ export function exportOnnx(model: LayersModel): Uint8Array {
     if (shape.includes(-1)) throw new Error(`Weight ${w.originalName} has an open shape [${w.shape.join(', ')}]; build the model before exporting it.`);
     weights.set(w.originalName, { shape, data: w.read().dataSync() as Float32Array });
   }
-  // As model.save() writes it into model.json, so both routes give the same bytes.
-  return onnxFromLayers(model.toJSON(null, false), weights);
+  return weights;
 }
 
-/** The ONNX model for a saved tfjs model: model.json's topology and weights manifest, and the weight bytes. */
-export function exportOnnxFromArtifacts(modelTopology: unknown, weightSpecs: readonly io.WeightsManifestEntry[], weightData: Uint8Array): Uint8Array {
+/** A saved model's weights by their tfjs names, checked against the manifest. */
+export function weightsOfArtifacts(weightSpecs: readonly io.WeightsManifestEntry[], weightData: Uint8Array): Map<string, NamedWeight> {
   const weights = new Map<string, NamedWeight>();
   let at = 0;
   for (const spec of weightSpecs) {
@@ -47,25 +65,55 @@ export function exportOnnxFromArtifacts(modelTopology: unknown, weightSpecs: rea
     at += count * 4;
   }
   if (at !== weightData.byteLength) throw new Error(`The weight data has ${weightData.byteLength} bytes but the manifest describes ${at}: it is from another model.`);
-  return onnxFromLayers(modelTopology, weights);
+  return weights;
 }
 
-function onnxFromLayers(topology: unknown, weights: ReadonlyMap<string, NamedWeight>): Uint8Array {
-  const graph = layersToOnnxGraph(topology, weights);
+/**
+ * SHA-256 (hex) of a model's layers (the topology's config, as JSON: not the tfjs version that
+ * wrote it) and weights (by name, with shapes and float32 values, whatever order they are listed
+ * in): what a model.onnx was made from.
+ */
+export function sourceDigest(topology: unknown, weights: ReadonlyMap<string, NamedWeight>): string {
+  const layers = (topology as { config?: unknown } | null)?.config ?? topology;
+  const hash = createHash('sha256').update(JSON.stringify(layers)).update('\0');
+  for (const name of [...weights.keys()].sort()) {
+    const w = weights.get(name)!;
+    hash.update(`${name}\0${w.shape.join(',')}\0`);
+    hash.update(littleEndian(w.data));
+  }
+  return hash.digest('hex');
+}
+
+/** The ONNX model for a tfjs topology (model.json's modelTopology) and its weights by name. */
+export function exportOnnxFromLayers(topology: unknown, weights: ReadonlyMap<string, NamedWeight>): Uint8Array {
+  const graph = encodeOnnxGraph(layersToOnnxGraph(topology, weights));
   return encodeOnnxModel({
     irVersion: IR_VERSION,
     opsetVersion: OPSET,
-    producerName: 'membrana',
+    producerName: ONNX_PRODUCER,
     producerVersion: ONNX_EXPORT_VERSION,
     docString:
       'Membrana membrane model. Input: float32 [N, 1, H, W], each slice normalised as membrana.json says (slice z-score), ' +
       'H and W multiples of 2^(levels-1). Output: per-pixel membrane probability [N, 1, H, W] (1 = membrane).',
     graph,
+    metadata: { [GRAPH_DIGEST_KEY]: createHash('sha256').update(graph).digest('hex'), [SOURCE_DIGEST_KEY]: sourceDigest(topology, weights) },
   });
 }
 
-/** Little-endian float32s from any byte offset (tfjs weight files are little-endian). */
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
+/** The float32 values' bytes, little-endian (a view where the machine is little-endian, as every platform Membrana ships for is). */
+function littleEndian(data: Float32Array): Uint8Array {
+  if (LITTLE_ENDIAN) return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+  const out = new Uint8Array(data.byteLength);
+  const view = new DataView(out.buffer);
+  data.forEach((v, i) => view.setFloat32(i * 4, v, true));
+  return out;
+}
+
+/** Little-endian float32s from any byte offset (tfjs weight files are little-endian); a copy. */
 function readFloats(bytes: Uint8Array, offset: number, count: number): Float32Array {
+  if (LITTLE_ENDIAN) return new Float32Array(bytes.buffer.slice(bytes.byteOffset + offset, bytes.byteOffset + offset + count * 4));
   const view = new DataView(bytes.buffer, bytes.byteOffset + offset, count * 4);
   const out = new Float32Array(count);
   for (let i = 0; i < count; i++) out[i] = view.getFloat32(i * 4, true);

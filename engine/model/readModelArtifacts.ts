@@ -1,0 +1,61 @@
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { io } from '@tensorflow/tfjs-core';
+import { ModelError } from './ModelError.js';
+
+export const MODEL_JSON = 'model.json';
+export const WEIGHTS_BIN = 'weights.bin';
+export const META_JSON = 'membrana.json';
+
+export const MODEL_FOLDER_HINT = 'Pass --model with a folder made by `membrana train`, or leave it out to use the model Membrana ships.';
+
+/** A saved tfjs model as its files hold it: model.json's topology and weights manifest, and the weight bytes. */
+export interface ModelArtifacts {
+  modelTopology: object;
+  weightSpecs: io.WeightsManifestEntry[];
+  weightData: Uint8Array;
+}
+
+/**
+ * Reads model.json and weights.bin of a model folder, checking that the weights are complete,
+ * with errors that name the file and what to do. Loads no TensorFlow.js, so the ONNX export can
+ * read a folder in a process that never starts tfjs.
+ */
+export async function readModelArtifacts(dir: string, hint = MODEL_FOLDER_HINT): Promise<ModelArtifacts> {
+  const folder = path.resolve(dir);
+  if (!existsSync(folder)) throw new ModelError('MODEL_NOT_FOUND', folder, `No model folder at ${folder}.`, hint);
+  const manifestFile = path.join(folder, MODEL_JSON);
+  const manifest = await readModelJson<{ modelTopology?: object; weightsManifest?: { paths: string[]; weights: io.WeightsManifestEntry[] }[] }>(manifestFile, hint);
+  const group = manifest.weightsManifest?.[0];
+  if (!manifest.modelTopology || !group || !Array.isArray(group.weights)) {
+    throw new ModelError('MODEL_CORRUPT', manifestFile, `${manifestFile} lacks the model topology or weights manifest.`, hint);
+  }
+  const weightsFile = path.join(folder, group.paths?.[0] ?? WEIGHTS_BIN);
+  let weights: Buffer;
+  try {
+    weights = await readFile(weightsFile);
+  } catch {
+    throw new ModelError('MODEL_NOT_FOUND', weightsFile, `The weights file ${weightsFile} is missing.`, hint);
+  }
+  const expected = group.weights.reduce((n, w) => n + w.shape.reduce((a, b) => a * b, 1) * 4, 0);
+  if (weights.byteLength !== expected) {
+    throw new ModelError('MODEL_CORRUPT', weightsFile, `${weightsFile} has ${weights.byteLength} bytes but the model needs ${expected}: it is truncated or from another model.`, hint);
+  }
+  return { modelTopology: manifest.modelTopology, weightSpecs: group.weights, weightData: new Uint8Array(weights.buffer, weights.byteOffset, weights.byteLength) };
+}
+
+/** A JSON file of a model folder; MODEL_NOT_FOUND when missing, MODEL_CORRUPT when not JSON. */
+export async function readModelJson<T>(file: string, hint = MODEL_FOLDER_HINT): Promise<T> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch {
+    throw new ModelError('MODEL_NOT_FOUND', file, `The model file ${file} is missing.`, hint);
+  }
+  try {
+    return JSON.parse(text) as T;
+  } catch (error) {
+    throw new ModelError('MODEL_CORRUPT', file, `${file} is not valid JSON (${(error as Error).message}).`, hint);
+  }
+}
