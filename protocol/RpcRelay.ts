@@ -8,6 +8,14 @@ export interface RelayPort {
   receive(message: unknown): void;
   /** The UI went away: its running calls are cancelled. */
   close(): void;
+  /** This peer's calls still waiting for their result (for tests and diagnostics). */
+  openCalls(): number;
+}
+
+interface Route {
+  peer: number;
+  id: number;
+  open: Map<number, number>;
 }
 
 /**
@@ -17,7 +25,8 @@ export interface RelayPort {
  */
 export class RpcRelay {
   private nextId = 1;
-  private readonly routes = new Map<number, { peer: number; id: number }>();
+  /** Engine id -> the peer's id for it, and the peer's open-call map to prune when it ends. */
+  private readonly routes = new Map<number, Route>();
   private readonly peers = new Map<number, (message: RpcMessage) => void>();
   private nextPeer = 1;
   private stop: () => void;
@@ -34,7 +43,7 @@ export class RpcRelay {
     this.stop();
     for (const [id, route] of this.routes) {
       this.peers.get(route.peer)?.({ kind: 'result', id: route.id, ok: false, error });
-      this.routes.delete(id);
+      this.end(id, route);
     }
     this.engine = engine;
     this.stop = engine.onMessage((message) => this.fromEngine(message));
@@ -43,7 +52,8 @@ export class RpcRelay {
   connect(send: (message: RpcMessage) => void): RelayPort {
     const peer = this.nextPeer++;
     this.peers.set(peer, send);
-    const mine = new Map<number, number>(); // peer's id -> engine id
+    // The peer's ids of its calls in flight -> engine ids; an entry goes when its result does.
+    const mine = new Map<number, number>();
     return {
       receive: (raw) => {
         const message = raw as { kind?: unknown; id?: unknown; method?: unknown; args?: unknown } | null;
@@ -61,7 +71,7 @@ export class RpcRelay {
         }
         const id = this.nextId++;
         mine.set(message.id, id);
-        this.routes.set(id, { peer, id: message.id });
+        this.routes.set(id, { peer, id: message.id, open: mine });
         this.engine.send({ kind: 'call', id, method: message.method, args: message.args });
       },
       close: () => {
@@ -69,8 +79,22 @@ export class RpcRelay {
         for (const id of mine.values()) {
           if (this.routes.delete(id)) this.engine.send({ kind: 'cancel', id });
         }
+        mine.clear();
       },
+      openCalls: () => mine.size,
     };
+  }
+
+  /** Forgets a finished call on both sides, so a long session keeps no entry per call. */
+  private end(engineId: number, route: Route): void {
+    this.routes.delete(engineId);
+    // A peer that reused an id while its first call ran has a newer entry there: keep that one.
+    if (route.open.get(route.id) === engineId) route.open.delete(route.id);
+  }
+
+  /** Calls the engine has not answered yet, over all peers. */
+  get openCalls(): number {
+    return this.routes.size;
   }
 
   dispose(): void {
@@ -87,7 +111,7 @@ export class RpcRelay {
     if (message.kind !== 'result' && message.kind !== 'progress') return;
     const route = this.routes.get(message.id);
     if (!route) return;
-    if (message.kind === 'result') this.routes.delete(message.id);
+    if (message.kind === 'result') this.end(message.id, route);
     this.peers.get(route.peer)?.({ ...message, id: route.id });
   }
 }
