@@ -11,9 +11,6 @@ import time
 import torch
 import torch.nn as nn
 
-levels, base, patch, batch, slice_size, threads = (int(a) for a in sys.argv[1:7])
-torch.set_num_threads(threads)
-torch.manual_seed(1)
 
 
 def block(i, o):
@@ -21,7 +18,7 @@ def block(i, o):
 
 
 class UNet(nn.Module):
-    def __init__(self):
+    def __init__(self, levels, base):
         super().__init__()
         self.down = nn.ModuleList()
         self.up = nn.ModuleList()
@@ -49,40 +46,46 @@ class UNet(nn.Module):
         return torch.sigmoid(self.out(x))
 
 
-model = UNet()
-optimizer = torch.optim.Adam(model.parameters(), 1e-3)
-loss_fn = nn.BCELoss()
-x = torch.rand(batch, 1, patch, patch)
-y = (torch.rand(batch, 1, patch, patch) > 0.5).float()
+def main():
+    levels, base, patch, batch, slice_size, threads = (int(a) for a in sys.argv[1:7])
+    torch.set_num_threads(threads)
+    torch.manual_seed(1)
+    model = UNet(levels, base)
+    optimizer = torch.optim.Adam(model.parameters(), 1e-3)
+    loss_fn = nn.BCELoss()
+    x = torch.rand(batch, 1, patch, patch)
+    y = (torch.rand(batch, 1, patch, patch) > 0.5).float()
 
+    def step():
+        optimizer.zero_grad()
+        loss = loss_fn(model(x), y)
+        loss.backward()
+        optimizer.step()
 
-def step():
-    optimizer.zero_grad()
-    loss = loss_fn(model(x), y)
-    loss.backward()
-    optimizer.step()
-
-
-def timed(fn, repeats):
-    fn()
-    best = float("inf")
-    for _ in range(repeats):
-        t = time.perf_counter()
+    def timed(fn, repeats):
         fn()
-        best = min(best, time.perf_counter() - t)
-    return best
+        best = float("inf")
+        for _ in range(repeats):
+            t = time.perf_counter()
+            fn()
+            best = min(best, time.perf_counter() - t)
+        return best
 
 
-train_s = timed(step, 3)
-# Prediction on a whole slice, padded by the same 32-pixel overlap as tiled prediction uses.
-padded = ((slice_size + 64 + 2 ** (levels - 1) - 1) // 2 ** (levels - 1)) * 2 ** (levels - 1)
-xs = torch.rand(1, 1, padded, padded)
-with torch.no_grad():
-    predict_s = timed(lambda: model(xs), 3)
-print(json.dumps({
-    "torch": torch.__version__,
-    "threads": threads,
-    "train_px_per_s": batch * patch * patch / train_s,
-    "predict_px_per_s": slice_size * slice_size / predict_s,
-    "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-}))
+    train_s = timed(step, 3)
+    # Prediction on a whole slice, padded by the same 32-pixel overlap as tiled prediction uses.
+    padded = ((slice_size + 64 + 2 ** (levels - 1) - 1) // 2 ** (levels - 1)) * 2 ** (levels - 1)
+    xs = torch.rand(1, 1, padded, padded)
+    with torch.no_grad():
+        predict_s = timed(lambda: model(xs), 3)
+    print(json.dumps({
+        "torch": torch.__version__,
+        "threads": threads,
+        "train_px_per_s": batch * patch * patch / train_s,
+        "predict_px_per_s": slice_size * slice_size / predict_s,
+        "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+    }))
+
+
+if __name__ == "__main__":
+    main()
