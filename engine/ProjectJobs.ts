@@ -3,7 +3,8 @@ import type { CallContext, FineTuneResult, ModelVersionInfo, QualityMetrics, Rev
 import { CallError } from './CallError.js';
 import { evaluateProbabilities } from './metrics/evaluateCorrections.js';
 import { loadModelFolder, saveModelFolder } from './model/modelFolder.js';
-import { PredictionPool } from './predict/PredictionPool.js';
+import { openPredictor } from './predict/openPredictor.js';
+import type { Predictor } from './predict/Predictor.js';
 import { predictVolume } from './predict/predictVolume.js';
 import { allocateVoxels, type Volume } from './io/Volume.js';
 import type { Project } from './project/ProjectStore.js';
@@ -18,11 +19,40 @@ import { fineTune } from './train/fineTune.js';
 export class ProjectJobs {
   private running: string | null = null;
   private disposed = false;
+  /** The active model's predictor, opened on the first prediction and kept until the model changes or the project closes. */
+  private predictor: { version: string; ready: Promise<Predictor> } | null = null;
 
-  constructor(private readonly project: Project) {}
+  /** `onPredicted` hears of each slice as soon as its prediction is stored (the app redraws that slice). */
+  constructor(
+    private readonly project: Project,
+    private readonly onPredicted: (z: number, model: string) => void = () => {},
+  ) {}
 
-  dispose(): void {
+  /** Stops jobs at their next slice or step, and frees the predictor (its thread and session). */
+  dispose(): Promise<void> {
     this.disposed = true;
+    const open = this.predictor;
+    this.predictor = null;
+    return open ? open.ready.then((p) => p.dispose(), () => undefined) : Promise.resolve();
+  }
+
+  /**
+   * The predictor for model `version`: one per open project, reused by every prediction, on a
+   * worker thread so the engine keeps serving the viewer. Another version replaces it (the old
+   * one is disposed); one that failed to start is tried again next time.
+   */
+  private predictorFor(version: string): Promise<Predictor> {
+    if (this.predictor?.version === version) return this.predictor.ready;
+    const previous = this.predictor;
+    const ready = (async () => {
+      await previous?.ready.then((p) => p.dispose(), () => undefined);
+      return openPredictor(this.project.modelDir(version), { background: true });
+    })();
+    this.predictor = { version, ready };
+    ready.catch(() => {
+      if (this.predictor?.ready === ready) this.predictor = null;
+    });
+    return ready;
   }
 
   /** Predicts these slices with the active model and stores each as it is done (a cancel keeps those). */
@@ -130,25 +160,22 @@ export class ProjectJobs {
     const version = project.activeModel;
     const { width, height } = project.volume;
     context.progress({ stage: `${stage}: starting the model ${version}`, fraction: 0 });
-    const pool = await PredictionPool.start({ dir: project.modelDir(version) }, Math.min(2, os.availableParallelism()));
+    const predictor = await this.predictorFor(version);
     const started = performance.now();
-    try {
-      for (let k = 0; k < slices.length; k++) {
-        context.signal.throwIfAborted();
-        if (this.disposed) throw new CallError('CANCELLED', 'The project was closed.');
-        const z = slices[k]!;
-        const slice = { width, height, depth: 1, data: await project.readSlice(z, context.signal) };
-        const probability = await predictVolume(slice, pool, { signal: context.signal, tta });
-        await project.savePrediction(version, z, probability);
-        const perSlice = (performance.now() - started) / 1000 / (k + 1);
-        context.progress({
-          stage: `${stage}: slice ${z} (${k + 1} of ${slices.length})`,
-          fraction: (k + 1) / slices.length,
-          etaSeconds: Math.round(perSlice * (slices.length - k - 1)),
-        });
-      }
-    } finally {
-      await pool.dispose();
+    for (let k = 0; k < slices.length; k++) {
+      context.signal.throwIfAborted();
+      if (this.disposed) throw new CallError('CANCELLED', 'The project was closed.');
+      const z = slices[k]!;
+      const slice = { width, height, depth: 1, data: await project.readSlice(z, context.signal) };
+      const probability = await predictVolume(slice, predictor, { signal: context.signal, tta });
+      await project.savePrediction(version, z, probability);
+      this.onPredicted(z, version);
+      const perSlice = (performance.now() - started) / 1000 / (k + 1);
+      context.progress({
+        stage: `${stage} on ${predictor.provider.description}: slice ${z} (${k + 1} of ${slices.length})`,
+        fraction: (k + 1) / slices.length,
+        etaSeconds: Math.round(perSlice * (slices.length - k - 1)),
+      });
     }
   }
 

@@ -1,9 +1,11 @@
 import * as zarr from 'zarrita';
-import { sizeMultiple } from '../model/buildUnet.js';
 import type { LoadedModel } from '../model/modelFolder.js';
 import { normalizeSlice, type SliceStats } from '../model/normalizeSlice.js';
-import { PredictionPool } from '../predict/PredictionPool.js';
-import { cancelledError, predictSlice, type PredictSliceOptions } from '../predict/predictSlice.js';
+import { cancelledError } from '../predict/cancelledError.js';
+import { modelTiling } from '../predict/modelForInference.js';
+import { openPredictor } from '../predict/openPredictor.js';
+import type { PredictSliceOptions } from '../predict/predictSlice.js';
+import type { Predictor } from '../predict/Predictor.js';
 import { blockAt, blockCount, type Block, type BlockGrid, type BlockRunOptions } from './blockGrid.js';
 import type { BlockLedger } from './BlockLedger.js';
 import { SliceStatistics } from './SliceStatistics.js';
@@ -16,7 +18,8 @@ export interface PredictBlocksOptions extends BlockRunOptions {
   output: zarr.Array<'uint8', zarr.Mutable>;
   /** Finished blocks (skipped here and marked as they finish) and the slices' cached statistics. */
   ledger: BlockLedger;
-  model: LoadedModel | PredictionPool;
+  /** The predictor to run (openPredictor); a LoadedModel gets one for this call. */
+  model: LoadedModel | Predictor;
   grid: BlockGrid;
   tta?: boolean;
   /** Largest tile edge; default the model's. */
@@ -40,8 +43,18 @@ export interface PredictBlocksResult {
  * job, or whether a run was killed and resumed.
  */
 export async function predictBlocks(options: PredictBlocksOptions): Promise<PredictBlocksResult> {
+  if ('predictSlice' in options.model) return predictBlocksWith(options, options.model);
+  const predictor = await openPredictor(options.model);
+  try {
+    return await predictBlocksWith(options, predictor);
+  } finally {
+    await predictor.dispose();
+  }
+}
+
+async function predictBlocksWith(options: PredictBlocksOptions, model: Predictor): Promise<PredictBlocksResult> {
   const started = performance.now();
-  const { grid, ledger, output, model } = options;
+  const { grid, ledger, output } = options;
   const source = 'read' in options.input ? options.input : zarrSource(options.input);
   checkShapes(source, output, grid);
   const wanted = options.blocks ?? Array.from({ length: blockCount(grid) }, (_, k) => k);
@@ -51,9 +64,10 @@ export async function predictBlocks(options: PredictBlocksOptions): Promise<Pred
   const done: number[] = [];
   const statistics = new SliceStatistics(source, ledger);
   const meta = model.meta;
-  const tiling: PredictSliceOptions = { maxTile: options.maxTile ?? meta.tile.size, overlap: meta.tile.overlap, multiple: sizeMultiple(meta.architecture), tta: options.tta };
-  // A pool gets a block more than it has workers, so a worker that finishes finds tiles ready.
-  const inFlight = model instanceof PredictionPool ? model.size + 1 : 1;
+  const tiling: PredictSliceOptions = { ...modelTiling(meta, options.maxTile), tta: options.tta };
+  // A pool gets a block more than it has workers, so a worker that finishes finds tiles ready
+  // (its parallelism counts two slices more than workers); one thread takes one block at a time.
+  const inFlight = Math.max(1, model.parallelism - 1);
   const stop = new AbortController();
   const onAbort = (): void => stop.abort();
   options.signal?.addEventListener('abort', onAbort, { once: true });
@@ -105,7 +119,7 @@ export async function predictBlock(
   block: Block,
   source: VolumeSource,
   output: zarr.Array<'uint8', zarr.Mutable>,
-  model: LoadedModel | PredictionPool,
+  model: Predictor,
   halo: number,
   tiling: PredictSliceOptions,
   stats: readonly SliceStats[],
@@ -126,8 +140,7 @@ export async function predictBlock(
       // z-scoring over the block alone would shift each block differently and show its edges.
       normalizeSlice(raw, model.meta.normalization, raw, stats[s]!);
       const input = raw;
-      const probability =
-        model instanceof PredictionPool ? await model.predictSlice(input, haloed.width, haloed.height, options) : await predictSlice(model.model, input, haloed.width, haloed.height, options);
+      const probability = await model.predictSlice(input, haloed.width, haloed.height, options);
       // Crop the halo: block pixel (r, c) is haloed pixel (r + top, c + left).
       for (let r = 0; r < height; r++) {
         const from = (r + haloed.top) * haloed.width + haloed.left;

@@ -1,9 +1,11 @@
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { Progress } from '../../protocol/contract.js';
-import { sizeMultiple } from '../model/buildUnet.js';
-import { loadModelFolder, type LoadedModel, type ModelMeta } from '../model/modelFolder.js';
-import { PredictionPool } from '../predict/PredictionPool.js';
+import type { LoadedModel, ModelMeta } from '../model/modelFolder.js';
+import { modelTiling } from '../predict/modelForInference.js';
+import { openPredictor } from '../predict/openPredictor.js';
+import type { ProviderInfo } from '../predict/executionProviders.js';
+import type { Predictor } from '../predict/Predictor.js';
 import { blockCount, blockGrid, blocksForShare } from './blockGrid.js';
 import { buildPyramidOnce } from './buildPyramidOnce.js';
 import { BlockLedger } from './BlockLedger.js';
@@ -18,9 +20,11 @@ export interface PredictOmeZarrOptions {
   /** This job's share i of N (default 0 of 1: every block). */
   share?: number;
   shares?: number;
-  /** A model folder, a loaded model, or a started pool. */
-  model: string | LoadedModel | PredictionPool;
-  /** Worker threads when `model` is a folder (1: this thread). */
+  /** A model folder, a loaded model, or an open predictor (kept open). */
+  model: string | LoadedModel | Predictor;
+  /** ONNX Runtime CPU threads (default all cores) when `model` is not a predictor. */
+  threads?: number;
+  /** TensorFlow.js fallback only: worker threads when `model` is not a predictor (1: this thread). */
   workers?: number;
   tta?: boolean;
   maxTile?: number;
@@ -39,13 +43,11 @@ export function isZarrStore(file: string): boolean {
  * opens or creates the output (safe when several jobs start at once), and predicts the blocks of
  * this share that are not yet done. Returns when the share is done.
  */
-export async function predictOmeZarr(options: PredictOmeZarrOptions): Promise<PredictBlocksResult & { blocks: number; pyramidBuilt: boolean }> {
+export async function predictOmeZarr(options: PredictOmeZarrOptions): Promise<PredictBlocksResult & { blocks: number; pyramidBuilt: boolean; provider: ProviderInfo }> {
   const input = await openOmeLevelZero(options.input);
-  let pool: PredictionPool | null = null;
-  let model: LoadedModel | PredictionPool;
-  if (typeof options.model !== 'string') model = options.model;
-  else if ((options.workers ?? 1) > 1) model = pool = await PredictionPool.start({ dir: options.model }, options.workers);
-  else model = await loadModelFolder(options.model);
+  const given = options.model;
+  const owned = typeof given === 'string' || !('predictSlice' in given) ? await openPredictor(given, { threads: options.threads, tfjsWorkers: options.workers ?? 1 }) : null;
+  const model = owned ?? (given as Predictor);
   try {
     const meta = model.meta;
     const maxTile = options.maxTile ?? meta.tile.size;
@@ -57,9 +59,9 @@ export async function predictOmeZarr(options: PredictOmeZarrOptions): Promise<Pr
     const ledger = new BlockLedger(path.resolve(options.output));
     const result = await predictBlocks({ input: input.array, output, ledger, model, grid, blocks, tta: options.tta, maxTile, signal: options.signal, onProgress: options.onProgress });
     const pyramidBuilt = await buildPredictionPyramid(path.resolve(options.output), ledger, blockCount(grid), options);
-    return { ...result, blocks: blocks.length, pyramidBuilt };
+    return { ...result, blocks: blocks.length, pyramidBuilt, provider: model.provider };
   } finally {
-    await pool?.dispose();
+    await owned?.dispose();
   }
 }
 
@@ -88,6 +90,6 @@ const PYRAMID_MARKER = 'pyramid.built';
  * quarter removes it for about 6% more work on 512-px blocks.
  */
 export function blockHalo(meta: Pick<ModelMeta, 'tile' | 'architecture'>): number {
-  const multiple = sizeMultiple(meta.architecture);
+  const { multiple } = modelTiling(meta);
   return Math.ceil((meta.tile.overlap * 1.25) / multiple) * multiple;
 }

@@ -5,15 +5,17 @@ import { parseShare } from '../blocks/blockGrid.js';
 import { isZarrStore, predictOmeZarr } from '../blocks/predictOmeZarr.js';
 import { readVolume } from '../io/readVolume.js';
 import { writeTiff } from '../io/writeTiff.js';
-import { loadModelFolder, shippedModelDir } from '../model/modelFolder.js';
-import { selectBackend } from '../model/selectBackend.js';
-import { defaultWorkerCount, PredictionPool } from '../predict/PredictionPool.js';
+import { shippedModelDir } from '../model/modelFolder.js';
+import { openPredictor } from '../predict/openPredictor.js';
+import { defaultWorkerCount } from '../predict/PredictionPool.js';
+import type { Predictor } from '../predict/Predictor.js';
 import { predictVolume } from '../predict/predictVolume.js';
+import { defaultThreads } from '../predict/startOnnxSession.js';
 import { UsageError } from './CliError.js';
 import { progressPrinter } from './progressPrinter.js';
 import { writeFileAtomic } from './writeFileAtomic.js';
 
-export const predictUsage = `membrana predict <in.tif|in.ome.zarr> -o <out.tif|out.ome.zarr> [--blocks i/N] [--model DIR] [--tta] [--tile N] [--workers N]
+export const predictUsage = `membrana predict <in.tif|in.ome.zarr> -o <out.tif|out.ome.zarr> [--blocks i/N] [--model DIR] [--tta] [--tile N] [--threads N]
 
 Predicts membranes in every slice of a TIFF stack, an image or a folder of PNG slices, and
 writes a uint8 multi-page TIFF of the same shape (255 = membrane). From an OME-Zarr it writes
@@ -25,8 +27,12 @@ where it stopped, and N jobs given --blocks 0/N … (N-1)/N share the work; each
   --model DIR        model folder (default: the model Membrana ships)
   --tta              average the 8 flips/rotations (slower, slightly better)
   --tile N           largest tile edge in pixels (default: the model's)
-  --workers N        threads that predict side by side, each with its own copy of the model
-                     (default: ${defaultWorkerCount()}, one per core up to 2; 1 predicts on the main thread)`;
+  --threads N        CPU threads for ONNX Runtime (default: ${defaultThreads()}, every core)
+  --workers N        TensorFlow.js fallback only: threads that predict side by side, each with
+                     its own copy of the model (default: ${defaultWorkerCount()})
+The network runs on ONNX Runtime, on the fastest execution provider that starts (CUDA,
+DirectML, CoreML, WebGPU on a hardware GPU, else the CPU), or on TensorFlow.js where ONNX
+Runtime cannot load. MEMBRANA_EP=cpu|webgpu|cuda|dml|coreml|tfjs chooses one.`;
 
 export async function predictCommand(argv: string[]): Promise<void> {
   const { values, positionals } = parseArgs({
@@ -38,6 +44,7 @@ export async function predictCommand(argv: string[]): Promise<void> {
       tta: { type: 'boolean', default: false },
       tile: { type: 'string' },
       workers: { type: 'string' },
+      threads: { type: 'string' },
       blocks: { type: 'string' },
     },
   });
@@ -57,32 +64,42 @@ export async function predictCommand(argv: string[]): Promise<void> {
   if (!Number.isInteger(workers) || workers < 1 || workers > 64) {
     throw new UsageError(`--workers must be a whole number from 1 to 64, not "${values.workers}".`);
   }
-
-  if (isZarrStore(input)) {
-    await predictZarr(input, output, values.model ?? shippedModelDir(), { tta: values.tta, maxTile, workers, blocks: values.blocks });
-    return;
+  const threads = values.threads === undefined ? defaultThreads() : Number(values.threads);
+  if (!Number.isInteger(threads) || threads < 1 || threads > 1024) {
+    throw new UsageError(`--threads must be a whole number from 1 to 1024, not "${values.threads}".`);
   }
-  if (values.blocks !== undefined) throw new UsageError(`--blocks needs an OME-Zarr input; ${input} is not one.`);
-  const volume = await readVolume(input);
-  const modelDir = values.model ?? shippedModelDir();
-  // One worker thread per core, each with its own backend and model; --workers 1 stays on this thread.
-  const pool = workers > 1 ? await PredictionPool.start({ dir: modelDir }, workers) : null;
-  let probabilities: Uint8Array;
-  let seconds: number;
+  let share = { share: 0, shares: 1 };
+  const zarr = isZarrStore(input);
+  if (values.blocks !== undefined) {
+    if (!zarr) throw new UsageError(`--blocks needs an OME-Zarr input; ${input} is not one.`);
+    try {
+      share = parseShare(values.blocks);
+    } catch (error) {
+      throw new UsageError((error as Error).message);
+    }
+  }
+  // Read while the model's session starts: both wait on the disk, and the session on its setup.
+  const volume = zarr ? null : readVolume(input);
+  volume?.catch(() => undefined);
+  const predictor = await openPredictor(values.model ?? shippedModelDir(), { threads, tfjsWorkers: workers, onWarning: (message) => console.error(`Warning: ${message}`) });
   try {
-    const backend = pool?.backend ?? (await selectBackend());
-    for (const line of backend.skipped) console.error(`(backend ${line})`);
-    const model = pool ?? (await loadModelFolder(modelDir));
-    const threads = pool ? `${pool.size} worker threads` : '1 thread';
-    console.error(`Predicting ${volume.name} (${volume.width} × ${volume.height} × ${volume.depth}) with ${model.dir} on ${backend.description}, ${threads}`);
-    const progress = progressPrinter();
-    const started = performance.now();
-    probabilities = await predictVolume(volume, model, { tta: values.tta, maxTile, onProgress: progress.update });
-    progress.done();
-    seconds = (performance.now() - started) / 1000;
+    for (const line of predictor.provider.skipped) console.error(`(skipped ${line})`);
+    if (zarr) await predictZarr(input, output, predictor, { tta: values.tta, maxTile, share });
+    else await predictStack((await volume)!, output, predictor, { tta: values.tta, maxTile });
   } finally {
-    await pool?.dispose();
+    await predictor.dispose();
   }
+}
+
+type Stack = Awaited<ReturnType<typeof readVolume>>;
+
+async function predictStack(volume: Stack, output: string, predictor: Predictor, options: { tta: boolean; maxTile: number | undefined }): Promise<void> {
+  console.error(`Predicting ${volume.name} (${volume.width} × ${volume.height} × ${volume.depth}) with ${predictor.dir} on ${predictor.provider.description}`);
+  const progress = progressPrinter();
+  const started = performance.now();
+  const probabilities = await predictVolume(volume, predictor, { tta: options.tta, maxTile: options.maxTile, onProgress: progress.update });
+  progress.done();
+  const seconds = (performance.now() - started) / 1000;
   await writeFileAtomic(
     output,
     writeTiff(
@@ -91,23 +108,14 @@ export async function predictCommand(argv: string[]): Promise<void> {
     ),
   );
   const pixels = volume.width * volume.height * volume.depth;
-  console.error(`Wrote ${output} in ${seconds.toFixed(1)} s (${Math.round(pixels / seconds).toLocaleString('en')} px/s).`);
+  console.error(`Wrote ${output} in ${seconds.toFixed(1)} s (${Math.round(pixels / seconds).toLocaleString('en')} px/s) on ${predictor.provider.description}.`);
 }
 
-async function predictZarr(input: string, output: string, modelDir: string, options: { tta: boolean; maxTile: number | undefined; workers: number; blocks: string | undefined }): Promise<void> {
-  let share = { share: 0, shares: 1 };
-  if (options.blocks !== undefined) {
-    try {
-      share = parseShare(options.blocks);
-    } catch (error) {
-      throw new UsageError((error as Error).message);
-    }
-  }
-  const backend = await selectBackend();
-  for (const line of backend.skipped) console.error(`(backend ${line})`);
-  console.error(`Predicting ${input} block by block (share ${share.share}/${share.shares}) with ${modelDir}, ${options.workers > 1 ? `${options.workers} worker threads` : '1 thread'}`);
+async function predictZarr(input: string, output: string, predictor: Predictor, options: { tta: boolean; maxTile: number | undefined; share: { share: number; shares: number } }): Promise<void> {
+  const { share } = options;
+  console.error(`Predicting ${input} block by block (share ${share.share}/${share.shares}) with ${predictor.dir} on ${predictor.provider.description}`);
   const progress = progressPrinter();
-  const result = await predictOmeZarr({ input, output, ...share, model: modelDir, workers: options.workers, tta: options.tta, maxTile: options.maxTile, onProgress: progress.update });
+  const result = await predictOmeZarr({ input, output, ...share, model: predictor, tta: options.tta, maxTile: options.maxTile, onProgress: progress.update });
   progress.done();
-  console.log(JSON.stringify({ blocks_done: result.done.length, blocks_skipped: result.skipped.length, pyramid: result.pyramidBuilt, seconds: Number(result.seconds.toFixed(3)) }));
+  console.log(JSON.stringify({ blocks_done: result.done.length, blocks_skipped: result.skipped.length, pyramid: result.pyramidBuilt, seconds: Number(result.seconds.toFixed(3)), provider: result.provider.name }));
 }

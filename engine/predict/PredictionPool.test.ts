@@ -34,13 +34,18 @@ function workersOf(pool: PredictionPool): Worker[] {
 
 beforeAll(async () => {
   if (build && 'stale' in build) throw new Error(`build/ is older than ${build.stale}: run \`npm run build:node\` so the prediction workers run the current code.`);
-  // The same backend here and in the workers, so the bytes can be compared.
+  // The same backend here and in the workers, so the bytes can be compared: these are the
+  // TensorFlow.js pool's tests (openPredictor.test.ts has ONNX Runtime's).
   process.env.MEMBRANA_BACKEND = 'wasm';
+  process.env.MEMBRANA_EP = 'tfjs';
   await selectBackend('wasm');
   await saveModelFolder(modelDir, buildUnet(architecture, 1), meta);
   loaded = await loadModelFolder(modelDir);
 }, 60_000);
-afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+afterAll(() => {
+  delete process.env.MEMBRANA_EP;
+  rmSync(tmp, { recursive: true, force: true });
+});
 
 describe.skipIf(build !== null && 'missing' in build)('PredictionPool', () => {
   it('gives the same bytes as one thread: slices and tiles over 2 workers, from a folder or from memory', async () => {
@@ -51,7 +56,7 @@ describe.skipIf(build !== null && 'missing' in build)('PredictionPool', () => {
     try {
       expect(pool.size).toBe(2);
       expect(pool.meta).toEqual(meta);
-      expect(pool.backend.choice).toBe('wasm');
+      expect(pool.provider).toMatchObject({ name: 'tfjs', description: expect.stringContaining('WebAssembly') });
       const pooled = await predictVolume(stack, pool, { onProgress: (p) => fractions.push(p.fraction!) });
       expect(Buffer.from(pooled).equals(Buffer.from(single))).toBe(true);
       expect(fractions.at(-1)).toBe(1);

@@ -1,14 +1,27 @@
 import os from 'node:os';
 import path from 'node:path';
 import type { LoadedModel, ModelMeta } from '../model/modelFolder.js';
-import type { ActiveBackend } from '../model/selectBackend.js';
-import { serializeModel } from '../model/serializeModel.js';
 import { fromErrorInfo } from '../workers/fromErrorInfo.js';
 import { startWorker, workerFile } from '../workers/startWorker.js';
 import { listenToSlots, watchWorker, whenReady, type WorkerSlot } from '../workers/WorkerSlot.js';
+import { cancelledError } from './cancelledError.js';
+import type { ProviderInfo } from './executionProviders.js';
 import type { FromPredictionWorker, PredictionWorkerData, ToPredictionWorker } from './predictionMessages.js';
-import { cancelledError, type PredictSliceOptions } from './predictSlice.js';
+import type { PredictSliceOptions } from './predictSlice.js';
+import type { Predictor } from './Predictor.js';
 import { SliceTiling } from './SliceTiling.js';
+import { failedProviders, recordFailedProviders } from './startOnnxSession.js';
+
+/** An ONNX model for PredictionPool.startOnnx: model.onnx's path or bytes, with the folder's metadata. */
+export interface OnnxSource {
+  dir: string;
+  meta: ModelMeta;
+  model: string | Uint8Array;
+  /** ORT intra-op threads. */
+  threads: number;
+  /** A provider to use instead of MEMBRANA_EP or the fastest. */
+  provider?: string;
+}
 
 /** One worker per core, at most 2: the machines Membrana targets have 2–4 cores and training may share them. */
 export function defaultWorkerCount(): number {
@@ -44,19 +57,21 @@ interface Slot extends WorkerSlot {
 }
 
 /**
- * N worker threads, each with its own TensorFlow.js backend and copy of the model, that share
- * the tiles of the slices given to predictSlice: one slice's tiles spread over the workers,
- * and several slices in flight keep them all busy. Results are blended here in tile order, so
- * they are the same bytes as predictSlice on one thread. The owner must call dispose(); an idle
- * pool does not keep the process alive.
+ * Worker threads that share the tiles of the slices given to predictSlice: one ONNX Runtime
+ * session (startOnnx: the app's predictor, ORT spreading each pass over all cores while the
+ * engine thread stays free), or N TensorFlow.js workers, each with its own backend and copy of
+ * the model (start). One slice's tiles spread over the workers, and several slices in flight
+ * keep them all busy. Results are blended here in tile order, so they are the same bytes as
+ * predictSlice on one thread with the same runner. The owner must call dispose(); an idle pool
+ * does not keep the process alive.
  */
-export class PredictionPool {
+export class PredictionPool implements Predictor {
   /** The model's metadata (tile size, architecture, normalisation). */
   readonly meta: ModelMeta;
   /** The model's folder (or its label, for a model that was never saved). */
   readonly dir: string;
-  /** The backend the workers run on (the first worker's; they all select the same way). */
-  readonly backend: ActiveBackend;
+  /** What the workers run on (the first worker's; they all select the same way). */
+  readonly provider: ProviderInfo;
   private readonly slots: Slot[];
   /** Tasks with groups not yet handed out, oldest first. */
   private readonly queue: SliceTask[] = [];
@@ -66,29 +81,56 @@ export class PredictionPool {
   private closing: Promise<void> | null = null;
 
   /**
-   * Starts `workers` threads and loads the model in each: from its folder for `{ dir }`, or
-   * from the weights of an in-memory model (serialised here, so later in-memory changes to the
-   * model do not reach the pool). Rejects, with every thread stopped, if any cannot start.
+   * Starts `workers` TensorFlow.js threads and loads the model in each: from its folder for
+   * `{ dir }`, or from the weights of an in-memory model (serialised here, so later in-memory
+   * changes to the model do not reach the pool). Rejects, with every thread stopped, if any
+   * cannot start.
    */
-  static async start(loaded: LoadedModel | { dir: string }, workers = defaultWorkerCount()): Promise<PredictionPool> {
+  static async start(loaded: LoadedModel | { dir: string }, workers = defaultWorkerCount(), skipped: string[] = []): Promise<PredictionPool> {
     if (!Number.isInteger(workers) || workers < 1) throw new Error(`A prediction pool needs a whole number of workers (1 or more), not ${workers}.`);
+    let data: PredictionWorkerData;
+    if ('model' in loaded) {
+      const { serializeModel } = await import('../model/serializeModel.js');
+      data = { runtime: 'tfjs', dir: loaded.dir, meta: loaded.meta, artifacts: await serializeModel(loaded.model) };
+    } else {
+      data = { runtime: 'tfjs', dir: path.resolve(loaded.dir) };
+    }
+    return PredictionPool.launch(data, workers, skipped);
+  }
+
+  /**
+   * One worker thread holding an ONNX Runtime session for `source` (providers chosen there as
+   * startOnnxSession chooses them; those found not to start are remembered here too). Rejects
+   * when no provider starts.
+   */
+  static startOnnx(source: OnnxSource): Promise<PredictionPool> {
+    const { dir, meta, model, threads, provider } = source;
+    return PredictionPool.launch({ runtime: 'onnx', dir, meta, model, threads, ...(provider ? { provider } : {}), failed: failedProviders() }, 1);
+  }
+
+  private static async launch(data: PredictionWorkerData, workers: number, skipped: string[] = []): Promise<PredictionPool> {
     const file = predictionWorkerFile();
-    const data: PredictionWorkerData = 'model' in loaded ? { dir: loaded.dir, meta: loaded.meta, artifacts: await serializeModel(loaded.model) } : { dir: path.resolve(loaded.dir) };
-    const slots: Slot[] = Array.from({ length: workers }, (_, index) =>
-      Object.assign(watchWorker(startWorker('predict/predictionWorker.js', data, 'membrana-prediction', file), index), { job: null }));
+    const slots: Slot[] = Array.from({ length: workers }, (_, index) => {
+      const worker = startWorker('predict/predictionWorker.js', data, 'membrana-prediction', file);
+      // Providers a worker found would not start are skipped by the next one without trying.
+      worker.once('message', (message: FromPredictionWorker) => {
+        if (message.kind === 'ready' || message.kind === 'failed') recordFailedProviders(message.failed);
+      });
+      return Object.assign(watchWorker(worker, index), { job: null });
+    });
     try {
       const [first] = await Promise.all(slots.map((slot) => whenReady<FromPredictionWorker>(slot, 'A prediction worker')));
-      return new PredictionPool(slots, first!);
+      return new PredictionPool(slots, first!, skipped);
     } catch (error) {
       await Promise.all(slots.map((slot) => slot.worker.terminate()));
       throw error;
     }
   }
 
-  private constructor(slots: Slot[], ready: Extract<FromPredictionWorker, { kind: 'ready' }>) {
+  private constructor(slots: Slot[], ready: Extract<FromPredictionWorker, { kind: 'ready' }>, skipped: string[]) {
     this.meta = ready.meta;
     this.dir = ready.dir;
-    this.backend = ready.backend;
+    this.provider = { ...ready.provider, skipped: [...skipped, ...ready.provider.skipped] };
     this.slots = slots;
     listenToSlots(slots, (slot, message: FromPredictionWorker) => this.answered(slot, message), (slot, reason) => this.fail(slot, reason));
   }
@@ -96,6 +138,11 @@ export class PredictionPool {
   /** Worker threads in the pool. */
   get size(): number {
     return this.slots.length;
+  }
+
+  /** Two slices more than workers: a worker that finishes finds the next tiles gathered. */
+  get parallelism(): number {
+    return this.slots.length + 2;
   }
 
   /**
