@@ -1,9 +1,5 @@
-import { execFile, execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { findAppRoot } from '../appRoot.js';
+import { runWebgpuCheck, swiftShaderMissing } from './testing/swiftShader.js';
 import { adapterName, softwareAdapterReason, type AdapterFacts } from './webgpuBackend.js';
 
 const facts = (overrides: Partial<AdapterFacts>): AdapterFacts => ({ vendor: '', architecture: '', device: '', description: '', isFallbackAdapter: false, ...overrides });
@@ -25,43 +21,18 @@ describe('softwareAdapterReason', () => {
   });
 });
 
-// WebGPU without a GPU: Chromium's SwiftShader Vulkan driver (CI installs chromium and libvulkan1).
-const ICD = '/usr/lib/chromium/vk_swiftshader_icd.json';
-const CHECK = fileURLToPath(new URL('./testing/webgpuTrainingCheck.mjs', import.meta.url));
-
-function swiftShaderMissing(): string | null {
-  if (!existsSync(ICD)) return `SwiftShader's Vulkan driver ${ICD} is absent (install Debian's chromium)`;
-  let libraries = '';
-  try {
-    libraries = execFileSync('/sbin/ldconfig', ['-p'], { encoding: 'utf8' });
-  } catch {
-    // ldconfig missing: look for the file where Debian and Ubuntu put it.
-  }
-  const found = libraries.includes('libvulkan.so.1') || ['/usr/lib/x86_64-linux-gnu/libvulkan.so.1', '/usr/lib/aarch64-linux-gnu/libvulkan.so.1'].some(existsSync);
-  return found ? null : 'the Vulkan loader libvulkan.so.1 is absent (install Debian\'s libvulkan1)';
-}
-
 const missing = swiftShaderMissing();
 if (missing) console.warn(`Skipping the WebGPU training tests: ${missing}.`);
 
-/** Runs the check in a child whose real environment points the Vulkan loader at SwiftShader. */
-async function runCheck(mode: 'auto' | 'forced'): Promise<Record<string, unknown>> {
-  const env: NodeJS.ProcessEnv = { ...process.env, XDG_RUNTIME_DIR: '/tmp', VK_ICD_FILENAMES: ICD };
-  if (mode === 'forced') env.MEMBRANA_BACKEND = 'webgpu';
-  else delete env.MEMBRANA_BACKEND;
-  const { stdout } = await promisify(execFile)(process.execPath, [CHECK, findAppRoot(), mode], { env, timeout: 170_000, maxBuffer: 1 << 20 });
-  return JSON.parse(stdout.trim().split('\n').pop()!) as Record<string, unknown>;
-}
-
 describe.skipIf(missing !== null)('WebGPU training on SwiftShader (needs `npm run build:node`)', () => {
   it('is skipped by automatic selection, which says the adapter is software', async () => {
-    const result = await runCheck('auto');
+    const result = await runWebgpuCheck('auto');
     expect(result.choice).not.toBe('webgpu');
     expect((result.skipped as string[]).find((line) => line.startsWith('webgpu:'))).toMatch(/swiftshader.*(fallback|software).*MEMBRANA_BACKEND=webgpu forces it/);
   }, 60_000);
 
   it('when forced, trains a tiny U-Net in a TrainingPool worker as the cpu backend does, and resumes from its read-back Adam state', async () => {
-    const result = await runCheck('forced');
+    const result = await runWebgpuCheck('forced');
     expect((result.backend as { choice: string }).choice).toBe('webgpu');
     expect(Math.abs((result.loss as number) - (result.cpuLoss as number)) / (result.cpuLoss as number)).toBeLessThan(1e-5);
     const gradients = result.gradientErrors as Record<string, number>;

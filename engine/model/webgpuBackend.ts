@@ -74,6 +74,9 @@ export async function startWebGpu(options: { allowSoftware: boolean }): Promise<
   installNavigatorGpu(gpu);
   // Registers the 'webgpu' backend only when navigator.gpu exists, so it is imported after.
   await import('@tensorflow/tfjs-backend-webgpu');
+  const { registerWebgpuTrainingKernels } = await import('./kernels/registerWebgpuTrainingKernels.js');
+  // MEMBRANA_WEBGPU_STOCK_KERNELS=1 keeps tfjs' own kernels, to compare speed on a GPU machine.
+  if (process.env.MEMBRANA_WEBGPU_STOCK_KERNELS !== '1') registerWebgpuTrainingKernels();
   if (!(await tf.setBackend('webgpu'))) throw new Error(`the WebGPU backend did not initialise on ${adapterName(facts)}`);
   device = (tf.backend() as WebGPUBackend).device;
   return { description: `WebGPU (${adapterName(facts)}${software ? `; ${software}, slow` : ''})`, facts };

@@ -9,17 +9,17 @@ export type Conv2DGradientAttrs = Pick<Conv2DBackpropFilterAttrs, 'strides' | 'p
 };
 
 /**
- * Conv2DInfo of the forward convolution whose gradient is wanted, for the cases the wasm
- * training kernels implement: NHWC, dilation 1. Anything else throws an Error that names the
+ * Conv2DInfo of the forward convolution whose gradient is wanted, for the cases the wasm and
+ * webgpu training kernels implement: NHWC, dilation 1. Anything else throws an Error that names the
  * attribute, since silently computing a different convolution would corrupt training.
  */
-export function conv2DGradientInfo(kernelName: string, xShape: Shape4, filterShape: Shape4, attrs: Conv2DGradientAttrs): backend_util.Conv2DInfo {
+export function conv2DGradientInfo(kernelName: string, xShape: Shape4, filterShape: Shape4, attrs: Conv2DGradientAttrs, backendName = 'wasm'): backend_util.Conv2DInfo {
   const { dilations, dataFormat, strides, pad, dimRoundingMode } = attrs;
   if (dilations !== undefined && (Array.isArray(dilations) ? dilations.some((d) => d !== 1) : dilations !== 1)) {
-    throw new Error(`${kernelName} (wasm training kernel): dilations=${JSON.stringify(dilations)} is not supported; only dilation 1 is.`);
+    throw new Error(`${kernelName} (${backendName} training kernel): dilations=${JSON.stringify(dilations)} is not supported; only dilation 1 is.`);
   }
   if (dataFormat !== undefined && dataFormat !== 'NHWC') {
-    throw new Error(`${kernelName} (wasm training kernel): dataFormat='${String(dataFormat)}' is not supported; use 'NHWC' (channels last).`);
+    throw new Error(`${kernelName} (${backendName} training kernel): dataFormat='${String(dataFormat)}' is not supported; use 'NHWC' (channels last).`);
   }
   return backend_util.computeConv2DInfo(xShape, filterShape, strides, 1, pad, dimRoundingMode, false, 'channelsLast');
 }

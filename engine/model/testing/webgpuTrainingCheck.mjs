@@ -8,16 +8,47 @@
 // is computed on the cpu backend here, and the largest relative differences are reported. The
 // worker's Adam state is read back, a second pool is started from it, and a second step there is
 // compared with a second cpu step (resume).
+// kernels (forced too): Conv2DBackpropFilter on webgpu (Membrana's, with its taps in one matmul
+// and one tap per matmul) against the cpu backend, for each convolution geometry in CASES_JSON.
 import path from 'node:path';
 
 const [root, mode] = process.argv.slice(2);
 const load = (file) => import(path.join(root, 'build', 'engine', file));
 const { selectBackend } = await load('model/selectBackend.js');
 const { tf } = await load('model/tfjs.js');
+const values = (n, f) => Float32Array.from({ length: n }, (_, i) => f(i));
 
 if (mode === 'auto') {
   const chosen = await selectBackend();
   console.log(JSON.stringify({ choice: chosen.choice, skipped: chosen.skipped }));
+  process.exit(0);
+}
+
+if (mode === 'kernels') {
+  await selectBackend();
+  const { createConv2DBackpropFilterWebgpu } = await load('model/kernels/conv2DBackpropFilterWebgpu.js');
+  const stock = () => {
+    throw new Error('the stock kernel was called');
+  };
+  const variants = { grouped: createConv2DBackpropFilterWebgpu(stock), oneTapEach: createConv2DBackpropFilterWebgpu(stock, 1) };
+  const errors = {};
+  const webgpu = tf.backend();
+  const buffersBefore = webgpu.numDataIds();
+  for (const c of JSON.parse(process.argv[4])) {
+    const attrs = { strides: c.strides, pad: c.pad, dataFormat: 'NHWC', filterShape: c.filter, ...(c.dimRoundingMode ? { dimRoundingMode: c.dimRoundingMode } : {}) };
+    const x = values(c.x.reduce((a, b) => a * b), (i) => Math.sin(i * 0.7 + 1));
+    const dy = values(c.dy.reduce((a, b) => a * b), (i) => Math.cos(i * 0.3));
+    await tf.setBackend('cpu');
+    const expected = await tf.tidy(() => tf.engine().runKernel('Conv2DBackpropFilter', { x: tf.tensor(x, c.x), dy: tf.tensor(dy, c.dy) }, attrs)).data();
+    await tf.setBackend('webgpu');
+    for (const [name, kernel] of Object.entries(variants)) {
+      const [xt, dyt] = [tf.tensor(x, c.x), tf.tensor(dy, c.dy)];
+      const out = tf.engine().makeTensorFromTensorInfo(kernel({ inputs: { x: xt, dy: dyt }, backend: webgpu, attrs }));
+      errors[`${c.name} (${name})`] = relative(await out.data(), expected);
+      tf.dispose([xt, dyt, out]);
+    }
+  }
+  console.log(JSON.stringify({ errors, buffersLeft: webgpu.numDataIds() - buffersBefore }));
   process.exit(0);
 }
 
@@ -28,7 +59,6 @@ const { TrainingPool, loadSnapshotWeights } = await load('train/TrainingPool.js'
 const SIZE = 32;
 const COUNT = 2;
 const LEARNING_RATE = 1e-2;
-const values = (n, f) => Float32Array.from({ length: n }, (_, i) => f(i));
 const n = COUNT * SIZE * SIZE;
 const batch = () => ({
   count: COUNT,
