@@ -80,6 +80,7 @@ describe('openPredictor', () => {
   }, 60_000);
 
   it.skipIf(build !== null && 'missing' in build)('runs in the background, on a worker thread, with the same bytes as on this thread', async () => {
+    if (build && 'stale' in build) throw new Error(`build/ is older than ${build.stale}: run \`npm run build:node\` first.`);
     const here = await open(shippedModelDir(), { provider: 'cpu', threads: 1 });
     const background = await open(shippedModelDir(), { provider: 'cpu', threads: 1, background: true });
     expect(background.provider.name).toBe('cpu');
