@@ -1,7 +1,7 @@
 import os from 'node:os';
 import type { CallContext, FineTuneResult, ModelVersionInfo, QualityMetrics, ReviewTile } from '../protocol/contract.js';
 import { CallError } from './CallError.js';
-import { evaluateProbabilities } from './metrics/evaluateCorrections.js';
+import { scoreHeldOut } from './metrics/heldOutScores.js';
 import { loadModelFolder, saveModelFolder } from './model/modelFolder.js';
 import { openPredictor } from './predict/openPredictor.js';
 import type { Predictor } from './predict/Predictor.js';
@@ -10,6 +10,7 @@ import { allocateVoxels, type Volume } from './io/Volume.js';
 import type { Project } from './project/ProjectStore.js';
 import { rankUncertainTiles } from './review/rankTiles.js';
 import { fineTune } from './train/fineTune.js';
+import { replaySetFor } from './train/replaySet.js';
 
 /**
  * The long jobs on one project: prediction, fine-tuning, scoring, review ranking. One runs at a
@@ -61,6 +62,13 @@ export class ProjectJobs {
     return this.exclusive('predicting', () => this.predictSlices(slices, context, tta ? 'Predicting (8× TTA)' : 'Predicting', tta));
   }
 
+  /**
+   * Fine-tunes the active model on the corrections (fineTune: held-out corrections judge it,
+   * the best step is kept). The result is always kept as a new version; it becomes active (and
+   * what was predicted is predicted again) only when it beats the active model on the held-out
+   * corrections by more than the noise. Otherwise the active model stays, and the version's note
+   * and the verdict say why.
+   */
   fineTune(steps: number, context: CallContext): Promise<Omit<FineTuneResult, 'project'>> {
     return this.exclusive('fine-tuning', async () => {
       const { project } = this;
@@ -79,13 +87,15 @@ export class ProjectJobs {
       const started = performance.now();
       let result;
       try {
+        const replay = await replaySetFor(model);
         result = await fineTune({
           model,
           images,
           corrections,
-          validationSlices: [...validation].map(slot),
+          validationSlices: [...validation].filter((z) => labelled.includes(z)).map(slot),
           steps,
           workers: Math.min(2, os.availableParallelism()),
+          ...(replay ? { replay } : {}),
           signal: context.signal,
           onProgress: (p) =>
             context.progress({
@@ -100,13 +110,18 @@ export class ProjectJobs {
         model.model.dispose();
       }
       try {
-        const note = result.cancelled ? `fine-tuned, cancelled after ${result.steps} of ${steps} steps` : `fine-tuned for ${result.steps} steps`;
+        const { verdict } = result;
+        const ran = result.cancelled ? `fine-tuned, cancelled after ${result.steps} of ${steps} steps` : `fine-tuned for ${result.steps} steps`;
+        const note = `${ran}, best at step ${result.bestStep}${verdict.better ? '' : `; not used: ${verdict.improvement !== null && verdict.improvement < 0 ? 'worse' : 'not clearly better'} than ${parent}`}`;
+        const said = { better: verdict.better, improvement: verdict.improvement, noise: verdict.noise, reason: verdict.reason };
         const version: ModelVersionInfo = await project.addModelVersion((dir) => saveModelFolder(dir, result.model, result.meta), {
           parent,
           note,
           data: { trainSlices: result.trainSlices.map((k) => stackSlices[k]!), validationSlices: [...validation].sort((a, b) => a - b), labelledPixels: result.labelledPixels },
-          metrics: { before: result.before, after: result.after },
+          metrics: { before: result.before, after: result.after, verdict: said, heldOut: result.heldOut },
         });
+        const reply = { version, activated: verdict.better, verdict: said, bestStep: result.bestStep, cancelled: result.cancelled, steps: result.steps, seconds: 0, losses: result.losses };
+        if (!verdict.better) return { ...reply, seconds: Math.round((performance.now() - started) / 1000) };
         await project.setActiveModel(version.id);
         // Re-predict what the user had predicted, so the change shows at once.
         const previouslyPredicted = await project.predictedSlices(parent);
@@ -116,24 +131,28 @@ export class ProjectJobs {
             if ((error as { name?: string }).name !== 'AbortError' && !context.signal.aborted) throw error;
           });
         }
-        return { version, cancelled: result.cancelled, steps: result.steps, seconds: Math.round((performance.now() - started) / 1000), losses: result.losses };
+        return { ...reply, seconds: Math.round((performance.now() - started) / 1000) };
       } finally {
         result.model.dispose();
       }
     });
   }
 
-  /** The active model's stored predictions scored on the validation slices' corrections. */
+  /**
+   * The active model's stored predictions scored on the validation slices' corrections: the
+   * scores before any training, as soon as a held-out slice has corrections and a prediction.
+   */
   async evaluate(): Promise<QualityMetrics | null> {
     const { project } = this;
     const layer = project.corrections;
+    const labelled = new Set(layer.labelledSlices());
     const slices: { z: number; labels: Uint8Array; probability: Uint8Array }[] = [];
     for (const z of layer.validationSlices()) {
+      if (!labelled.has(z)) continue;
       const probability = await project.loadPrediction(project.activeModel, z);
-      if (probability && layer.labelledSlices().includes(z)) slices.push({ z, labels: layer.slice(z), probability });
+      if (probability) slices.push({ z, labels: layer.slice(z), probability });
     }
-    if (slices.length === 0) return null;
-    return evaluateProbabilities(slices, project.volume.width, project.volume.height);
+    return scoreHeldOut(slices, project.volume.width, project.volume.height)?.scores ?? null;
   }
 
   /**

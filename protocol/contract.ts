@@ -106,13 +106,39 @@ export interface BackendInfo {
 export const LABEL = { unlabelled: 0, membrane: 1, cell: 2 } as const;
 export type LabelValue = (typeof LABEL)[keyof typeof LABEL];
 
-/** Quality of a model on the corrected pixels of the validation slices (ISBI 2012 definitions). */
+/**
+ * Quality of a model on held-out corrected pixels (engine/metrics/heldOutScores.ts). Pixel-level
+ * figures always; the ISBI 2012 segment scores only when every pixel of the scored slices is
+ * labelled (on strokes they mean little), else null.
+ */
 export interface QualityMetrics {
-  pixel_error: number;
-  v_rand: number;
-  v_info: number;
+  /** Share of held-out labelled pixels classified wrongly at threshold 0.5, membrane and cell weighed equally. */
+  error: number;
+  membrane_error: number | null;
+  cell_error: number | null;
+  membrane_f1: number | null;
+  cell_f1: number | null;
+  /** Mean binary cross-entropy per labelled pixel (nats). */
+  cross_entropy: number;
   labelled_pixels: number;
+  membrane_pixels: number;
+  cell_pixels: number;
+  /** 64² tiles with a labelled pixel (the samples behind a verdict's noise). */
+  blocks: number;
   slices: number[];
+  pixel_error: number | null;
+  v_rand: number | null;
+  v_info: number | null;
+}
+
+/** Whether a fine-tuned model beat the one it started from on held-out corrections by more than the noise, and why, in plain words. */
+export interface FineTuneVerdict {
+  better: boolean;
+  /** Starting error − fine-tuned error (positive: fewer errors); null when nothing was held out. */
+  improvement: number | null;
+  /** Standard error of the improvement (bootstrap over held-out tiles). */
+  noise: number | null;
+  reason: string;
 }
 
 /** One model version of a project: every fine-tune makes one, with its parent and what it learnt from. */
@@ -122,7 +148,7 @@ export interface ModelVersionInfo {
   created: string;
   note: string;
   data?: { trainSlices: number[]; validationSlices: number[]; labelledPixels: number };
-  metrics?: { before?: QualityMetrics | null; after?: QualityMetrics | null };
+  metrics?: { before?: QualityMetrics | null; after?: QualityMetrics | null; verdict?: FineTuneVerdict; heldOut?: string };
 }
 
 /** An open project: a folder with the image, the corrections journal, predictions and model versions. */
@@ -193,6 +219,11 @@ export interface ReviewTile {
 export interface FineTuneResult {
   version: ModelVersionInfo;
   project: ProjectInfo;
+  /** The new version became the active one (it beat the active one by more than the noise: `verdict`). */
+  activated: boolean;
+  verdict: FineTuneVerdict;
+  /** The step whose weights the version holds (the best judged). */
+  bestStep: number;
   cancelled: boolean;
   steps: number;
   seconds: number;
@@ -293,7 +324,7 @@ export interface EngineCalls {
   undo: { args: { projectId: string }; result: EditResult };
   redo: { args: { projectId: string }; result: EditResult };
   setValidation: { args: { projectId: string; z: number; on: boolean }; result: ProjectInfo };
-  /** Fine-tunes the active model on the corrections (validation slices held out); makes and activates a new version. */
+  /** Fine-tunes the active model on the corrections (validation slices, or a share of corrected pixels, held out); makes a new version, active only when it is better by more than the noise. */
   fineTune: { args: { projectId: string; steps: number }; result: FineTuneResult };
   /** Scores the active model's stored predictions on the validation slices' corrections (null: nothing to score). */
   evaluate: { args: { projectId: string }; result: QualityMetrics | null };

@@ -3,31 +3,39 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { readVolume } from '../io/readVolume.js';
 import { selectBackend } from '../model/selectBackend.js';
-import { trainModel } from '../train/trainModel.js';
+import { describeScores, trainModel } from '../train/trainModel.js';
 import { UsageError } from './CliError.js';
 import { progressPrinter } from './progressPrinter.js';
 
 export const trainUsage = `membrana train --images X.tif --labels Y.tif --out DIR [--init MODEL] [--minutes N | --steps N] [--val-slices a-b] [--resume] [--workers N]
 
 Trains the membrane network on an image stack and its labels (ISBI convention: 0 = membrane,
-255 = cell, any other value = unlabelled), validating on whole held-out slices each epoch. DIR
-gets the best model (by validation V_rand), training-log.jsonl, and checkpoint/ for --resume.
-Prints one JSON line at the end.
+255 = cell, any other value = unlabelled, so sparse labels such as the app's corrections work),
+with the same training loop as the app's fine-tune. Every epoch the model is judged on held-out
+labels: the --val-slices, or else about 20% of the labelled pixels set aside automatically as
+whole 64² tiles. DIR gets the best step (lowest held-out error), training-log.jsonl, and
+checkpoint/ for --resume. With --init the starting model is judged first, and DIR gets the
+trained model only when it beats the start by more than the noise (2 standard errors over
+held-out tiles); otherwise the starting model, with the trained one in DIR/not-better.
+Prints the verdict, then one JSON line.
   --images FILE      image stack (TIFF, PNG folder)
   --labels FILE      label stack of the same shape, 8-bit
   --mask FILE        optional: nonzero = labelled pixel
   --out DIR          output model folder
-  --init MODEL       start from this model folder (fine-tuning)
+  --init MODEL       start from this model folder (fine-tuning defaults: --lr 5e-4, 10 warm-up
+                     steps, judged every 20 steps, 25% of patches from the model's replay set)
   --minutes N        stop after N minutes of wall time (all sittings together)
   --steps N          stop after N steps
-  --val-slices a-b   validation slices, from 0, inclusive (default: the last ~18%)
+  --val-slices a-b   validation slices, from 0, inclusive (default: pixels set aside automatically)
   --resume           continue the run checkpointed in DIR
   --seed N           random seed (default 1)
-  --batch N          patches per step (default 2)
+  --batch N          patches per step (default 2, or --workers when more)
   --patch N          patch edge in pixels (default 256)
-  --lr X             Adam learning rate (default 0.001)
-  --lr-decay KIND    none (default) or cosine: from --lr down to --lr/100 over the budget
-  --epoch-steps N    steps between validations (default 100)
+  --lr X             Adam learning rate (default 0.001 from scratch, 0.0005 with --init)
+  --lr-decay KIND    cosine (default: from --lr down to --lr/100 over the budget) or none
+  --warmup N         steps of linear learning-rate warm-up (default 0 from scratch, 10 with --init)
+  --epoch-steps N    steps between judgements (default 100 from scratch, 20 with --init)
+  --replay-share X   with --init: share of patches from the model's replay set (default 0.25; 0: none)
   --workers N        worker threads, one core each (default: 2 where there are 2 cores, else 1);
                      with N > 1 each step's patches are split between them and their gradients
                      averaged, so --batch must be at least N; --resume may change N`;
@@ -58,6 +66,8 @@ export async function trainCommand(argv: string[]): Promise<void> {
       lr: { type: 'string' },
       'lr-decay': { type: 'string' },
       'epoch-steps': { type: 'string' },
+      warmup: { type: 'string' },
+      'replay-share': { type: 'string' },
       workers: { type: 'string' },
     },
   });
@@ -76,8 +86,7 @@ export async function trainCommand(argv: string[]): Promise<void> {
     values.mask ? readVolume(path.resolve(values.mask)) : Promise.resolve(null),
   ]);
   const validation = parseSlices(values['val-slices'], images.depth);
-  const trainRanges = [validation[0] > 0 ? `0-${validation[0] - 1}` : '', validation[1] < images.depth - 1 ? `${validation[1] + 1}-${images.depth - 1}` : ''].filter(Boolean);
-  console.error(`Training on ${images.name} (${images.width} × ${images.height}, slices ${trainRanges.join(' and ')}), validating on slices ${validation[0]}-${validation[1]}, backend ${backend.description}${workers > 1 ? ` on ${workers} worker threads` : ''}`);
+  console.error(`${values.init ? `Fine-tuning ${values.init}` : 'Training'} on ${images.name} (${images.width} × ${images.height} × ${images.depth}), backend ${backend.description}${workers > 1 ? ` on ${workers} worker threads` : ''}`);
   const progress = progressPrinter();
   const controller = new AbortController();
   // Ctrl+C ends the run cleanly with a checkpoint, so --resume can continue it.
@@ -99,6 +108,8 @@ export async function trainCommand(argv: string[]): Promise<void> {
     learningRate: positiveNumber('lr', values.lr, false),
     lrDecay: parseDecay(values['lr-decay']),
     epochSteps: positiveNumber('epoch-steps', values['epoch-steps']),
+    warmupSteps: wholeOrZero('warmup', values.warmup),
+    replayShare: share('replay-share', values['replay-share']),
     workers,
     backend: backend.description,
     signal: controller.signal,
@@ -109,8 +120,25 @@ export async function trainCommand(argv: string[]): Promise<void> {
     },
   });
   progress.done();
-  const { best, ...rest } = result;
-  console.log(JSON.stringify({ ...rest, best_step: best?.step ?? null, pixel_error: best?.pixel_error ?? null, v_rand: best?.v_rand ?? null, v_info: best?.v_info ?? null }));
+  if (result.start) console.error(`Starting model: ${describeScores(result.start)}`);
+  if (result.best) console.error(`Best step ${result.best.step}: ${describeScores(result.best)}`);
+  if (result.verdict) console.error(`${result.written === 'trained' ? 'Wrote the trained model' : 'Wrote the starting model'} to ${result.model_dir}: ${result.verdict.reason}`);
+  const { best, start, ...rest } = result;
+  console.log(JSON.stringify({ ...rest, best_step: best?.step ?? null, error: best?.error ?? null, pixel_error: best?.pixel_error ?? null, v_rand: best?.v_rand ?? null, v_info: best?.v_info ?? null, start }));
+}
+
+function wholeOrZero(name: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new UsageError(`--${name} must be a whole number, 0 or more, not "${value}".`);
+  return n;
+}
+
+function share(name: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!(n >= 0 && n < 1)) throw new UsageError(`--${name} must be a number from 0 to below 1, not "${value}".`);
+  return n;
 }
 
 function parseDecay(text: string | undefined): 'none' | 'cosine' | undefined {
@@ -118,11 +146,8 @@ function parseDecay(text: string | undefined): 'none' | 'cosine' | undefined {
   throw new UsageError(`--lr-decay must be none or cosine, not "${text}".`);
 }
 
-function parseSlices(text: string | undefined, depth: number): [number, number] {
-  if (text === undefined) {
-    const count = Math.max(1, Math.round(depth * 0.18));
-    return [depth - count, depth - 1];
-  }
+function parseSlices(text: string | undefined, depth: number): [number, number] | null {
+  if (text === undefined) return null;
   const match = /^(\d+)(?:-(\d+))?$/.exec(text.trim());
   if (!match) throw new UsageError(`--val-slices must look like 18-21, not "${text}".`);
   const first = Number(match[1]);

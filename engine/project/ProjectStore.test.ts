@@ -137,7 +137,7 @@ describe('Project', () => {
   it('adds, lists, activates, exports and imports model versions', async () => {
     const project = await track(Project.create(path.join(root, 'p'), smallVolume(), modelDir));
     const data = { trainSlices: [0, 1], validationSlices: [2], labelledPixels: 321 };
-    const metric = { pixel_error: 0.1, v_rand: 0.9, v_info: 0.95, labelled_pixels: 321, slices: [2] };
+    const metric = { error: 0.05, membrane_error: 0.08, cell_error: 0.02, membrane_f1: 0.9, cell_f1: 0.97, cross_entropy: 0.2, labelled_pixels: 321, membrane_pixels: 100, cell_pixels: 221, blocks: 3, slices: [2], pixel_error: null, v_rand: null, v_info: null };
     const v2 = await project.addModelVersion((dir) => writeFakeModel(dir, 2), { parent: 'v1', note: 'fine-tuned for 10 steps', data, metrics: { before: null, after: metric } });
     expect(v2).toMatchObject({ id: 'v2', parent: 'v1', note: 'fine-tuned for 10 steps', data, metrics: { before: null, after: metric } });
     await expect(project.addModelVersion(async () => { throw new Error('out of memory'); }, { parent: 'v2', note: 'x', data, metrics: {} })).rejects.toThrow('out of memory');

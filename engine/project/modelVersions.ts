@@ -1,7 +1,7 @@
 import { copyFile, readFile, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { readIfExists } from '../io/readIfExists.js';
-import type { QualityMetrics } from '../../protocol/contract.js';
+import type { FineTuneVerdict, QualityMetrics } from '../../protocol/contract.js';
 import { META_JSON, MODEL_JSON, WEIGHTS_BIN } from '../model/modelFolder.js';
 import { ProjectError } from './ProjectError.js';
 
@@ -21,6 +21,10 @@ export interface VersionData {
 export interface VersionMetrics {
   before?: QualityMetrics | null;
   after?: QualityMetrics | null;
+  /** Whether it beat its parent on the held-out corrections, and why (fine-tuned versions). */
+  verdict?: FineTuneVerdict;
+  /** What was held out, in words. */
+  heldOut?: string;
 }
 
 /** models/<id>/version.json. */

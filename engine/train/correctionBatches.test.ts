@@ -35,7 +35,7 @@ describe('makeCorrectionBatch', () => {
     for (const [x, y] of [[1, 1], [W - 2, H - 2], [24, 20]] as const) {
       const { images, labels } = stroked(x, y, 1);
       const slices = correctionSlices(images, [{ z: 0, labels }]);
-      const batch = makeCorrectionBatch(slices, W, H, 40, 64, DEFAULT_NORMALIZATION, new Random(x));
+      const batch = makeCorrectionBatch({ train: slices }, 40, 64, DEFAULT_NORMALIZATION, new Random(x));
       expect(batch).toMatchObject({ count: 40, size: 64 });
       const n = 64 * 64;
       let withLabels = 0;
@@ -57,13 +57,34 @@ describe('makeCorrectionBatch', () => {
   it('repeats exactly from the same random state', () => {
     const { images, labels } = stroked(24, 20, 2);
     const slices = correctionSlices(images, [{ z: 0, labels }]);
-    const a = makeCorrectionBatch(slices, W, H, 3, 16, DEFAULT_NORMALIZATION, new Random(5));
-    const b = makeCorrectionBatch(slices, W, H, 3, 16, DEFAULT_NORMALIZATION, new Random(5));
+    const a = makeCorrectionBatch({ train: slices }, 3, 16, DEFAULT_NORMALIZATION, new Random(5));
+    const b = makeCorrectionBatch({ train: slices }, 3, 16, DEFAULT_NORMALIZATION, new Random(5));
     expect(b).toEqual(a);
     expect(a.target.every((t) => t === 0)).toBe(true);
   });
 
+  it('mixes in replay patches at the given share, each cut from its own slice size', () => {
+    const { images, labels } = stroked(24, 20, 1);
+    const train = correctionSlices(images, [{ z: 0, labels }]);
+    // A replay slice of another size, all cell.
+    const replay = correctionSlices({ width: 32, height: 32, data: new Uint8Array(32 * 32).fill(9) }, [{ z: 0, labels: new Uint8Array(32 * 32).fill(2) }]);
+    const batch = makeCorrectionBatch({ train, replay, replayShare: 0.5 }, 200, 16, DEFAULT_NORMALIZATION, new Random(3));
+    const n = 16 * 16;
+    let fromReplay = 0;
+    for (let b = 0; b < 200; b++) {
+      const weight = batch.weight.subarray(b * n, (b + 1) * n);
+      const target = batch.target.subarray(b * n, (b + 1) * n);
+      // Replay patches are fully labelled cell; training patches hold membrane strokes only.
+      if (weight.every((w) => w === 1) && target.every((t) => t === 0)) fromReplay++;
+    }
+    expect(fromReplay).toBeGreaterThan(70);
+    expect(fromReplay).toBeLessThan(130);
+    const none = makeCorrectionBatch({ train, replay, replayShare: 0 }, 50, 16, DEFAULT_NORMALIZATION, new Random(3));
+    expect(none.target.some((t) => t === 1)).toBe(true);
+    for (let b = 0; b < 50; b++) expect(none.weight.subarray(b * n, (b + 1) * n).every((w) => w === 1)).toBe(false);
+  });
+
   it('needs a slice with labels', () => {
-    expect(() => makeCorrectionBatch([], W, H, 1, 16, DEFAULT_NORMALIZATION, new Random(1))).toThrow(/at least one corrected slice/);
+    expect(() => makeCorrectionBatch({ train: [] }, 1, 16, DEFAULT_NORMALIZATION, new Random(1))).toThrow(/at least one corrected slice/);
   });
 });

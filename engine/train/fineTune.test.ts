@@ -58,8 +58,8 @@ describe('fineTune', () => {
     const progress: { step: number; stage: string; etaSeconds: number | null }[] = [];
     const result = await run({
       model: start,
-      corrections: [correction(0), correction(1), correction(3)],
-      validationSlices: [3],
+      corrections: [correction(0), correction(1), correction(2), correction(3)],
+      validationSlices: [2, 3],
       steps: 30,
       onProgress: (p) => progress.push(p),
     });
@@ -67,9 +67,12 @@ describe('fineTune', () => {
     expect(result.losses).toHaveLength(30);
     const mean = (values: number[]): number => values.reduce((a, b) => a + b, 0) / values.length;
     expect(mean(result.losses.slice(-5))).toBeLessThan(0.8 * mean(result.losses.slice(0, 5)));
-    expect(result.before).toMatchObject({ slices: [3], labelled_pixels: plane });
-    expect(result.after!.pixel_error).toBeLessThan(result.before!.pixel_error);
-    expect(result.after!.v_rand).toBeGreaterThan(result.before!.v_rand);
+    expect(result.before).toMatchObject({ slices: [2, 3], labelled_pixels: 2 * plane });
+    expect(result.after!.error).toBeLessThan(result.before!.error);
+    // Slices 2 and 3 are fully corrected, so the segment scores mean something and are given.
+    expect(result.after!.v_rand).toBeGreaterThan(result.before!.v_rand!);
+    expect(result.verdict).toMatchObject({ better: true, reason: expect.stringMatching(/^Fewer errors: error on held-out corrections/) });
+    expect(result.heldOut).toMatch(/validation slices 2, 3/);
     expect(result.train_px_per_s).toBeGreaterThan(0);
     // The starting model is untouched and still usable; the result is another model.
     expect(weightsOf(start.model)).toEqual(original);
@@ -78,12 +81,14 @@ describe('fineTune', () => {
     const output = start.model.predict(probe) as tf.Tensor;
     expect(output.shape).toEqual([1, 32, 32, 1]);
     tf.dispose([probe, output]);
-    // Progress: scoring, then every step with an ETA, then scoring again.
+    // Progress: scoring the start, then every step with an ETA, judged at step 20 and at the end.
     expect(progress[0]).toMatchObject({ step: 0, stage: expect.stringMatching(/Scoring the starting model/) });
-    expect(progress.filter((p) => /step \d+ of 30/.test(p.stage)).map((p) => p.step)).toEqual(Array.from({ length: 30 }, (_, i) => i + 1));
-    expect(progress.at(-1)).toMatchObject({ step: 30, stage: expect.stringMatching(/Scoring the fine-tuned model/), etaSeconds: expect.any(Number) });
+    expect(progress.filter((p) => /^Fine-tuning, step \d+ of 30/.test(p.stage)).map((p) => p.step)).toEqual(Array.from({ length: 31 }, (_, i) => i));
+    expect(progress.filter((p) => /^Scoring step/.test(p.stage)).map((p) => p.step)).toEqual([20, 30]);
+    expect(progress.at(-1)).toMatchObject({ step: 30, stage: expect.stringMatching(/Scoring step 30/), etaSeconds: expect.any(Number) });
+    expect(result.bestStep === 20 || result.bestStep === 30).toBe(true);
     // The run is recorded in the metadata, after what the model's training recorded.
-    expect(result.meta.training?.fine_tuning).toEqual([expect.objectContaining({ steps: 30, train_slices: [0, 1], validation_slices: [3], before: result.before, after: result.after })]);
+    expect(result.meta.training?.fine_tuning).toEqual([expect.objectContaining({ steps: 30, best_step: result.bestStep, train_slices: [0, 1], validation_slices: [2, 3], before: result.before, after: result.after, verdict: expect.objectContaining({ better: true }) })]);
   }, 60_000);
 
   it('trains only on labelled pixels of training slices: unlabelled labels, other slices and validation corrections change nothing', async () => {
@@ -100,6 +105,30 @@ describe('fineTune', () => {
     expect(weightsOf(b.model)).toEqual(weightsOf(a.model));
     expect(b.losses).toEqual(a.losses);
     expect(b.before).not.toEqual(a.before);
+  }, 60_000);
+
+  it('keeps the starting model as a candidate: a run that only makes things worse is judged not better', async () => {
+    // A decent model, then a learning rate far too high that wrecks it: the verdict must say so.
+    const all = [correction(0), correction(1), correction(2), correction(3)];
+    const decent = await run({ model: start, corrections: all, validationSlices: [2, 3], steps: 30 });
+    const result = await run({ model: { dir: '(decent)', model: decent.model, meta: decent.meta }, corrections: [correction(0), correction(1), correction(2), correction(3)], validationSlices: [2, 3], steps: 4, learningRate: 5, evalEvery: 2 });
+    expect(result.verdict.better).toBe(false);
+    expect(result.verdict.reason).toMatch(/^(More errors|Not clearly better)/);
+    expect(result.after!.error).toBeGreaterThanOrEqual(result.before!.error - 2 * (result.verdict.noise ?? 0));
+  }, 60_000);
+
+  it('sets a share of the corrections aside when no validation slice is corrected', async () => {
+    const wide = syntheticStack(192, 3);
+    const truth = (z: number): SliceCorrection => ({ z, labels: Uint8Array.from((wide.labels.data as Uint8Array).subarray(z * 192 * 192, (z + 1) * 192 * 192), (v) => (v === 0 ? 1 : 2)) });
+    const base = startingModel();
+    const model: LoadedModel = { ...base, meta: { ...base.meta, tile: { size: 192, overlap: 8 } } };
+    const result = await fineTune({ model, images: wide.images, corrections: [truth(0), truth(1)], validationSlices: [], steps: 2, patch: 64, learningRate: 3e-3 });
+    results.push(result);
+    expect(result.heldOut).toMatch(/tiles of 64² .* set aside automatically from slices 0, 1/);
+    expect(result.before).not.toBeNull();
+    expect(result.before!.v_rand).toBeNull();
+    expect(result.labelledPixels).toBeLessThan(0.8 * 2 * 192 * 192);
+    base.model.dispose();
   }, 60_000);
 
   it('stops after the step in progress when aborted, with that step’s model, scored', async () => {
@@ -139,7 +168,7 @@ describe('fineTune', () => {
     await expect(run({ model: start, corrections: [{ z: 0, labels: new Uint8Array(plane).fill(3) }] })).rejects.toThrow(/slice 0 has the value 3 at x 0, y 0; use 0 \(unlabelled\), 1 \(membrane\) or 2 \(cell\)/);
     await expect(run({ model: start, corrections: [{ z: 9, labels: new Uint8Array(plane) }] })).rejects.toThrow(/slice 9, outside the stack \(slices 0-3\)/);
     await expect(run({ model: start, validationSlices: [4] })).rejects.toThrow(/Validation slice 4 is outside the stack/);
-    await expect(run({ model: start, workers: 2, batch: 1 })).rejects.toThrow(/batch 1 is smaller than workers 2/);
+    await expect(run({ model: start, workers: 2, batch: 1 })).rejects.toThrow(/batch \(1\) is smaller than the workers \(2\)/);
   });
 
   it('cuts the patch to the slice: 256 becomes 64 on 64 × 64 slices', async () => {

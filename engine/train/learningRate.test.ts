@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { tf } from '../model/tfjs.js';
 import { setAdamLearningRate } from './adamState.js';
-import { cosineLearningRate } from './trainModel.js';
+import { cosineLearningRate, learningRateAt } from './learningRate.js';
 
 describe('cosineLearningRate', () => {
   it('falls from the initial rate to a hundredth of it along a half cosine', () => {
@@ -10,6 +10,16 @@ describe('cosineLearningRate', () => {
     expect(cosineLearningRate(1e-3, 1)).toBeCloseTo(1e-5, 12);
     expect(cosineLearningRate(1e-3, 2)).toBeCloseTo(1e-5, 12);
     expect(cosineLearningRate(1e-3, 0.25)).toBeGreaterThan(cosineLearningRate(1e-3, 0.75));
+  });
+});
+
+describe('learningRateAt', () => {
+  it('warms up linearly, then follows the schedule', () => {
+    expect(learningRateAt(1e-3, 'none', 4, 0, 0)).toBeCloseTo(2e-4, 12);
+    expect(learningRateAt(1e-3, 'none', 4, 3, 0)).toBeCloseTo(8e-4, 12);
+    expect(learningRateAt(1e-3, 'none', 4, 4, 0.5)).toBeCloseTo(1e-3, 12);
+    expect(learningRateAt(1e-3, 'cosine', 0, 0, 0.5)).toBeCloseTo(cosineLearningRate(1e-3, 0.5), 12);
+    expect(learningRateAt(1e-3, 'cosine', 10, 20, 1)).toBeCloseTo(1e-5, 12);
   });
 });
 

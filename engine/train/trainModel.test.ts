@@ -26,6 +26,8 @@ const settings = (outDir: string, steps: number, resume = false): TrainOptions =
   batch: 1,
   patch: 16,
   epochSteps: 2,
+  // Constant: a cosine schedule follows the budget, which these tests change between sittings.
+  lrDecay: 'none',
   architecture: { kind: 'unet', levels: 2, base: 2 },
   backend: 'cpu (test)',
 });
@@ -36,7 +38,10 @@ describe('trainModel', () => {
     const result = await trainModel(settings(out, 3));
     expect(result).toMatchObject({ steps: 3, backend: 'cpu (test)', model_dir: out });
     expect(result.train_px_per_s).toBeGreaterThan(0);
+    // Validation slice 3 is fully labelled: the segment scores are given beside the pixel ones.
     expect(result.best?.v_rand).toBeGreaterThan(0);
+    expect(result.best?.error).toBeGreaterThanOrEqual(0);
+    expect(result).toMatchObject({ verdict: null, written: 'trained', start: null, held_out: expect.stringMatching(/validation slice 3/) });
     const log = readFileSync(path.join(out, 'training-log.jsonl'), 'utf8').trim().split('\n');
     expect(log).toHaveLength(2); // after step 2 and at the end (step 3)
     const loaded = await loadModelFolder(out);
@@ -62,6 +67,22 @@ describe('trainModel', () => {
     const b = await weights(split);
     const worst = Math.max(...a.map((v, i) => Math.abs(v - b[i]!)));
     expect(worst).toBeLessThan(1e-5);
+  });
+
+  it('from a model: judges the start first, and writes it back (the trained one aside) when training does not beat it', async () => {
+    const base = path.join(tmp, 'init-base');
+    await trainModel({ ...settings(base, 6), learningRate: 3e-3 });
+    const out = path.join(tmp, 'init-worse');
+    const lines: string[] = [];
+    // A learning rate far too high: the trained model is worse.
+    const result = await trainModel({ ...settings(out, 2), init: base, validation: [2, 3], learningRate: 5, log: (line) => lines.push(line) });
+    expect(result.start).not.toBeNull();
+    expect(result.verdict?.better).toBe(false);
+    expect(result.written).toBe('start');
+    expect(readFileSync(path.join(out, 'weights.bin'))).toEqual(readFileSync(path.join(base, 'weights.bin')));
+    expect(existsSync(path.join(out, 'not-better', 'weights.bin'))).toBe(true);
+    expect(lines.some((line) => /^starting model: held-out error/.test(line))).toBe(true);
+    expect(lines.at(-1)).toMatch(/^Kept the starting model: /);
   });
 
   it('rejects labels that do not fit the images, and validation slices outside the stack', async () => {

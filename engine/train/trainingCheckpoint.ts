@@ -4,18 +4,10 @@ import path from 'node:path';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { loadModelFolder, saveModelFolder, type ModelMeta } from '../model/modelFolder.js';
 import { tf } from '../model/tfjs.js';
+import type { LoopState } from './trainLoop.js';
 
-/** What a resumed run needs besides the weights. */
-export interface TrainingState {
-  step: number;
-  /** Training seconds spent so far, over all sittings. */
-  seconds: number;
-  randomState: number;
-  best: { step: number; v_rand: number; v_info: number; pixel_error: number } | null;
-  history: Record<string, number>[];
-  /** The run's settings, so --resume continues the same run. */
-  settings: Record<string, unknown>;
-}
+/** What a resumed run needs besides the weights: the training loop's state (its settings included, so --resume continues the same run). */
+export type TrainingState = LoopState;
 
 const STATE = 'state.json';
 const OPTIMIZER = 'optimizer.bin';
@@ -60,6 +52,9 @@ export async function loadCheckpoint(outDir: string, optimizer: tf.Optimizer): P
   const dir = checkpointDir(outDir);
   const { model, meta } = await loadModelFolder(dir);
   const raw = JSON.parse(await readFile(path.join(dir, STATE), 'utf8')) as TrainingState & { optimizer: { name: string; shape: number[] }[]; variables: string[] };
+  if (!('start' in raw) || (raw.best !== null && !('tallies' in raw.best))) {
+    throw new Error(`The checkpoint in ${dir} was written by an earlier Membrana, whose training judged models differently; delete ${dir} to start over.`);
+  }
   const bytes = await readFile(path.join(dir, OPTIMIZER));
   const floats = new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
   let at = 0;

@@ -1,0 +1,220 @@
+import type { LayersModel } from '@tensorflow/tfjs-layers';
+import type { Volume } from '../io/Volume.js';
+import { scoreHeldOut, type HeldOutScores } from '../metrics/heldOutScores.js';
+import type { BlockTally } from '../metrics/pixelTallies.js';
+import type { ModelMeta } from '../model/modelFolder.js';
+import type { AdamState } from './adamState.js';
+import { makeCorrectionBatch, type BatchSources } from './correctionBatches.js';
+import type { HeldOutSlice } from './heldOutSplit.js';
+import { copyWeights, Learner, restoreWeights } from './Learner.js';
+import { learningRateAt } from './learningRate.js';
+import { predictSlicesOf } from './predictSlicesOf.js';
+import { Random } from './Random.js';
+
+/** The recipe's knobs; see trainingDefaults for their values with and without a starting model. */
+export interface LoopSettings {
+  seed: number;
+  batch: number;
+  patch: number;
+  learningRate: number;
+  lrDecay: 'none' | 'cosine';
+  warmupSteps: number;
+  /** Steps between judging the model on the held-out labels. */
+  evalEvery: number;
+  /** Chance that a patch comes from the replay set (when there is one). */
+  replayShare: number;
+}
+
+/** A model judged on the held-out labels at one step (0: the starting model). */
+export interface Judged {
+  step: number;
+  scores: HeldOutScores;
+  tallies: BlockTally[];
+}
+
+/** What a run has done: all a resumed run needs besides weights and Adam's state (JSON). */
+export interface LoopState {
+  step: number;
+  /** Wall seconds over all sittings. */
+  seconds: number;
+  randomState: number;
+  /** The starting model judged before any step (null: not a candidate, or nothing held out). */
+  start: Judged | null;
+  /** The best step judged so far (lowest held-out error; the earlier on ties). */
+  best: Judged | null;
+  history: Record<string, number | null>[];
+  settings: LoopSettings;
+}
+
+export interface LoopProgress {
+  step: number;
+  /** Planned steps; null when only a time budget bounds the run. */
+  steps: number | null;
+  /** Share of the budget used (steps or time). */
+  fraction: number;
+  /** Mean loss of the last 10 steps; NaN before the first. */
+  loss: number;
+  pxPerS: number;
+  etaSeconds: number | null;
+  stage: string;
+}
+
+export interface TrainLoopOptions {
+  /** Trained in place; on return it holds the weights of the best step judged (or the last step when nothing is held out). */
+  model: LayersModel;
+  meta: ModelMeta;
+  /** The stack the held-out slices are predicted from. */
+  images: Pick<Volume, 'width' | 'height' | 'depth' | 'data'>;
+  sources: BatchSources;
+  heldOut: readonly HeldOutSlice[];
+  settings: LoopSettings;
+  /** Stop after this many steps (all sittings) or wall seconds (all sittings), whichever comes first. */
+  steps: number;
+  seconds: number;
+  workers: number;
+  state: LoopState;
+  /** Adam's state to continue (a resumed run). */
+  optimizer?: AdamState | null;
+  /** Score the model as it starts, as a candidate the run must beat (fine-tuning). */
+  judgeStart: boolean;
+  /** Each judgement, in order; `model` holds the judged weights meanwhile, and `best` says whether it is the best so far. */
+  onJudged?: (judged: Judged, best: boolean, loss: number | null) => Promise<void>;
+  /** Called every `checkpointSeconds` and at the end, with the model holding the current weights. */
+  onCheckpoint?: (optimizer: AdamState) => Promise<void>;
+  checkpointSeconds?: number;
+  signal?: AbortSignal;
+  onProgress?: (progress: LoopProgress) => void;
+}
+
+export interface LoopResult {
+  /** Stopped by `signal`. */
+  cancelled: boolean;
+  losses: number[];
+  train_px_per_s: number;
+}
+
+/**
+ * The one training loop, for `membrana train` (from scratch or from a model) and the app's
+ * fine-tune: augmented patches around labelled pixels (with a replay set mixed in, when given),
+ * the membrane loss on labelled pixels only, Adam with warm-up and an optional cosine decay, on
+ * one thread or a TrainingPool. Every `evalEvery` steps, and at the end, the model is judged on
+ * the held-out labels; the best step is kept (early stopping: its weights go back into `model`
+ * at the end). With `judgeStart` the starting model is judged first. An aborted signal ends the
+ * run after the step in progress; the last step is still judged.
+ */
+export async function trainLoop(options: TrainLoopOptions): Promise<LoopResult> {
+  const { model, meta, images, settings, state, heldOut } = options;
+  const sittingStart = performance.now();
+  const secondsBefore = state.seconds;
+  const elapsed = (): number => secondsBefore + (performance.now() - sittingStart) / 1000;
+  const random = Random.restore(state.randomState);
+  const losses: number[] = [];
+  let trainingSeconds = 0;
+  let judgingSeconds = 0;
+  let judgements = 0;
+  let stage = 'Starting';
+  const budgetFraction = (): number => Math.min(1, Math.max(Number.isFinite(options.steps) ? state.step / options.steps : 0, Number.isFinite(options.seconds) ? elapsed() / options.seconds : 0));
+  const report = (): void => {
+    const recent = losses.slice(-10);
+    const perStep = losses.length > 0 ? trainingSeconds / losses.length : null;
+    const judgeCost = judgements > 0 ? judgingSeconds / judgements : 0;
+    const stepsLeft = Number.isFinite(options.steps) ? options.steps - state.step : Infinity;
+    const eta = perStep === null ? null : Math.min(stepsLeft * (perStep + judgeCost / settings.evalEvery), Math.max(0, options.seconds - elapsed())) + (heldOut.length > 0 ? judgeCost : 0);
+    options.onProgress?.({
+      step: state.step,
+      steps: Number.isFinite(options.steps) ? options.steps : null,
+      fraction: budgetFraction(),
+      loss: recent.length > 0 ? recent.reduce((a, b) => a + b, 0) / recent.length : Number.NaN,
+      pxPerS: trainingSeconds > 0 ? Math.round((losses.length * settings.batch * settings.patch ** 2) / trainingSeconds) : 0,
+      etaSeconds: eta === null || !Number.isFinite(eta) ? null : Math.round(eta),
+      stage,
+    });
+  };
+  let bestWeights: Float32Array[] | null = null;
+  /** Judges the model's current weights; keeps them when they are the best so far. */
+  const judge = async (loss: number | null): Promise<void> => {
+    const t0 = performance.now();
+    const predictions = await predictSlicesOf({ dir: '(training)', model, meta }, images, heldOut.map((h) => h.z));
+    const scored = scoreHeldOut(heldOut.map((h, k) => ({ ...h, probability: predictions[k]! })), images.width, images.height);
+    judgingSeconds += (performance.now() - t0) / 1000;
+    judgements++;
+    if (!scored) return;
+    const judged: Judged = { step: state.step, ...scored };
+    if (state.step === 0 && options.judgeStart) state.start = judged;
+    const better = state.step > 0 && (!state.best || judged.scores.error < state.best.scores.error);
+    if (better) {
+      state.best = judged;
+      bestWeights = await copyWeights(model);
+    }
+    await options.onJudged?.(judged, better, loss);
+  };
+
+  const learner = await Learner.start(model, { workers: options.workers, learningRate: settings.learningRate, optimizer: options.optimizer ?? null });
+  let cancelled = false;
+  let judgedAt = -1;
+  try {
+    if (options.judgeStart && state.step === 0 && !state.start && heldOut.length > 0) {
+      stage = 'Scoring the starting model on the held-out corrections';
+      report();
+      await judge(null);
+      judgedAt = 0;
+    }
+    stage = learner.workers > 1 ? `Training on ${learner.workers} workers` : 'Training';
+    report();
+    let lastCheckpoint = performance.now();
+    let lossSum = 0;
+    let lossCount = 0;
+    while (state.step < options.steps && elapsed() < options.seconds) {
+      if (options.signal?.aborted) {
+        cancelled = true;
+        break;
+      }
+      const t0 = performance.now();
+      const batch = makeCorrectionBatch(options.sources, settings.batch, settings.patch, meta.normalization, random);
+      const learningRate = learningRateAt(settings.learningRate, settings.lrDecay, settings.warmupSteps, state.step, budgetFraction());
+      const loss = await learner.step(batch, learningRate);
+      // wasm resolves data() as a microtask: without this, Ctrl+C and cancel would wait minutes.
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      trainingSeconds += (performance.now() - t0) / 1000;
+      if (!Number.isFinite(loss)) throw new Error(`Training diverged at step ${state.step + 1} (loss ${loss}); use a lower learning rate than ${settings.learningRate}.`);
+      state.step++;
+      losses.push(loss);
+      lossSum += loss;
+      lossCount++;
+      report();
+      const endOfRun = state.step >= options.steps || elapsed() >= options.seconds;
+      if (heldOut.length > 0 && (state.step % settings.evalEvery === 0 || endOfRun)) {
+        await learner.sync();
+        const saved = stage;
+        stage = `Scoring step ${state.step} on the held-out corrections`;
+        report();
+        await judge(lossSum / lossCount);
+        judgedAt = state.step;
+        stage = saved;
+        lossSum = 0;
+        lossCount = 0;
+      }
+      if (options.onCheckpoint && (performance.now() - lastCheckpoint) / 1000 > (options.checkpointSeconds ?? 120)) {
+        await learner.sync();
+        state.seconds = elapsed();
+        state.randomState = random.save();
+        await options.onCheckpoint(await learner.optimizerState());
+        lastCheckpoint = performance.now();
+      }
+    }
+    await learner.sync();
+    if (heldOut.length > 0 && judgedAt !== state.step && state.step > 0) {
+      stage = `Scoring step ${state.step} on the held-out corrections`;
+      report();
+      await judge(lossCount > 0 ? lossSum / lossCount : null);
+    }
+    state.seconds = elapsed();
+    state.randomState = random.save();
+    if (options.onCheckpoint) await options.onCheckpoint(await learner.optimizerState());
+  } finally {
+    await learner.dispose();
+  }
+  // Early stopping: the best step judged in this sitting goes back into the model.
+  if (bestWeights) restoreWeights(model, bestWeights);
+  return { cancelled, losses, train_px_per_s: trainingSeconds > 0 ? Math.round((losses.length * settings.batch * settings.patch ** 2) / trainingSeconds) : 0 };
+}
