@@ -28,7 +28,7 @@ export interface EnsureOnnxOptions {
 export async function ensureOnnx(dir: string, options: EnsureOnnxOptions = {}): Promise<string> {
   const folder = path.resolve(dir);
   const file = path.join(folder, ONNX_FILE);
-  const { modelTopology, weightSpecs, weightData } = await readModelArtifacts(folder);
+  const [{ modelTopology, weightSpecs, weightData }, existing] = await Promise.all([readModelArtifacts(folder), readIfExists(file)]);
   const unsupported = (error: unknown): ModelError =>
     new ModelError(
       'MODEL_UNSUPPORTED',
@@ -44,7 +44,6 @@ export async function ensureOnnx(dir: string, options: EnsureOnnxOptions = {}): 
   } catch (error) {
     throw unsupported(error);
   }
-  const existing = await readIfExists(file);
   const problem = existing ? onnxFileProblem(existing, source) : null;
   if (existing && problem === null && !options.remake) return file;
   let bytes: Uint8Array;

@@ -111,10 +111,16 @@ function littleEndian(data: Float32Array): Uint8Array {
   return out;
 }
 
-/** Little-endian float32s from any byte offset (tfjs weight files are little-endian); a copy. */
+/**
+ * Little-endian float32s from any byte offset (tfjs weight files are little-endian): a view
+ * where the machine is little-endian and the offset aligned (so checking a folder copies no
+ * weights), else a copy. Either way the caller must not write to it.
+ */
 function readFloats(bytes: Uint8Array, offset: number, count: number): Float32Array {
-  if (LITTLE_ENDIAN) return new Float32Array(bytes.buffer.slice(bytes.byteOffset + offset, bytes.byteOffset + offset + count * 4));
-  const view = new DataView(bytes.buffer, bytes.byteOffset + offset, count * 4);
+  const start = bytes.byteOffset + offset;
+  if (LITTLE_ENDIAN && start % 4 === 0) return new Float32Array(bytes.buffer, start, count);
+  if (LITTLE_ENDIAN) return new Float32Array(bytes.buffer.slice(start, start + count * 4));
+  const view = new DataView(bytes.buffer, start, count * 4);
   const out = new Float32Array(count);
   for (let i = 0; i < count; i++) out[i] = view.getFloat32(i * 4, true);
   return out;
