@@ -1,9 +1,27 @@
 /**
- * Packaging for `npm run dist` (electron-builder): Linux AppImage + deb, Windows NSIS, macOS dmg.
- * Compiled by `npm run build:node` to build/electron.config.js, which `npm run dist` passes to
- * electron-builder. It cannot run on a machine that cannot download the Electron binary.
+ * Packaging (electron-builder): `npm run dist:linux` (AppImage + deb), `dist:win` (NSIS),
+ * `dist:mac` (dmg, on a Mac), `dist` for this machine's platform. Compiled by `npm run build:node`
+ * to build/electron.config.js, which those scripts pass to electron-builder. It cannot run on a
+ * machine that cannot download the Electron binary.
  */
 import type { Configuration } from 'electron-builder';
+
+type Target = 'linux' | 'win32' | 'darwin';
+
+/**
+ * Native add-ons that must not go into another platform's package. tfjs-node(-gpu) hold a binding
+ * compiled and a libtensorflow downloaded for the machine that ran `npm install`: they are packed
+ * only for that machine's own platform (elsewhere the engine falls back to WebAssembly). webgpu
+ * ships Dawn for every platform in dist/<platform>-<arch>; each package keeps its own.
+ */
+function foreignNativeFiles(target: Target): string[] {
+  const excluded: string[] = [];
+  if (target !== process.platform) excluded.push('!node_modules/@tensorflow/tfjs-node/**', '!node_modules/@tensorflow/tfjs-node-gpu/**');
+  for (const other of (['linux', 'win32', 'darwin'] as const).filter((platform) => platform !== target)) {
+    excluded.push(`!node_modules/webgpu/dist/${other}-*/**`);
+  }
+  return excluded;
+}
 
 const config: Configuration = {
   appId: 'org.membrana.app',
@@ -15,10 +33,14 @@ const config: Configuration = {
   // The engine reads the sample through plain fs; keep assets outside the archive.
   asarUnpack: ['assets/**/*'],
   extraMetadata: { main: 'build/electron/main.js' },
-  fileAssociations: [{ ext: ['tif', 'tiff'], name: 'TIFF stack', role: 'Viewer' }],
-  linux: { target: ['AppImage', 'deb'], category: 'Science', maintainer: 'Membrana authors' },
-  win: { target: ['nsis'] },
-  mac: { target: ['dmg'], category: 'public.app-category.medical', hardenedRuntime: true },
+  // Native modules come prebuilt (onnxruntime-node) or built for this machine at install
+  // (tfjs-node); rebuilding needs the network and cannot target another platform.
+  npmRebuild: false,
+  // mimeType: Linux registers the association (and the desktop file's %U) only with one.
+  fileAssociations: [{ ext: ['tif', 'tiff'], name: 'TIFF stack', role: 'Viewer', mimeType: 'image/tiff' }],
+  linux: { target: ['AppImage', 'deb'], category: 'Science', maintainer: 'Membrana authors', files: foreignNativeFiles('linux') },
+  win: { target: ['nsis'], files: foreignNativeFiles('win32') },
+  mac: { target: ['dmg'], category: 'public.app-category.medical', hardenedRuntime: true, files: foreignNativeFiles('darwin') },
   nsis: { oneClick: false, allowToChangeInstallationDirectory: true },
 };
 
