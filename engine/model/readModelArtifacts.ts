@@ -32,6 +32,10 @@ export async function readModelArtifacts(dir: string, hint = MODEL_FOLDER_HINT):
     throw new ModelError('MODEL_CORRUPT', manifestFile, `${manifestFile} lacks the model topology or weights manifest.`, hint);
   }
   const weightsFile = path.join(folder, group.paths?.[0] ?? WEIGHTS_BIN);
+  // model.json names its weights file; a name reaching outside the folder is not one Membrana wrote.
+  if (path.dirname(weightsFile) !== folder) {
+    throw new ModelError('MODEL_CORRUPT', manifestFile, `${manifestFile} names its weights file ${JSON.stringify(group.paths[0])}, outside the model folder.`, hint);
+  }
   let weights: Buffer;
   try {
     weights = await readFile(weightsFile);

@@ -120,7 +120,12 @@ describe('model.onnx in model folders', () => {
     truncateSync(path.join(dir, 'weights.bin'), 64);
     await expect(ensureOnnx(dir)).rejects.toMatchObject({ code: 'MODEL_CORRUPT', file: path.join(dir, 'weights.bin') });
     await expect(ensureOnnx(path.join(tmp, 'nowhere'))).rejects.toBeInstanceOf(ModelError);
+    const escaping = JSON.parse(readFileSync(path.join(dir, 'model.json'), 'utf8'));
+    escaping.weightsManifest[0].paths = ['../model-1/weights.bin'];
+    writeFileSync(path.join(dir, 'model.json'), JSON.stringify(escaping));
+    await expect(ensureOnnx(dir)).rejects.toMatchObject({ code: 'MODEL_CORRUPT', message: expect.stringMatching(/outside the model folder/) });
     const manifest = JSON.parse(readFileSync(path.join(dir, 'model.json'), 'utf8'));
+    manifest.weightsManifest[0].paths = ['weights.bin'];
     manifest.modelTopology.config.layers[1].config.activation = 'tanh';
     writeFileSync(path.join(dir, 'model.json'), JSON.stringify(manifest));
     cpSync(path.join(await savedFolder(10), 'weights.bin'), path.join(dir, 'weights.bin'));
