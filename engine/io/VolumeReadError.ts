@@ -7,6 +7,7 @@
  * - SIZE_MISMATCH: slices or pages of one stack differ in size or type
  * - EMPTY_FOLDER: a folder (or a drop) without any image
  * - TOO_LARGE: the volume does not fit in memory
+ * - NOT_A_FILE: a device, pipe, socket (or a link to one) where a file was expected
  */
 export type VolumeReadErrorCode =
   | 'ENOENT'
@@ -18,7 +19,8 @@ export type VolumeReadErrorCode =
   | 'CORRUPT'
   | 'SIZE_MISMATCH'
   | 'EMPTY_FOLDER'
-  | 'TOO_LARGE';
+  | 'TOO_LARGE'
+  | 'NOT_A_FILE';
 
 /** A volume that could not be read: what failed (message, naming the file), where (file) and what to do (hint). */
 export class VolumeReadError extends Error {

@@ -4,6 +4,7 @@ import type { Volume } from './Volume.js';
 import { pixelVoxelSize } from './Volume.js';
 import { HINTS, VolumeReadError } from './VolumeReadError.js';
 import { hasColour, rgbToLuminance } from './luminance.js';
+import { memoryBudget } from './memoryBudget.js';
 
 /**
  * Reads a baseline or progressive JPEG as a one-slice 8-bit volume (colour becomes luminance).
@@ -13,7 +14,7 @@ export function readJpeg(bytes: Uint8Array, file: string): Volume {
   let image: { width: number; height: number; data: Uint8Array };
   try {
     // Limits well above jpeg-js's defaults (100 MP, 512 MB): EM slices can be large.
-    image = jpeg.decode(bytes, { useTArray: true, formatAsRGBA: false, maxResolutionInMP: 1000, maxMemoryUsageInMB: 8192 });
+    image = jpeg.decode(bytes, { useTArray: true, formatAsRGBA: false, maxResolutionInMP: 1000, maxMemoryUsageInMB: Math.max(64, Math.floor(memoryBudget() / 2 ** 20)) });
   } catch (error) {
     const ends = bytes.length >= 2 && bytes[bytes.length - 2] === 0xff && bytes[bytes.length - 1] === 0xd9;
     const reason = (error as Error).message;

@@ -4,6 +4,7 @@ import type { Volume, VoxelArray } from './Volume.js';
 import { pixelVoxelSize } from './Volume.js';
 import { HINTS, VolumeReadError } from './VolumeReadError.js';
 import { rgbToLuminance } from './luminance.js';
+import { validatePngHeader } from './validatePng.js';
 
 const { PNG } = pngjs;
 const SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
@@ -16,6 +17,7 @@ const COLOUR_NAMES: Record<number, string> = { 0: 'grey', 2: 'RGB', 3: 'palette'
  */
 export function readPng(bytes: Uint8Array, file: string): Volume {
   checkChunks(bytes, file);
+  validatePngHeader(bytes, file);
   let png: ReturnType<typeof PNG.sync.read>;
   try {
     png = PNG.sync.read(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), { skipRescale: true });

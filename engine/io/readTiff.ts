@@ -11,6 +11,7 @@ import { decodeTiffPage } from './tiff/decodeTiffPage.js';
 import { parseImageJDescription } from './tiff/imageJDescription.js';
 import { compressionName, Tag } from './tiff/tiffTags.js';
 import { tiffVoxelSize } from './tiff/tiffVoxelSize.js';
+import { checkDecodeMemory } from './tiff/validateTiff.js';
 
 /**
  * Reads a TIFF or BigTIFF file (its bytes; `file` names it in messages) as a volume: every page
@@ -49,6 +50,7 @@ export function readTiff(bytes: Uint8Array, file: string): Volume {
   const { width, height } = first;
   const depth = pages.length;
   const pixels = width * height;
+  checkDecodeMemory(file, first, depth, dtype, 'the stack');
   let data: VoxelArray;
   try {
     data = allocateVoxels(dtype, pixels * depth);

@@ -1,10 +1,12 @@
-import { open, readdir, readFile, stat } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Volume } from './Volume.js';
 import { HINTS, VolumeReadError } from './VolumeReadError.js';
 import { SliceStack } from './SliceStack.js';
 import { naturalCompare } from './naturalCompare.js';
 import { readImageBytes } from './readImageBytes.js';
+import { MAX_ARRAY_BYTES, memoryBudget } from './memoryBudget.js';
+import { openRegularFile, readAt, readRegularFile, type FileErrorFactory } from './readRegularFile.js';
 import { IMAGE_EXTENSION, SNIFF_BYTES, sniffImageFormat } from './sniffImageFormat.js';
 
 /** Files that operating systems leave in folders; never slices. */
@@ -65,8 +67,15 @@ export async function listSliceImages(folder: string): Promise<string[]> {
   const candidates: string[] = [];
   for (const entry of entries) {
     if (SYSTEM_FILE.test(entry.name)) continue;
-    // Follow symbolic links; links to folders or to nothing are not slices.
-    if (entry.isFile() || (entry.isSymbolicLink() && (await stat(path.join(folder, entry.name)).catch(() => undefined))?.isFile())) candidates.push(entry.name);
+    if (entry.isFile()) candidates.push(entry.name);
+    else if (entry.isSymbolicLink() || (IMAGE_EXTENSION.test(entry.name) && !entry.isDirectory())) {
+      // Follow links (a dangling one is not a slice). A device, pipe or socket named like an
+      // image (or linked to as one) is an error, not a slice less.
+      const file = path.join(folder, entry.name);
+      const stats = await stat(file).catch(() => undefined);
+      if (stats?.isFile()) candidates.push(entry.name);
+      else if (stats && !stats.isDirectory() && IMAGE_EXTENSION.test(entry.name)) await openRegularFile(file, volumeErrors(file));
+    }
   }
   const images: string[] = [];
   for (const name of candidates.sort(naturalCompare)) {
@@ -97,33 +106,45 @@ async function readImageFolder(folder: string): Promise<Volume> {
   return stack.finish();
 }
 
-async function readBytes(file: string): Promise<Uint8Array> {
+/** A whole image file: a regular file only, no larger than the memory budget. */
+export async function readBytes(file: string): Promise<Uint8Array> {
   try {
-    const buffer = await readFile(file);
+    const buffer = await readRegularFile(file, Math.min(memoryBudget(), MAX_ARRAY_BYTES), volumeErrors(file), 'an image file');
     return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
   } catch (error) {
     throw fileSystemError(error, file);
   }
 }
 
-/** The first bytes of a file, enough to recognise its format. */
+/** The first bytes of a regular file, enough to recognise its format. */
 export async function readStart(file: string): Promise<Uint8Array> {
-  const handle = await open(file, 'r').catch((error: unknown) => {
+  const { handle } = await openRegularFile(file, volumeErrors(file)).catch((error: unknown) => {
     throw fileSystemError(error, file);
   });
   try {
     const buffer = new Uint8Array(SNIFF_BYTES);
-    const { bytesRead } = await handle.read(buffer, 0, SNIFF_BYTES, 0);
-    return buffer.subarray(0, bytesRead);
+    return buffer.subarray(0, await readAt(handle, buffer, 0, SNIFF_BYTES, 0));
   } finally {
     await handle.close();
   }
 }
 
-function fileSystemError(error: unknown, file: string): VolumeReadError {
+/** NOT_A_FILE and TOO_LARGE as VolumeReadErrors about `file`. */
+export function volumeErrors(file: string): FileErrorFactory {
+  return (kind, message, hint) => new VolumeReadError(kind === 'NOT_A_FILE' ? 'NOT_A_FILE' : 'TOO_LARGE', file, message, hint);
+}
+
+export function fileSystemError(error: unknown, file: string): VolumeReadError {
+  if (error instanceof VolumeReadError) return error;
   const code = (error as NodeJS.ErrnoException).code;
   if (code === 'ENOENT' || code === 'ENOTDIR') {
     return new VolumeReadError('ENOENT', file, `${file} does not exist.`, 'Check the path for typing errors, or choose the file with File › Open.', { cause: error });
+  }
+  if (code === 'ELOOP') {
+    return new VolumeReadError('NOT_A_FILE', file, `${file} is a symbolic link that leads back to itself.`, 'Point the link at the image file, or give the file itself.', { cause: error });
+  }
+  if (code === 'ENXIO') {
+    return new VolumeReadError('NOT_A_FILE', file, `${file} is not a regular file (a socket or a device without a driver).`, 'Give the path of the image file itself.', { cause: error });
   }
   if (code === 'EACCES' || code === 'EPERM') {
     return new VolumeReadError('EACCES', file, `${file} cannot be read: permission denied.`, 'Give your user read permission on it, or copy it somewhere you can read.', { cause: error });

@@ -1,5 +1,6 @@
 import { HINTS, VolumeReadError } from '../VolumeReadError.js';
 import { FIELD_TYPE_SIZE } from './tiffTags.js';
+import { checkEntryInFile } from './validateTiff.js';
 
 /** One directory entry: the field type, the number of values and where the values start. */
 export interface TiffEntry {
@@ -64,13 +65,17 @@ export class TiffFile {
     return ifd.entries.has(tag);
   }
 
-  /** All values of a numeric tag (rationals as numerator / denominator), or undefined when absent. */
-  numbers(ifd: TiffIfd, tag: number): number[] | undefined {
+  /**
+   * All values of a numeric tag (rationals as numerator / denominator), or undefined when absent;
+   * at most `limit` of them, so a count that lies cannot make a huge array.
+   */
+  numbers(ifd: TiffIfd, tag: number, limit = Infinity): number[] | undefined {
     const entry = ifd.entries.get(tag);
     if (!entry) return undefined;
     const size = this.checkedSize(ifd, tag, entry);
-    const values = new Array<number>(entry.count);
-    for (let i = 0; i < entry.count; i++) values[i] = this.value(entry.type, entry.valueOffset + i * size, ifd, tag);
+    const count = Math.min(entry.count, limit);
+    const values = new Array<number>(count);
+    for (let i = 0; i < count; i++) values[i] = this.value(entry.type, entry.valueOffset + i * size, ifd, tag);
     return values;
   }
 
@@ -134,6 +139,7 @@ export class TiffFile {
       const nextSize = this.bigTiff ? 8 : 4;
       if (offset + countSize > this.bytes.length) throw this.truncated(`its directory should start at byte ${offset}`, index);
       const count = this.bigTiff ? this.uint64(offset) : this.view.getUint16(offset, this.littleEndian);
+      if (count === 0) throw this.corrupt(`its directory at byte ${offset} has no entries`, index);
       const end = offset + countSize + count * entrySize + nextSize;
       if (end > this.bytes.length) throw this.truncated(`its directory of ${count} entries should end at byte ${end}`, index);
       const entries = new Map<number, TiffEntry>();
@@ -147,6 +153,8 @@ export class TiffFile {
         const inline = size * valueCount <= (this.bigTiff ? 8 : 4);
         const valueAt = this.bigTiff ? at + 12 : at + 8;
         const valueOffset = inline ? valueAt : this.bigTiff ? this.uint64(valueAt) : this.view.getUint32(valueAt, this.littleEndian);
+        // Every field's values must be in the file, used or not: a cut-off tag is a cut-off file.
+        if (!inline) checkEntryInFile(this, this.bytes.length, tag, valueOffset, size * valueCount, index);
         if (!entries.has(tag)) entries.set(tag, { type, count: valueCount, valueOffset });
       }
       this.ifds.push({ index, offset, entries });

@@ -3,6 +3,7 @@ import { HINTS, VolumeReadError } from '../VolumeReadError.js';
 import type { TiffFile, TiffIfd } from './TiffFile.js';
 import { canDecompress } from './tiffDecompress.js';
 import { PHOTOMETRIC_NAMES, Tag, compressionName } from './tiffTags.js';
+import { checkChunkSizes, checkFieldTypes, checkPageShape } from './validateTiff.js';
 
 export type SampleKind = 'uint' | 'int' | 'float';
 
@@ -43,22 +44,22 @@ export function isAuxiliaryPage(tiff: TiffFile, ifd: TiffIfd): boolean {
 /** Reads and checks one IFD. Throws VolumeReadError (UNSUPPORTED, CORRUPT, TRUNCATED) naming the page. */
 export function describeTiffPage(tiff: TiffFile, ifd: TiffIfd): TiffPage {
   const { file } = tiff;
-  const page = ifd.index + 1;
+  const pageNumber = ifd.index + 1;
   const unsupported = (what: string) =>
-    new VolumeReadError('UNSUPPORTED', file, `${file} (page ${page}) ${what}, which Membrana cannot read.`, HINTS.reexportTiff);
+    new VolumeReadError('UNSUPPORTED', file, `${file} (page ${pageNumber}) ${what}, which Membrana cannot read.`, HINTS.reexportTiff);
 
+  checkFieldTypes(tiff, ifd);
   const width = tiff.number(ifd, Tag.ImageWidth, 0);
   const height = tiff.number(ifd, Tag.ImageLength, 0);
-  if (!(width > 0 && height > 0)) throw tiff.corrupt(`the image size is ${width} × ${height} pixels`, ifd.index);
   const samplesPerPixel = tiff.number(ifd, Tag.SamplesPerPixel, 1);
-  if (samplesPerPixel < 1) throw tiff.corrupt('it has no samples per pixel', ifd.index);
+  checkPageShape(tiff, ifd, width, height, samplesPerPixel);
 
-  const bitsList = tiff.numbers(ifd, Tag.BitsPerSample) ?? [1];
+  const bitsList = tiff.numbers(ifd, Tag.BitsPerSample, samplesPerPixel) ?? [1];
   const bitsPerSample = bitsList[0]!;
   if (bitsList.some((bits) => bits !== bitsPerSample)) {
     throw unsupported(`has samples of different bit depths (${bitsList.join(', ')})`);
   }
-  const formats = tiff.numbers(ifd, Tag.SampleFormat) ?? [1];
+  const formats = tiff.numbers(ifd, Tag.SampleFormat, samplesPerPixel) ?? [1];
   const format = formats[0]!;
   const sampleKind: SampleKind | undefined = format === 1 || format === 4 ? 'uint' : format === 2 ? 'int' : format === 3 ? 'float' : undefined;
   if (!sampleKind) throw unsupported(`has SampleFormat ${format} (complex or unknown samples)`);
@@ -71,7 +72,7 @@ export function describeTiffPage(tiff: TiffFile, ifd: TiffIfd): TiffPage {
     throw new VolumeReadError(
       'UNSUPPORTED',
       file,
-      `${file} (page ${page}) uses ${compressionName(compression)} compression (TIFF compression ${compression}), which Membrana cannot decode.`,
+      `${file} (page ${pageNumber}) uses ${compressionName(compression)} compression (TIFF compression ${compression}), which Membrana cannot decode.`,
       HINTS.reexportTiff,
     );
   }
@@ -81,7 +82,7 @@ export function describeTiffPage(tiff: TiffFile, ifd: TiffIfd): TiffPage {
   if (photometric === 2) {
     if (samplesPerPixel < 3) throw tiff.corrupt(`it says RGB but has ${samplesPerPixel} sample(s) per pixel`, ifd.index);
   } else if (photometric === 3) {
-    colorMap = tiff.numbers(ifd, Tag.ColorMap);
+    colorMap = bitsPerSample <= 16 ? tiff.numbers(ifd, Tag.ColorMap, 3 * 2 ** bitsPerSample) : undefined;
     if (!colorMap || colorMap.length < 3 * 2 ** bitsPerSample) throw tiff.corrupt('it is a palette image without a complete ColorMap', ifd.index);
     if (sampleKind !== 'uint' || bitsPerSample > 16) throw unsupported(`is a palette image with ${bitsPerSample}-bit indices`);
   } else if (photometric !== 0 && photometric !== 1) {
@@ -107,20 +108,21 @@ export function describeTiffPage(tiff: TiffFile, ifd: TiffIfd): TiffPage {
   if (tiled) {
     chunkWidth = tiff.number(ifd, Tag.TileWidth, 0);
     chunkHeight = tiff.number(ifd, Tag.TileLength, 0);
-    if (!(chunkWidth > 0 && chunkHeight > 0)) throw tiff.corrupt(`its tiles are ${chunkWidth} × ${chunkHeight} pixels`, ifd.index);
-    offsets = tiff.numbers(ifd, Tag.TileOffsets);
-    byteCounts = tiff.numbers(ifd, Tag.TileByteCounts);
+    // TIFF 6.0: tiles are multiples of 16 pixels; some writers ignore that, so only sizes are checked.
+    if (!(chunkWidth > 0 && chunkHeight > 0 && chunkWidth <= width + 16 * 1024 && chunkHeight <= height + 16 * 1024)) throw tiff.corrupt(`its tiles are ${chunkWidth} × ${chunkHeight} pixels`, ifd.index);
   } else {
     chunkWidth = width;
     const rowsPerStrip = tiff.number(ifd, Tag.RowsPerStrip, height);
-    chunkHeight = rowsPerStrip > 0 ? Math.min(rowsPerStrip, height) : height;
-    offsets = tiff.numbers(ifd, Tag.StripOffsets);
-    byteCounts = tiff.numbers(ifd, Tag.StripByteCounts);
+    if (rowsPerStrip === 0) throw tiff.corrupt('its RowsPerStrip is 0 (TIFF allows 1 or more)', ifd.index);
+    chunkHeight = Math.min(rowsPerStrip, height);
   }
   const chunkName = tiled ? 'tile' : 'strip';
   const chunksAcross = Math.ceil(width / chunkWidth);
   const chunksDown = Math.ceil(height / chunkHeight);
   const chunkCount = chunksAcross * chunksDown * (planar === 2 ? samplesPerPixel : 1);
+  // Only as many offsets and sizes as the layout needs are read: a lying count cannot make a huge list.
+  offsets = tiff.numbers(ifd, tiled ? Tag.TileOffsets : Tag.StripOffsets, chunkCount);
+  byteCounts = tiff.numbers(ifd, tiled ? Tag.TileByteCounts : Tag.StripByteCounts, chunkCount);
   if (!offsets) throw tiff.corrupt(`it has no ${chunkName} offsets`, ifd.index);
   if (offsets.length < chunkCount) throw tiff.corrupt(`it lists ${offsets.length} ${chunkName}s but needs ${chunkCount}`, ifd.index);
   if (!byteCounts) {
@@ -135,7 +137,7 @@ export function describeTiffPage(tiff: TiffFile, ifd: TiffIfd): TiffPage {
     if (end > tiff.bytes.length) throw tiff.truncated(`${chunkName} ${i + 1} of ${chunkCount} should end at byte ${end}`, ifd.index);
   }
 
-  return {
+  const page: TiffPage = {
     index: ifd.index,
     width,
     height,
@@ -155,6 +157,8 @@ export function describeTiffPage(tiff: TiffFile, ifd: TiffIfd): TiffPage {
     byteCounts,
     ...(colorMap ? { colorMap } : {}),
   };
+  checkChunkSizes(tiff, page);
+  return page;
 }
 
 /** The voxel type a page becomes: 8-bit and 16-bit unsigned stay, everything else is float32. */
