@@ -1,23 +1,26 @@
+import type { Gesture } from '../project/Gesture.js';
 import type { Point } from '../Viewport.svelte.js';
 import type { NeuronSession } from './NeuronSession.svelte.js';
+
+export type SegmentTool = 'select' | 'merge' | 'cut' | 'seeds';
 
 /**
  * One press of a segment tool: select (click; Shift adds), merge (click the segment to keep,
  * then the one to merge into it), cut (draw a line across a segment to split it in this slice),
  * seeds (click to place seeds; Enter splits the segment between them in 3D).
  */
-export class SegmentGesture {
+export class SegmentGesture implements Gesture {
   #line: Point[] = [];
   #finished = false;
 
   private constructor(
     private readonly neurons: NeuronSession,
-    private readonly z: number,
-    private readonly tool: 'select' | 'merge' | 'cut' | 'seeds',
+    readonly z: number,
+    private readonly tool: SegmentTool,
     readonly pointerId: number,
   ) {}
 
-  static start(neurons: NeuronSession, z: number, tool: 'select' | 'merge' | 'cut' | 'seeds', point: Point, pointerId: number, additive: boolean, state: SegmentToolState): SegmentGesture | null {
+  static start(neurons: NeuronSession, z: number, tool: SegmentTool, point: Point, pointerId: number, additive: boolean, state: SegmentToolState): SegmentGesture | null {
     const gesture = new SegmentGesture(neurons, z, tool, pointerId);
     const id = neurons.idAt(z, point);
     if (tool === 'cut') {

@@ -78,4 +78,44 @@ describe('StrokeRecorder', () => {
     expect(recorder.add({ x: -5, y: -5 })).toHaveLength(0);
     expect([...recorder.add({ x: 0.5, y: -0.5 })]).toEqual([0]);
   });
+
+  it('notes what each pixel held when the stroke first covered it, aligned with the sorted indices', () => {
+    const labels = new Uint8Array(6 * 3);
+    labels[7] = 2;
+    labels[9] = 1;
+    const recorder = new StrokeRecorder(6, 3, 0.5, labels);
+    for (const index of recorder.add({ x: 0.5, y: 1.5 })) labels[index] = 1; // the caller paints as it goes
+    for (const index of recorder.add({ x: 4.5, y: 1.5 })) labels[index] = 1;
+    recorder.add({ x: 0.5, y: 1.5 }); // back over painted pixels: their "before" stays the first one
+    const { indices, before } = recorder.pixels();
+    expect([...indices]).toEqual([6, 7, 8, 9, 10]);
+    expect([...before]).toEqual([0, 2, 0, 1, 0]);
+  });
+
+  it('holds mask blocks only where the stroke went, however large the slice', () => {
+    const recorder = new StrokeRecorder(4096, 4096, 5);
+    recorder.add({ x: 100, y: 100 });
+    recorder.add({ x: 300, y: 100 });
+    // A 200 px stroke crosses 4 or 5 blocks of 64² (and their neighbours for the brush rim).
+    expect(recorder.maskBytes).toBeLessThanOrEqual(10 * 64 * 64);
+    expect(recorder.indices()).toHaveLength(recorder.size);
+  });
+
+  it('reads the pixels across block edges in index order', () => {
+    const recorder = new StrokeRecorder(200, 150, 3);
+    const path = [
+      { x: 60, y: 60 },
+      { x: 70, y: 70 },
+      { x: 130, y: 62 },
+      { x: 5, y: 140 },
+    ];
+    const expected = new Set<number>();
+    let previous = path[0]!;
+    for (const point of path) {
+      recorder.add(point);
+      for (const index of brushStroke(previous, point, 3, 200, 150)) expected.add(index);
+      previous = point;
+    }
+    expect([...recorder.indices()]).toEqual([...expected].sort((a, b) => a - b));
+  });
 });

@@ -1,19 +1,36 @@
 import { brushStroke, type Point } from './brushFootprint.js';
 
+/** Side of the square blocks the visited mask is kept in (a power of two). */
+const BLOCK_SHIFT = 6;
+const BLOCK = 1 << BLOCK_SHIFT;
+const BLOCK_MASK = BLOCK - 1;
+
+/** A stroke's pixels in index order, with what each held before the stroke first covered it. */
+export interface StrokePixels {
+  indices: Uint32Array<ArrayBuffer>;
+  /** Aligned with indices: the label each pixel had before the stroke (0 when no labels were given). */
+  before: Uint8Array<ArrayBuffer>;
+}
+
 /**
  * Accumulates one brush stroke while the pointer moves. Each `add` covers the capsule from the
  * previous point and returns only the pixels the stroke had not covered yet, so the caller can
- * label and re-render just those. The visited mask is allocated once per recorder and cleared
- * sparsely on reset, so a stroke on a 4096² slice costs nothing per pointer event beyond its own
- * pixels. Make a new recorder when the slice size changes.
+ * label and re-render just those. Before the caller paints them, the recorder notes what each
+ * new pixel held in `labels` (the stroke's own "before", to put back a cancelled or failed
+ * stroke) in the same mask that marks it visited.
+ *
+ * The mask is kept in 64 × 64 blocks made only where the stroke goes: a stroke costs memory in
+ * proportion to the area it crosses, never a whole-slice buffer (16 MB on a 4096² slice).
  */
 export class StrokeRecorder {
   readonly width: number;
   readonly height: number;
   /** Brush radius in pixels; a change applies from the next segment on. */
   radius: number;
-  readonly #visited: Uint8Array;
-  #covered = new Uint32Array(1024);
+  readonly #labels: Uint8Array | null;
+  readonly #blocksX: number;
+  /** Per block: null until the stroke reaches it, then per pixel 0 = not covered, else before + 1. */
+  #blocks: (Uint8Array | null)[];
   #count = 0;
   #last: Point | null = null;
   #left = Infinity;
@@ -21,11 +38,15 @@ export class StrokeRecorder {
   #right = -Infinity;
   #bottom = -Infinity;
 
-  constructor(width: number, height: number, radius: number) {
+  /** `labels`, if given, is read for each pixel's "before" as the stroke first covers it. */
+  constructor(width: number, height: number, radius: number, labels: Uint8Array | null = null) {
+    if (labels && labels.length < width * height) throw new Error(`StrokeRecorder: labels have ${labels.length} pixels, the slice ${width} × ${height}.`);
     this.width = width;
     this.height = height;
     this.radius = radius;
-    this.#visited = new Uint8Array(width * height);
+    this.#labels = labels;
+    this.#blocksX = Math.ceil(width / BLOCK);
+    this.#blocks = new Array<Uint8Array | null>(this.#blocksX * Math.ceil(height / BLOCK)).fill(null);
   }
 
   /** Number of pixels the stroke covers so far. */
@@ -38,74 +59,80 @@ export class StrokeRecorder {
     return this.#last;
   }
 
+  /** Bytes of mask the stroke holds (grows with the area it crosses, not with the slice). */
+  get maskBytes(): number {
+    let bytes = 0;
+    for (const block of this.#blocks) if (block) bytes += block.length;
+    return bytes;
+  }
+
   /** Extends the stroke to `point` and returns the newly covered pixel indices, sorted. */
   add(point: Point): Uint32Array<ArrayBuffer> {
     const from = this.#last ?? point;
     this.#last = { x: point.x, y: point.y };
     const candidates = brushStroke(from, point, this.radius, this.width, this.height);
-    const visited = this.#visited;
+    const labels = this.#labels;
+    const width = this.width;
     let fresh = 0;
     // Compact the new pixels to the front of the candidates in place: no second allocation.
     for (let k = 0; k < candidates.length; k++) {
       const index = candidates[k]!;
-      if (visited[index] !== 0) continue;
-      visited[index] = 1;
+      const y = (index / width) | 0;
+      const x = index - y * width;
+      const b = (y >> BLOCK_SHIFT) * this.#blocksX + (x >> BLOCK_SHIFT);
+      let block = this.#blocks[b];
+      if (!block) block = this.#blocks[b] = new Uint8Array(BLOCK * BLOCK);
+      const offset = ((y & BLOCK_MASK) << BLOCK_SHIFT) | (x & BLOCK_MASK);
+      if (block[offset] !== 0) continue;
+      block[offset] = (labels ? labels[index]! : 0) + 1;
       candidates[fresh++] = index;
+      if (x < this.#left) this.#left = x;
+      if (x > this.#right) this.#right = x;
+      if (y < this.#top) this.#top = y;
+      if (y > this.#bottom) this.#bottom = y;
     }
-    const added = candidates.subarray(0, fresh);
-    this.#append(added);
-    return added;
+    this.#count += fresh;
+    return candidates.subarray(0, fresh);
   }
 
   /** All pixels of the stroke so far, sorted. */
   indices(): Uint32Array<ArrayBuffer> {
-    const count = this.#count;
-    if (count === 0) return new Uint32Array(0);
-    const boxWidth = this.#right - this.#left + 1;
-    const boxArea = boxWidth * (this.#bottom - this.#top + 1);
-    // Sorting costs about n log n; scanning the mask costs the bounding box. Take the cheaper.
-    if (count * Math.log2(count + 1) < boxArea) return this.#covered.slice(0, count).sort();
-    const out = new Uint32Array(count);
+    return this.pixels().indices;
+  }
+
+  /** All pixels of the stroke so far, sorted, with what each held before the stroke. */
+  pixels(): StrokePixels {
+    const indices = new Uint32Array(this.#count);
+    const before = new Uint8Array(this.#count);
     let next = 0;
-    for (let y = this.#top; y <= this.#bottom; y++) {
-      const row = y * this.width;
-      for (let x = this.#left; x <= this.#right; x++) if (this.#visited[row + x] !== 0) out[next++] = row + x;
+    // Row by row through the blocks the stroke made: index order, at the cost of those blocks.
+    for (let y = this.#top; y <= this.#bottom && next < this.#count; y++) {
+      const rowBlocks = (y >> BLOCK_SHIFT) * this.#blocksX;
+      const rowOffset = (y & BLOCK_MASK) << BLOCK_SHIFT;
+      for (let bx = this.#left >> BLOCK_SHIFT; bx <= this.#right >> BLOCK_SHIFT; bx++) {
+        const block = this.#blocks[rowBlocks + bx];
+        if (!block) continue;
+        const x0 = Math.max(this.#left, bx << BLOCK_SHIFT);
+        const x1 = Math.min(this.#right, (bx << BLOCK_SHIFT) + BLOCK_MASK);
+        for (let x = x0; x <= x1; x++) {
+          const mark = block[rowOffset | (x & BLOCK_MASK)]!;
+          if (mark === 0) continue;
+          indices[next] = y * this.width + x;
+          before[next++] = mark - 1;
+        }
+      }
     }
-    return out;
+    return { indices, before };
   }
 
   /** Forgets the stroke, ready for the next one. */
   reset(): void {
-    if (this.#count * 8 < this.#visited.length) {
-      for (let k = 0; k < this.#count; k++) this.#visited[this.#covered[k]!] = 0;
-    } else {
-      this.#visited.fill(0);
-    }
+    this.#blocks.fill(null);
     this.#count = 0;
     this.#last = null;
     this.#left = Infinity;
     this.#top = Infinity;
     this.#right = -Infinity;
     this.#bottom = -Infinity;
-  }
-
-  #append(added: Uint32Array): void {
-    if (added.length === 0) return;
-    const needed = this.#count + added.length;
-    if (needed > this.#covered.length) {
-      const grown = new Uint32Array(Math.max(needed, this.#covered.length * 2));
-      grown.set(this.#covered.subarray(0, this.#count));
-      this.#covered = grown;
-    }
-    this.#covered.set(added, this.#count);
-    this.#count = needed;
-    // Sorted input: first and last give the rows; columns need a pass (cheap next to labelling).
-    this.#top = Math.min(this.#top, Math.floor(added[0]! / this.width));
-    this.#bottom = Math.max(this.#bottom, Math.floor(added[added.length - 1]! / this.width));
-    for (let k = 0; k < added.length; k++) {
-      const x = added[k]! % this.width;
-      if (x < this.#left) this.#left = x;
-      if (x > this.#right) this.#right = x;
-    }
   }
 }

@@ -1,4 +1,4 @@
-import type { EditResult, EngineClient, LabelChange, LabelValue, ModelVersionInfo, Progress, ProjectInfo, QualityMetrics, ReviewTile } from '../../../../protocol/contract.js';
+import type { EditResult, EngineClient, FineTuneVerdict, LabelChange, LabelValue, ModelVersionInfo, Progress, ProjectInfo, QualityMetrics, ReviewTile } from '../../../../protocol/contract.js';
 import { NeuronSession } from '../neurons/NeuronSession.svelte.js';
 import { OverlayStyleState } from './OverlayStyleState.svelte.js';
 import { ToolState } from './ToolState.svelte.js';
@@ -23,6 +23,10 @@ export interface ProjectJob {
 
 export interface FineTuneSummary {
   version: ModelVersionInfo;
+  /** The new version became active: it beat the active one on held-out corrections by more than the noise. */
+  activated: boolean;
+  verdict: FineTuneVerdict;
+  bestStep: number;
   cancelled: boolean;
   steps: number;
   seconds: number;
@@ -59,9 +63,13 @@ export class ProjectSession {
   // eslint-disable-next-line svelte/prefer-svelte-reactivity
   readonly #loading = new Map<number, Promise<OverlayLayers | null>>();
   #revision = $state(0);
+  /** Counts forgetPredictions, so a load asked for before one is not cached after it. */
+  #generation = 0;
   /** Pixel changes since the view last drew ('all': redraw everything), so it can redraw only those. */
   #changes: LabelChange[] | 'all' = 'all';
   #pending = $state.raw<PendingStroke[]>([]);
+  /** Edits made on a slice whose layers were still loading: they wait for them (see holdEdit). */
+  #waiting = $state(0);
   #job = $state.raw<ProjectJob | null>(null);
   #jobController: AbortController | null = null;
   #lastFineTune = $state.raw<FineTuneSummary | null>(null);
@@ -92,9 +100,23 @@ export class ProjectSession {
     this.#changes = [];
     return changes;
   }
-  /** True while an edit shown on screen is not yet in the journal. */
+  /** True while an edit shown on screen, or one waiting for its slice, is not yet in the journal. */
   get saving(): boolean {
-    return this.#pending.length > 0;
+    return this.#pending.length > 0 || this.#waiting > 0;
+  }
+  /** Edits waiting for their slice's layers to load before they are applied. */
+  get waiting(): number {
+    return this.#waiting;
+  }
+
+  /** Counts an edit as waiting for its slice (shown as unsaved) until the returned release is called. */
+  holdEdit(): () => void {
+    this.#waiting++;
+    let held = true;
+    return () => {
+      if (held) this.#waiting--;
+      held = false;
+    };
   }
   get job(): ProjectJob | null {
     return this.#job;
@@ -126,10 +148,16 @@ export class ProjectSession {
     if (have) return Promise.resolve(have);
     let loading = this.#loading.get(z);
     if (!loading) {
+      const generation = this.#generation;
       loading = this.#engine()
         .getOverlay({ projectId: this.#info.id, z })
         .then(
-          (overlay) => {
+          (overlay): OverlayLayers | null | Promise<OverlayLayers | null> => {
+            // Asked for before the predictions were forgotten (another model): ask again.
+            if (generation !== this.#generation) {
+              this.#loading.delete(z);
+              return this.load(z);
+            }
             // An unlabelled slice comes without labels: they are all zeros.
             const labels = overlay.labels.length === overlay.width * overlay.height ? overlay.labels : new Uint8Array(overlay.width * overlay.height);
             const layers: OverlayLayers = { ...overlay, labels };
@@ -143,7 +171,9 @@ export class ProjectSession {
             return null;
           },
         )
-        .finally(() => this.#loading.delete(z));
+        .finally(() => {
+          if (this.#loading.get(z) === loading) this.#loading.delete(z);
+        });
       this.#loading.set(z, loading);
     }
     return loading;
@@ -151,31 +181,29 @@ export class ProjectSession {
 
   /**
    * Paints `value` on these pixels of slice z: shown at once, journaled by the engine in order;
-   * if saving fails the pixels are put back and the error shown. `snapshot` is the slice's labels
-   * from before a previewed stroke (see preview), so they can be put back.
+   * if saving fails the pixels are put back and the error shown. `previous`, aligned with
+   * `indices`, is what a previewed stroke's pixels held before it (see preview), so they can be put back.
    */
-  paint(z: number, indices: Uint32Array, value: LabelValue, tool: string, snapshot?: Uint8Array): Promise<void> {
+  paint(z: number, indices: Uint32Array, value: LabelValue, tool: string, previous?: Uint8Array): Promise<void> {
     const layers = this.#layers.get(z);
     if (!layers || indices.length === 0) return Promise.resolve();
-    const before = new Uint8Array(indices.length);
+    const before = previous ?? new Uint8Array(indices.length);
+    let changed = false;
     for (let k = 0; k < indices.length; k++) {
       const i = indices[k]!;
-      before[k] = snapshot ? snapshot[i]! : layers.labels[i]!;
+      if (!previous) before[k] = layers.labels[i]!;
+      changed ||= layers.labels[i] !== value;
       layers.labels[i] = value;
     }
     const stroke: PendingStroke = { z, indices, before };
     this.#pending = [...this.#pending, stroke];
-    this.#bump({ z, indices, values: new Uint8Array(indices.length).fill(value) });
+    // A previewed stroke is on screen already: nothing to draw again.
+    if (changed) this.#bump({ z, indices, values: new Uint8Array(indices.length).fill(value) });
     return this.#edit(
       () => this.#engine().paint({ projectId: this.#info.id, z, indices, value, tool }),
       stroke,
       'Could not save the edit',
     );
-  }
-
-  /** A copy of slice z's labels before a stroke starts (to put back a cancelled or failed stroke). */
-  snapshot(z: number): Uint8Array | null {
-    return this.#layers.get(z)?.labels.slice() ?? null;
   }
 
   /** Shows pixels as painted while a stroke is in progress; commit them with paint(), or take them back with revert(). */
@@ -186,13 +214,9 @@ export class ProjectSession {
     this.#bump({ z, indices, values: new Uint8Array(indices.length).fill(value) });
   }
 
-  /** Puts back these pixels from a snapshot (a cancelled stroke). */
-  revert(z: number, indices: Uint32Array, snapshot: Uint8Array): void {
-    const layers = this.#layers.get(z);
-    if (!layers) return;
-    const values = new Uint8Array(indices.length);
-    for (let k = 0; k < indices.length; k++) values[k] = layers.labels[indices[k]!] = snapshot[indices[k]!]!;
-    this.#bump({ z, indices, values });
+  /** Puts back what these pixels held (`before`, aligned with `indices`): a cancelled stroke. */
+  revert(z: number, indices: Uint32Array, before: Uint8Array): void {
+    this.#apply({ z, indices, values: before });
   }
 
   undo(): Promise<void> {
@@ -220,19 +244,32 @@ export class ProjectSession {
     const label = first === last ? `Predicting slice ${first}` : `Predicting slices ${first}–${last}`;
     const tta = this.tta;
     return this.#run('predict', label, async (options) => {
-      this.#info = await this.#engine().predict({ projectId: this.#info.id, first, last, tta }, options);
+      // Each slice shows as soon as the engine has stored it, not after the whole range.
+      const stop = this.#engine().on('predicted', ({ projectId, z }) => {
+        if (projectId === this.#info.id) void this.#showPrediction(z);
+      });
+      try {
+        this.#info = await this.#engine().predict({ projectId: this.#info.id, first, last, tta }, options);
+      } finally {
+        stop();
+      }
       this.#forgetPredictions();
+      // A held-out slice with corrections now predicted: its scores show before any training.
+      await this.evaluate();
       await this.refreshReview();
     });
   }
 
-  /** Fine-tunes the active model on the corrections; the new version becomes active and is re-predicted. */
+  /**
+   * Fine-tunes the active model on the corrections. The new version is always kept; it becomes
+   * active (and is re-predicted) only when the engine's verdict says it is better.
+   */
   fineTune(steps: number): Promise<void> {
     return this.#run('fineTune', `Fine-tuning ${this.#info.activeModel} for ${steps} steps`, async (options) => {
       const result = await this.#engine().fineTune({ projectId: this.#info.id, steps }, options);
       this.#info = result.project;
-      this.#lastFineTune = { version: result.version, cancelled: result.cancelled, steps: result.steps, seconds: result.seconds };
-      this.#forgetPredictions();
+      this.#lastFineTune = { version: result.version, activated: result.activated, verdict: result.verdict, bestStep: result.bestStep, cancelled: result.cancelled, steps: result.steps, seconds: result.seconds };
+      if (result.activated) this.#forgetPredictions();
       await this.evaluate();
       await this.refreshReview();
     });
@@ -271,6 +308,17 @@ export class ProjectSession {
       this.#onError('Could not import the model', error);
       return false;
     }
+  }
+
+  #evaluateTimer: ReturnType<typeof setTimeout> | null = null;
+
+  /** Scores again shortly after edits on a held-out slice settle (one call for a burst of strokes). */
+  #evaluateSoon(): void {
+    if (this.#evaluateTimer) clearTimeout(this.#evaluateTimer);
+    this.#evaluateTimer = setTimeout(() => {
+      this.#evaluateTimer = null;
+      void this.evaluate();
+    }, 400);
   }
 
   /** Scores the active model's predictions on the validation slices' corrections. */
@@ -322,7 +370,24 @@ export class ProjectSession {
     this.#revision++;
   }
 
+  /** Slice z's new prediction, fetched and shown in its cached layers; its labels (with edits in flight) stay as they are. */
+  async #showPrediction(z: number): Promise<void> {
+    await this.#loading.get(z);
+    const generation = this.#generation;
+    if (!this.#layers.has(z)) return; // not cached: fetched afresh when shown
+    try {
+      const { prediction } = await this.#engine().getOverlay({ projectId: this.#info.id, z });
+      const layers = this.#layers.get(z);
+      if (!layers || generation !== this.#generation) return;
+      this.#layers.set(z, { ...layers, prediction });
+      this.#bump(null);
+    } catch (error) {
+      this.#onError(`Could not load the prediction of slice ${z}`, error);
+    }
+  }
+
   #forgetPredictions(): void {
+    this.#generation++;
     this.#layers.clear();
     this.#bump(null);
   }
@@ -345,6 +410,7 @@ export class ProjectSession {
         if (stroke) performance.measure('membrana-save', { start: started, end: performance.now() });
         if (result.change) this.#apply(result.change);
         this.#info = { ...this.#info, canUndo: result.canUndo, canRedo: result.canRedo, labelledSlices: result.labelledSlices };
+        if (result.change && this.#info.validationSlices.includes(result.change.z)) this.#evaluateSoon();
       } catch (error) {
         if (stroke) this.#putBack(stroke);
         this.#onError(title, error);
@@ -360,11 +426,18 @@ export class ProjectSession {
     this.#apply({ z: stroke.z, indices: stroke.indices, values: stroke.before });
   }
 
+  /** Sets these pixels; redraws only if one differs (the engine echoing a stroke already shown redraws nothing). */
   #apply(change: LabelChange): void {
     const layers = this.#layers.get(change.z);
     if (!layers) return;
-    for (let k = 0; k < change.indices.length; k++) layers.labels[change.indices[k]!] = change.values[k]!;
-    this.#bump(change);
+    let changed = false;
+    for (let k = 0; k < change.indices.length; k++) {
+      const i = change.indices[k]!;
+      if (layers.labels[i] === change.values[k]) continue;
+      layers.labels[i] = change.values[k]!;
+      changed = true;
+    }
+    if (changed) this.#bump(change);
   }
 
   async #run(kind: ProjectJob['kind'], label: string, body: (options: { signal: AbortSignal; onProgress: (p: Progress) => void }) => Promise<void>): Promise<void> {
