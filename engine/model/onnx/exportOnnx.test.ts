@@ -1,15 +1,19 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { InferenceSession, Tensor } from 'onnxruntime-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { readTiff } from '../../io/readTiff.js';
 import { layoutAxis, mirrorIndex } from '../../predict/tileLayout.js';
+import { fineTune } from '../../train/fineTune.js';
 import { membraneLoss } from '../../train/membraneLoss.js';
 import { sizeMultiple } from '../buildUnet.js';
-import { loadModelFolder, shippedModelDir, type LoadedModel } from '../modelFolder.js';
+import { loadModelFolder, saveModelFolder, shippedModelDir, type LoadedModel } from '../modelFolder.js';
 import { normalizeSlice } from '../normalizeSlice.js';
 import { selectBackend } from '../selectBackend.js';
 import { tf } from '../tfjs.js';
+import { ensureOnnx } from './ensureOnnx.js';
 import { exportOnnx } from './exportOnnx.js';
 
 const DATA = new URL('../../../../shared/data/isbi2012/', import.meta.url);
@@ -128,4 +132,39 @@ describe('exportOnnx: ONNX Runtime (CPU) gives tfjs\'s probabilities', () => {
     // The fine-tuned model's ONNX differs from the shipped one's.
     expect(Buffer.from(exportOnnx(fineTuned)).equals(Buffer.from(exportOnnx(shipped.model)))).toBe(false);
   }, 180_000);
+  it('on a project-style fine-tune: fineTune on ISBI corrections, saved by saveModelFolder, model.onnx loaded from the folder', async () => {
+    const crop = 128;
+    const cut = (data: ArrayLike<number>, z: number): Uint8Array => {
+      const out = new Uint8Array(crop * crop);
+      for (let y = 0; y < crop; y++) for (let x = 0; x < crop; x++) out[y * crop + x] = data[(z * SIDE + y + 260) * SIDE + x + 40]!;
+      return out;
+    };
+    const volume = new Uint8Array(2 * crop * crop);
+    volume.set(cut(images.data, 0), 0);
+    volume.set(cut(images.data, 1), crop * crop);
+    const corrections = [0, 1].map((z) => ({ z, labels: Uint8Array.from(cut(labels.data, z), (v) => (v === 0 ? 1 : 2)) }));
+    const result = await fineTune({ model: shipped, images: { width: crop, height: crop, depth: 2, data: volume }, corrections, validationSlices: [1], steps: 4, evalEvery: 4, patch: 64, learningRate: 3e-3, seed: 3 });
+    try {
+      const dir = mkdtempSync(path.join(os.tmpdir(), 'membrana-finetuned-'));
+      try {
+        await saveModelFolder(dir, result.model, result.meta);
+        const warnings: string[] = [];
+        const file = await ensureOnnx(dir, { onWarning: (m) => warnings.push(m) });
+        expect(warnings).toEqual([]);
+        const session = await InferenceSession.create(file, { executionProviders: ['cpu'], intraOpNumThreads: 1 });
+        sessions.push(session);
+        const { maxDiff, min, max } = await compare(result.model, session, tiles(15, 1, 101, 7, 328, 200), 1, 200, 328);
+        const onShipped = await compare(shipped.model, session, tiles(15, 1, 101, 7, 328, 200), 1, 200, 328);
+        console.log(`fineTune result (step ${result.bestStep} of ${result.steps}), 200×328: max |tfjs − ORT| = ${maxDiff.toExponential(2)} (probabilities ${min.toFixed(3)}–${max.toFixed(3)}); differs from the shipped model by up to ${onShipped.maxDiff.toFixed(4)}`);
+        expect(maxDiff).toBeLessThan(1e-4);
+        // A model that really moved (the fine-tune kept a trained step, not the start).
+        expect(result.bestStep).toBeGreaterThan(0);
+        expect(onShipped.maxDiff).toBeGreaterThan(1e-2);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    } finally {
+      result.model.dispose();
+    }
+  }, 300_000);
 });
