@@ -28,9 +28,13 @@ export class SliceStore {
   #loading = $state(false);
   #error = $state.raw<string | null>(null);
 
-  constructor(source: SliceSource, cache = new SliceCache()) {
+  /** Called with the new z whenever the requested slice changes (not for a new volume). */
+  readonly #onMove: ((z: number) => void) | null;
+
+  constructor(source: SliceSource, cache = new SliceCache(), onMove: ((z: number) => void) | null = null) {
     this.#source = source;
     this.#cache = cache;
+    this.#onMove = onMove;
   }
 
   get volume(): VolumeInfo | null {
@@ -78,8 +82,10 @@ export class SliceStore {
     if (!volume) return;
     const clamped = Math.min(volume.depth - 1, Math.max(0, Math.round(z)));
     if (clamped === this.#z && (this.#slice?.z === clamped || this.#loading)) return;
+    const moved = clamped !== this.#z;
     this.#z = clamped;
     this.#show();
+    if (moved) this.#onMove?.(clamped);
   }
 
   step(delta: number): void {

@@ -16,6 +16,8 @@ export interface UserError {
   message: string;
   hint?: string;
   code?: string;
+  /** The slice the error is about (a fill that would leak there): it goes when the user moves to another slice. */
+  slice?: number;
 }
 
 /** An open in progress: what is opening and how far along the engine says it is. */
@@ -61,9 +63,16 @@ export class Workspace {
 
   constructor(connect: () => Promise<EngineConnection> = connectEngine) {
     this.#connect = connect;
-    this.slices = new SliceStore({
-      getSlice: (args, options) => this.#engine().getSlice(args, options),
-    });
+    this.slices = new SliceStore(
+      {
+        getSlice: (args, options) => this.#engine().getSlice(args, options),
+      },
+      undefined,
+      (z) => {
+        // An error about one slice does not follow the user to the next.
+        if (this.#error?.slice !== undefined && this.#error.slice !== z) this.#error = null;
+      },
+    );
     this.tiles = new TileStore({
       getTile: (args, options) => this.#engine().getTile(args, options),
     });

@@ -44,6 +44,20 @@ describe('Workspace', () => {
     expect(workspace.unreachableMessage).toMatch(/closed/);
   });
 
+  it('drops an error about one slice when the user moves to another, and keeps others', async () => {
+    const workspace = new Workspace(async () => fakeConnection());
+    await workspace.start();
+    workspace.slices.setZ(2);
+    workspace.reportError({ title: 'The fill would leak', message: 'The region at (3, 1) on slice 2 is not closed by membrane.', slice: 2 });
+    workspace.slices.setZ(2); // staying put keeps it
+    expect(workspace.error?.title).toBe('The fill would leak');
+    workspace.slices.step(1);
+    expect(workspace.error).toBeNull();
+    workspace.reportError({ title: 'The brush on slice 3 was not applied', message: 'Slice 3 could not be loaded.' });
+    workspace.slices.step(1);
+    expect(workspace.error?.title).toBe('The brush on slice 3 was not applied');
+  });
+
   it('keeps the open volume when opening another fails, and names the file', async () => {
     const workspace = new Workspace(async () => fakeConnection());
     await workspace.start();

@@ -9,12 +9,12 @@ import { ProjectSession } from './ProjectSession.svelte.js';
 const W = 16;
 const H = 12;
 
-function setup(): { engine: FakeProjectEngine; project: ProjectSession; errors: string[]; reports: string[]; report: (title: string, message: string) => void } {
+function setup(): { engine: FakeProjectEngine; project: ProjectSession; errors: string[]; reports: string[]; report: (title: string, message: string, lasting?: boolean) => void } {
   const engine = new FakeProjectEngine(W, H, 8);
   const errors: string[] = [];
   const reports: string[] = [];
   const project = new ProjectSession(engine.info, () => engine.client, (title, error) => errors.push(`${title}: ${(error as Error).message}`));
-  return { engine, project, errors, reports, report: (title, message) => reports.push(`${title}: ${message}`) };
+  return { engine, project, errors, reports, report: (title, message, lasting) => reports.push(`${lasting ? '(lasting) ' : ''}${title}: ${message}`) };
 }
 
 const brush = { tool: 'brush' as const, label: LABEL.membrane, radius: 1 };
@@ -97,7 +97,7 @@ describe('beginCorrection: edits go to the slice the user moved to', () => {
     const { engine, project, reports } = setup();
     engine.prediction = () => twoCells();
     engine.holdLoads = true;
-    const gesture = beginCorrection(project, 5, fill, { x: 10.5, y: 5.5 }, 1, (t, m) => reports.push(`${t}: ${m}`))!;
+    const gesture = beginCorrection(project, 5, fill, { x: 10.5, y: 5.5 }, 1, (t, m, lasting) => reports.push(`${lasting ? '(lasting) ' : ''}${t}: ${m}`))!;
     gesture.finish();
     // The user makes v2 active meanwhile (or a fine-tune ends and does).
     engine.holdLoads = false;
@@ -106,7 +106,7 @@ describe('beginCorrection: edits go to the slice the user moved to', () => {
     await settle();
     expect(engine.journal).toEqual([]);
     expect(reports).toHaveLength(1);
-    expect(reports[0]).toMatch(/fill on slice 5 was not applied.*model changed from v1 to v2/);
+    expect(reports[0]).toMatch(/^\(lasting\) The fill on slice 5 was not applied.*model changed from v1 to v2/);
     expect(project.saving).toBe(false);
   });
 
@@ -121,7 +121,7 @@ describe('beginCorrection: edits go to the slice the user moved to', () => {
     await settle();
     expect(engine.journal).toEqual([]);
     expect(errors[0]).toMatch(/overlay of slice 2.*cannot be read/);
-    expect(reports[0]).toMatch(/brush on slice 2 was not applied.*corrections could not be loaded/);
+    expect(reports[0]).toMatch(/^\(lasting\) The brush on slice 2 was not applied.*corrections could not be loaded/);
     expect(project.layers(0)!.labels.every((v) => v === 0)).toBe(true);
     expect(project.saving).toBe(false);
   });
@@ -203,7 +203,7 @@ describe('beginSegmentEdit: segment clicks read the ids of the slice the user mo
     await project.neurons.refresh();
     await engine.release();
     await settle();
-    expect(reports[0]).toMatch(/select on slice 4 was not applied.*segmented again/);
+    expect(reports[0]).toMatch(/^\(lasting\) The select on slice 4 was not applied.*segmented again/);
     expect(project.neurons.selection).toEqual([]);
   });
 });

@@ -6,7 +6,8 @@ import type { Gesture } from './Gesture.js';
 import { PendingGesture } from './PendingGesture.js';
 import type { ProjectSession } from './ProjectSession.svelte.js';
 
-type Report = (title: string, message: string) => void;
+/** Shows an error; `lasting` for one that must stay until dismissed (an edit refused), not go with the slice. */
+type Report = (title: string, message: string, lasting?: boolean) => void;
 
 /**
  * Starts a correction (brush, fill, lasso) on slice z, the slice the user navigated to, with the
@@ -29,7 +30,7 @@ export function beginCorrection(project: ProjectSession, z: number, tools: Corre
     return null;
   });
   markWaiting();
-  return new PendingGesture(pointerId, z, point, ready, begin, (reason) => report(`The ${tool.tool} on slice ${z} was not applied`, reason), project.holdEdit());
+  return new PendingGesture(pointerId, z, point, ready, begin, (reason) => report(`The ${tool.tool} on slice ${z} was not applied`, reason, true), project.holdEdit());
 }
 
 /**
@@ -48,7 +49,7 @@ export function beginSegmentEdit(project: ProjectSession, neurons: NeuronSession
     return null;
   });
   markWaiting();
-  return new PendingGesture(pointerId, z, point, ready, begin, (reason) => report(`The ${tool} on slice ${z} was not applied`, reason), project.holdEdit());
+  return new PendingGesture(pointerId, z, point, ready, begin, (reason) => report(`The ${tool} on slice ${z} was not applied`, reason, true), project.holdEdit());
 }
 
 /** Marks an edit that had to wait for its slice (the e2e test counts them, to show it met the race). */
