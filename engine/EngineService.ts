@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
-import type { EngineHandlers, EngineInfo, Slice, VolumeInfo } from '../protocol/contract.js';
+import type { EngineEvents, EngineHandlers, EngineInfo, EventName, Slice, VolumeInfo } from '../protocol/contract.js';
 import { intensityStats } from './io/intensityWindow.js';
 import { readVolume, readVolumeFromFiles } from './io/readVolume.js';
 import type { Volume } from './io/Volume.js';
@@ -20,6 +20,9 @@ export interface EngineServiceOptions {
 
 export { CallError };
 
+/** Where a host hears the engine's events (for serveRpc): subscribe with a listener, call the result to stop. */
+export type EngineEventSource = (listener: <E extends EventName>(event: E, payload: EngineEvents[E]) => void) => () => void;
+
 /** Relative path of the built-in sample inside `assets/`. */
 export const SAMPLE_PATH = path.join('sample', 'isbi2012-test-crop.tif');
 
@@ -33,6 +36,13 @@ export class EngineService {
 
   private readonly projects: ProjectSessions;
   private readonly lazy = new LazyVolumes();
+  private readonly listeners = new Set<Parameters<EngineEventSource>[0]>();
+
+  /** The engine's events (EngineEvents) for each connected UI: a host passes this to serveRpc. */
+  readonly events: EngineEventSource = (listener) => {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  };
 
   constructor(private readonly options: EngineServiceOptions) {
     this.assetsDir = options.assetsDir ?? path.join(findAppRoot(), 'assets');
@@ -45,6 +55,9 @@ export class EngineService {
       closeVolume: (volumeId) => {
         this.volumes.delete(volumeId);
         this.lazy.close(volumeId);
+      },
+      emit: (event, payload) => {
+        for (const listener of this.listeners) listener(event, payload);
       },
     });
     Object.assign(this.handlers, this.projects.handlers);

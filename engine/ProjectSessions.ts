@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { CallContext, EditResult, EngineHandlers, ProjectInfo, VolumeInfo } from '../protocol/contract.js';
 import type { Volume } from './io/Volume.js';
 import { CallError } from './CallError.js';
+import type { EngineEventSource } from './EngineService.js';
 import { ProjectJobs } from './ProjectJobs.js';
 import { ProjectNeurons } from './ProjectNeurons.js';
 import { Project } from './project/ProjectStore.js';
@@ -26,6 +27,8 @@ export interface ProjectSessionsOptions {
   /** Opens an OME-Zarr volume to be read tile by tile (a tiled project's image); returns its info. */
   addTiledVolume?(folder: string, name: string): Promise<VolumeInfo>;
   closeVolume(volumeId: string): void;
+  /** Tells every connected UI (EngineService.events). */
+  emit?: Parameters<EngineEventSource>[0];
 }
 
 interface OpenProject {
@@ -207,7 +210,9 @@ export class ProjectSessions {
       await project.close().catch(() => undefined);
       throw error;
     }
-    const entry: OpenProject = { project, volume, jobs: new ProjectJobs(project), neurons };
+    const id = projectId(project.dir);
+    const jobs = new ProjectJobs(project, (z, model) => this.options.emit?.('predicted', { projectId: id, model, z }));
+    const entry: OpenProject = { project, volume, jobs, neurons };
     if (project.repaired) {
       entry.repaired = `The journal ${path.join(project.dir, 'journal.bin')} ended in a half-written edit (${project.repaired.droppedBytes} bytes, from a crash while saving); it was dropped. Every edit that had been shown as applied is kept.`;
     }

@@ -371,6 +371,8 @@ export interface Progress {
 /** Events the engine broadcasts to every connected UI. */
 export interface EngineEvents {
   log: { level: 'info' | 'warn' | 'error'; message: string };
+  /** Slice z's prediction by model version `model` is stored: the UI redraws that slice while the rest are still predicted. */
+  predicted: { projectId: string; model: string; z: number };
 }
 
 export type EventName = keyof EngineEvents;

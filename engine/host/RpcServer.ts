@@ -8,6 +8,7 @@ import {
   type RpcMessage,
 } from '../../protocol/contract.js';
 import type { MessageLink } from '../../protocol/RpcClient.js';
+import type { EngineEventSource } from '../EngineService.js';
 import { toErrorInfo } from './toErrorInfo.js';
 
 export interface RpcServer {
@@ -17,10 +18,12 @@ export interface RpcServer {
 
 /**
  * Serves the contract's handlers over a MessageLink: runs each call with its own AbortSignal,
- * forwards progress, turns thrown errors into ErrorInfo, and cancels on request.
+ * forwards progress, turns thrown errors into ErrorInfo, and cancels on request. With `events`,
+ * the engine's events go to this link until the server is disposed.
  */
-export function serveRpc(link: MessageLink, handlers: EngineHandlers): RpcServer {
+export function serveRpc(link: MessageLink, handlers: EngineHandlers, events?: EngineEventSource): RpcServer {
   const running = new Map<number, AbortController>();
+  const unsubscribe = events?.((name, payload) => link.send({ kind: 'event', name, payload }));
 
   const stop = link.onMessage((message: RpcMessage) => {
     if (message.kind === 'cancel') {
@@ -70,6 +73,7 @@ export function serveRpc(link: MessageLink, handlers: EngineHandlers): RpcServer
     emit: (name, payload) => link.send({ kind: 'event', name, payload }),
     dispose: () => {
       stop();
+      unsubscribe?.();
       for (const controller of running.values()) controller.abort();
       running.clear();
     },

@@ -6,4 +6,4 @@ import { serveRpc } from './RpcServer.js';
 
 if (!parentPort) throw new Error('engineWorker.js must run as a worker thread.');
 const service = new EngineService(workerData as EngineServiceOptions);
-serveRpc(portLink(parentPort), service.handlers);
+serveRpc(portLink(parentPort), service.handlers, service.events);

@@ -1,9 +1,10 @@
 import os from 'node:os';
+import type * as OnnxRuntime from 'onnxruntime-node';
 import type { InferenceSession } from 'onnxruntime-node';
 import { PROVIDER_LABELS, providerOrder, type ProviderInfo, type ProviderName } from './executionProviders.js';
 import { webGpuSkipReason } from './webGpuAdapter.js';
 
-export type Ort = typeof import('onnxruntime-node');
+export type Ort = typeof OnnxRuntime;
 
 export interface OnnxSessionOptions {
   /** CPU threads for one forward pass (ORT's intra-op threads); default all cores. */
@@ -25,7 +26,7 @@ let runtime: Promise<Ort> | null = null;
 
 /** onnxruntime-node, loaded on first use (the CLI and the app start without it until they predict). */
 export function loadOrt(): Promise<Ort> {
-  runtime ??= import('onnxruntime-node').then((module) => ((module as { default?: Ort }).default ?? module) as Ort);
+  runtime ??= import('onnxruntime-node').then((module) => ((module as unknown as { default?: Ort }).default ?? module) as Ort);
   return runtime;
 }
 
