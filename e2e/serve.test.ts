@@ -62,8 +62,8 @@ describe('serve mode in Chromium', () => {
     // The canvas shows EM texture, not a flat colour.
     const shot = await page.getByTestId('viewer-canvas').screenshot({ path: path.join(ARTIFACTS, 'viewer.png') });
     expect(shot.byteLength).toBeGreaterThan(20_000);
-    // The compute backend starts after the image is up, and says which it is.
-    await expect.poll(() => page.getByTestId('status').innerText(), { timeout: 30_000 }).toMatch(/compute (WebAssembly|TensorFlow)/);
+    // Where predictions run is found after the image is up, and the status line names it.
+    await expect.poll(() => page.getByTestId('status').innerText(), { timeout: 30_000 }).toMatch(/compute (ONNX Runtime (CPU|WebGPU|CUDA)|TensorFlow\.js)/);
     expect(pageErrors).toEqual([]);
   });
 

@@ -125,10 +125,10 @@ export class EngineService {
       return null;
     },
     backend: async () => {
-      // Loaded on first use, so opening the app does not wait for TensorFlow.js.
-      const { selectBackend } = await import('./model/selectBackend.js');
-      const { choice, description, skipped } = await selectBackend();
-      return { choice, description, skipped };
+      // Where predictions run (the status line names it); loaded on first use, so opening the app does not wait for it.
+      const { inferenceProvider } = await import('./predict/inferenceProvider.js');
+      const { name, description, skipped } = await inferenceProvider();
+      return { choice: name, description, skipped };
     },
   };
 
