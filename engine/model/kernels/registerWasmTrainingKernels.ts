@@ -1,17 +1,19 @@
 // Registers the wasm backend and its stock kernels first, so the stock Conv2DBackpropInput
 // exists to be kept as the fallback.
 import '@tensorflow/tfjs-backend-wasm';
-import { Concat, Conv2DBackpropFilter, Conv2DBackpropInput, getKernel, registerKernel, unregisterKernel, type KernelConfig, type KernelFunc } from '@tensorflow/tfjs-core';
+import { Concat, Conv2DBackpropFilter, Conv2DBackpropInput, getKernel, registerKernel, SplitV, unregisterKernel, type KernelConfig, type KernelFunc } from '@tensorflow/tfjs-core';
 import { createConcatWasm } from './concatWasm.js';
 import { conv2DBackpropFilterWasm } from './conv2DBackpropFilterWasm.js';
 import { createConv2DBackpropInputWasm } from './conv2DBackpropInputWasm.js';
+import { createSplitVWasm } from './splitVWasm.js';
 
 const WASM = 'wasm';
 
 /** The stock Conv2DBackpropInput config this module replaced, and the kernel that replaced it. */
 let replaced: { stock: KernelConfig; custom: KernelFunc } | undefined;
-/** The same for Concat. */
+/** The same for Concat and SplitV. */
 let replacedConcat: { stock: KernelConfig; custom: KernelFunc } | undefined;
+let replacedSplitV: { stock: KernelConfig; custom: KernelFunc } | undefined;
 
 /**
  * Makes the 'wasm' backend able to train conv nets quickly: registers Conv2DBackpropFilter
@@ -38,6 +40,13 @@ export function registerWasmTrainingKernels(): void {
     registerKernel({ ...concat, kernelFunc: custom });
     replacedConcat = { stock: concat, custom };
   }
+  const split = getKernel(SplitV, WASM);
+  if (split && split.kernelFunc !== replacedSplitV?.custom) {
+    const custom = createSplitVWasm(split.kernelFunc);
+    unregisterKernel(SplitV, WASM);
+    registerKernel({ ...split, kernelFunc: custom });
+    replacedSplitV = { stock: split, custom };
+  }
   const filter = getKernel(Conv2DBackpropFilter, WASM);
   if (filter?.kernelFunc !== conv2DBackpropFilterWasm) {
     if (filter !== undefined) unregisterKernel(Conv2DBackpropFilter, WASM);
@@ -58,4 +67,9 @@ export function unregisterWasmTrainingKernels(): void {
     registerKernel(replacedConcat.stock);
   }
   replacedConcat = undefined;
+  if (replacedSplitV !== undefined && getKernel(SplitV, WASM)?.kernelFunc === replacedSplitV.custom) {
+    unregisterKernel(SplitV, WASM);
+    registerKernel(replacedSplitV.stock);
+  }
+  replacedSplitV = undefined;
 }
