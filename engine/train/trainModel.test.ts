@@ -81,9 +81,12 @@ describe('trainModel', () => {
     expect(result.written).toBe('start');
     expect(readFileSync(path.join(out, 'weights.bin'))).toEqual(readFileSync(path.join(base, 'weights.bin')));
     expect(existsSync(path.join(out, 'not-better', 'weights.bin'))).toBe(true);
+    // model.onnx follows the weights: the start's in the folder, the trained one's aside.
+    expect(readFileSync(path.join(out, 'model.onnx'))).toEqual(readFileSync(path.join(base, 'model.onnx')));
+    expect(readFileSync(path.join(out, 'not-better', 'model.onnx'))).not.toEqual(readFileSync(path.join(base, 'model.onnx')));
     expect(lines.some((line) => /^starting model: held-out error/.test(line))).toBe(true);
     expect(lines.at(-1)).toMatch(/^Kept the starting model: /);
-  });
+  }, 60_000);
 
   it('rejects labels that do not fit the images, and validation slices outside the stack', async () => {
     const { images, labels } = synthetic();

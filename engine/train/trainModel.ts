@@ -5,7 +5,7 @@ import type { Progress } from '../../protocol/contract.js';
 import type { Volume } from '../io/Volume.js';
 import type { HeldOutScores } from '../metrics/heldOutScores.js';
 import { buildUnet, DEFAULT_ARCHITECTURE, sizeMultiple, type UnetArchitecture } from '../model/buildUnet.js';
-import { DEFAULT_NORMALIZATION, loadModelFolder, META_JSON, MODEL_JSON, saveModelFolder, WEIGHTS_BIN, type ModelMeta } from '../model/modelFolder.js';
+import { DEFAULT_NORMALIZATION, ensureOnnx, loadModelFolder, META_JSON, MODEL_JSON, saveModelFolder, WEIGHTS_BIN, type ModelMeta } from '../model/modelFolder.js';
 import { tf } from '../model/tfjs.js';
 import { readAdamState, writeAdamState, type AdamState } from './adamState.js';
 import { correctionSlices } from './correctionBatches.js';
@@ -186,8 +186,11 @@ export async function trainModel(options: TrainOptions): Promise<TrainResult> {
       const aside = path.join(outDir, 'not-better');
       await mkdir(aside, { recursive: true });
       for (const file of [MODEL_JSON, WEIGHTS_BIN, META_JSON]) await copyFile(path.join(outDir, file), path.join(aside, file));
+      await ensureOnnx(aside, { onWarning: () => undefined });
     }
     for (const file of [MODEL_JSON, WEIGHTS_BIN, META_JSON]) await copyFile(path.join(options.init!, file), path.join(outDir, file));
+    // The trained model's model.onnx is left behind by the copy: replaced on purpose, no warning.
+    await ensureOnnx(outDir, { onWarning: () => undefined });
   }
   if (verdict) log(`${verdict.better ? 'Better than the starting model' : 'Kept the starting model'}: ${verdict.reason}`);
   model.dispose();
