@@ -47,6 +47,8 @@ describe('tallySlice and pixelScores', () => {
     const s = pixelScores(tallySlice(0, prediction(truth, (x, y) => y < 8), truth, W, H));
     expect(s.blocks).toBe(1);
     expect(s.membrane_error).toBeNull();
+    expect(s.membrane_f1).toBeNull();
+    expect(s.cell_f1).toBeCloseTo((2 * 56 * 64) / (2 * 56 * 64 + 8 * 64), 12);
     expect(s.error).toBeCloseTo(8 / 64, 12);
   });
 

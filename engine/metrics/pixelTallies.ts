@@ -29,7 +29,7 @@ export interface PixelScores {
   error: number;
   membrane_error: number | null;
   cell_error: number | null;
-  /** F1 of membrane as the positive class, and of cell; null when the class is absent from labels and prediction. */
+  /** F1 of membrane as the positive class, and of cell; null when that class has no labelled pixel. */
   membrane_f1: number | null;
   cell_f1: number | null;
   /** Mean binary cross-entropy per labelled pixel (nats). */
@@ -108,8 +108,9 @@ export function pixelScores(tallies: readonly BlockTally[], weights?: ArrayLike<
     error: rates.length > 0 ? rates.reduce((a, b) => a + b, 0) / rates.length : 0,
     membrane_error: membraneError,
     cell_error: cellError,
-    membrane_f1: f1(membrane - membraneWrong, cellWrong, membraneWrong),
-    cell_f1: f1(cell - cellWrong, membraneWrong, cellWrong),
+    // A class nobody labelled has no F1 to speak of (its "false positives" are the other class's errors).
+    membrane_f1: membrane > 0 ? f1(membrane - membraneWrong, cellWrong, membraneWrong) : null,
+    cell_f1: cell > 0 ? f1(cell - cellWrong, membraneWrong, cellWrong) : null,
     cross_entropy: membrane + cell > 0 ? crossEntropy / (membrane + cell) : 0,
     labelled_pixels: membrane + cell,
     membrane_pixels: membrane,
