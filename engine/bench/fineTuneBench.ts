@@ -12,7 +12,7 @@
  *          by 3 px, as people correct; the app's path; scored on 4–9. Target: after > before.
  * Nothing is marked for validation: held-out corrections are set aside automatically.
  * Options: --scenario mild|hard|sparse (repeatable; default all), --minutes M (training budget
- * per run, default 2), --workers N (default 2 where there are 2 cores), --path cli|app (mild:
+ * per run, default 2), --steps N (a step budget too), --workers N (default 2 where there are 2 cores), --path cli|app (mild:
  * default both), --replay-share X, --lr X (override the defaults to compare recipes).
  */
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
@@ -35,6 +35,7 @@ const { values } = parseArgs({
   options: {
     scenario: { type: 'string', multiple: true },
     minutes: { type: 'string', default: '2' },
+    steps: { type: 'string' },
     workers: { type: 'string' },
     path: { type: 'string' },
     'replay-share': { type: 'string' },
@@ -42,6 +43,8 @@ const { values } = parseArgs({
   },
 });
 const minutes = Number(values.minutes);
+/** A step budget instead (to compare recipes on a busy machine, where minutes buy fewer steps). */
+const stepBudget = values.steps !== undefined ? Number(values.steps) : undefined;
 const workers = values.workers !== undefined ? Number(values.workers) : Math.min(2, os.availableParallelism());
 const scenarios = values.scenario ?? ['mild', 'hard', 'sparse'];
 const replayShare = values['replay-share'] !== undefined ? Number(values['replay-share']) : undefined;
@@ -105,7 +108,7 @@ async function runScenario(name: string, images: Stack, labels: Stack, correctio
   let steps: number, bestStep: number, verdict: string, used: boolean, heldBefore: number | null, heldAfter: number | null;
   if (how === 'app') {
     const replay = await replaySetFor(shipped);
-    const result = await fineTune({ model: shipped, images, corrections, validationSlices: [], minutes, workers, ...(replay ? { replay } : {}), replayShare, learningRate });
+    const result = await fineTune({ model: shipped, images, corrections, validationSlices: [], minutes, steps: stepBudget ?? 10_000, workers, ...(replay ? { replay } : {}), replayShare, learningRate });
     ({ steps, bestStep } = result);
     verdict = result.verdict.reason;
     used = result.verdict.better;
@@ -120,7 +123,7 @@ async function runScenario(name: string, images: Stack, labels: Stack, correctio
     for (const c of corrections) for (let i = 0; i < plane; i++) labelStack[c.z * plane + i] = c.labels[i] === 1 ? 0 : c.labels[i] === 2 ? 255 : 128;
     const outDir = path.join(tmp, `${name}-${how}`);
     const stack = (data: Uint8Array, source: string): Volume => ({ ...images, data, dtype: 'uint8', source, name: source, format: 'bench', voxelSize: pixelVoxelSize() });
-    const result = await trainModel({ images: stack(images.data, 'shifted'), labels: stack(labelStack, 'corrections'), init: shippedModelDir(), outDir, minutes, validation: null, workers, backend: backend.description, replayShare, learningRate });
+    const result = await trainModel({ images: stack(images.data, 'shifted'), labels: stack(labelStack, 'corrections'), init: shippedModelDir(), outDir, minutes, steps: stepBudget, validation: null, workers, backend: backend.description, replayShare, learningRate });
     steps = result.steps;
     bestStep = result.best?.step ?? 0;
     verdict = result.verdict?.reason ?? '';

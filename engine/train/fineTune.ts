@@ -216,7 +216,7 @@ function withCallerNames<T>(make: () => T): T {
   try {
     return make();
   } catch (error) {
-    if (error instanceof RangeError) throw new RangeError(`Fine-tuning: ${error.message}`);
+    if (error instanceof RangeError) throw new RangeError(`Fine-tuning: ${error.message}`, { cause: error });
     throw error;
   }
 }
