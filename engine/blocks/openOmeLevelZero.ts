@@ -1,7 +1,11 @@
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import * as zarr from 'zarrita';
+import { checkChunkReads } from '../zarr/checkedChunks.js';
+import { checkAxesMatch, checkDatasetPath, checkScale, validateArrayMetadata, validateGroupMetadata } from '../zarr/validateZarr.js';
+import { ZARR_HINTS, ZarrError } from '../zarr/ZarrError.js';
+import { readJson as readZarrJson } from '../zarr/zarrNodes.js';
+import { registerNodeCodecs } from '../zarr/zarrCodecs.js';
 import { DurableFileStore } from './DurableFileStore.js';
 
 /** The NGFF multiscales entry, as much of it as block prediction reads and copies. */
@@ -31,46 +35,61 @@ export interface OmeLevelZero {
  */
 export async function openOmeLevelZero(store: string): Promise<OmeLevelZero> {
   const folder = path.resolve(store);
-  if (!existsSync(folder)) throw new Error(`No OME-Zarr at ${folder}: check the path.`);
-  const multiscale = await readMultiscale(folder);
-  const levelPath = multiscale ? multiscale.datasets[0]!.path.replace(/^\/+|\/+$/g, '') : '';
+  if (!existsSync(folder)) throw new ZarrError('NOT_OME_ZARR', folder, `No OME-Zarr at ${folder}: check the path.`, 'Give the .ome.zarr folder (the one holding zarr.json or .zattrs).');
+  const { multiscale, file } = await readMultiscale(folder);
+  const levelPath = multiscale ? checkDatasetPath(multiscale.datasets[0]!.path, file) : '';
+  const arrayDir = path.join(folder, levelPath);
+  // The array's own metadata, checked against the Zarr specification before zarrita reads it.
+  const v2 = await readZarrJson(path.join(arrayDir, '.zarray'));
+  const metaFile = path.join(arrayDir, v2 !== undefined ? '.zarray' : 'zarr.json');
+  const meta = v2 ?? (await readZarrJson(metaFile));
+  if (meta === undefined) throw new ZarrError('INVALID_METADATA', arrayDir, `${arrayDir} holds no Zarr array (neither .zarray nor zarr.json): check that ${folder} is an OME-Zarr image.`, ZARR_HINTS.reexport);
+  const checked = validateArrayMetadata(meta, metaFile);
+  if (checked.shape.length !== 3) {
+    throw new ZarrError('UNSUPPORTED', metaFile, `${arrayDir} has ${checked.shape.length} dimensions [${checked.shape.join(', ')}]; block-wise work needs a 3-D [z, y, x] image (one channel, one time point).`, 'Export a single-channel, single-timepoint 3D volume with axes z, y, x.');
+  }
+  if (multiscale) {
+    checkAxesMatch(multiscale.axes, checked.shape.length, file, arrayDir);
+    for (const t of (multiscale.datasets[0]!.coordinateTransformations ?? []) as { type?: string; scale?: unknown }[]) if (t.type === 'scale') checkScale(t.scale, file, checked.shape.length);
+  }
+  registerNodeCodecs();
   const location = levelPath ? zarr.root(new DurableFileStore(folder)).resolve(levelPath) : zarr.root(new DurableFileStore(folder));
   let array: zarr.Array<zarr.DataType, DurableFileStore>;
   try {
-    array = await zarr.open(location, { kind: 'array' });
+    array = checked.version === 2 ? await zarr.open.v2(location, { kind: 'array' }) : await zarr.open.v3(location, { kind: 'array' });
   } catch (error) {
-    throw new Error(`${path.join(folder, levelPath)} is not a readable Zarr array (${(error as Error).message}): check that ${folder} is an OME-Zarr image.`, { cause: error });
+    if (error instanceof ZarrError) throw error;
+    throw new ZarrError('INVALID_METADATA', metaFile, `${arrayDir} is not a readable Zarr array (${(error as Error).message}): check that ${folder} is an OME-Zarr image.`, ZARR_HINTS.reexport, { cause: error });
   }
-  if (array.shape.length !== 3) {
-    throw new Error(`${path.join(folder, levelPath)} has ${array.shape.length} dimensions [${array.shape.join(', ')}]; block prediction needs a 3-D [z, y, x] image (one channel, one time point).`);
-  }
-  return { store: folder, array, path: levelPath, multiscale };
+  return { store: folder, array: checkChunkReads(array, arrayDir), path: levelPath, multiscale };
 }
 
-async function readMultiscale(folder: string): Promise<Multiscale | null> {
-  const v2 = await readJson(path.join(folder, '.zattrs'));
-  const v3 = await readJson(path.join(folder, 'zarr.json'));
+/**
+ * The first multiscales entry and the file it is in; null when the store is a bare array (no
+ * multiscales anywhere).
+ */
+async function readMultiscale(folder: string): Promise<{ multiscale: Multiscale | null; file: string }> {
+  const v2File = path.join(folder, '.zattrs');
+  const v3File = path.join(folder, 'zarr.json');
+  const v2 = (await readZarrJson(v2File)) as Record<string, unknown> | undefined;
+  const v3 = v2 === undefined ? ((await readZarrJson(v3File)) as Record<string, unknown> | undefined) : undefined;
   const v3Attributes = (v3?.attributes ?? {}) as Record<string, unknown>;
-  const ome = (v3Attributes.ome ?? {}) as Record<string, unknown>;
-  const list = (v2?.multiscales ?? ome.multiscales ?? v3Attributes.multiscales) as Multiscale[] | undefined;
-  if (list === undefined) return null;
-  const first = list[0];
-  if (!first || !Array.isArray(first.datasets) || typeof first.datasets[0]?.path !== 'string') {
-    throw new Error(`The multiscales metadata in ${folder} has no datasets[0].path: the OME-Zarr is incomplete or not NGFF 0.4/0.5.`);
+  const ome = (typeof v3Attributes.ome === 'object' && v3Attributes.ome !== null ? v3Attributes.ome : {}) as Record<string, unknown>;
+  const list = v2 !== undefined && typeof v2 === 'object' && v2 !== null ? v2.multiscales : (ome.multiscales ?? v3Attributes.multiscales);
+  const file = v2 !== undefined ? v2File : v3File;
+  if (list === undefined) return { multiscale: null, file };
+  // A store with multiscales is an NGFF image: a group whose attributes follow the specification.
+  if (v2 !== undefined) validateGroupMetadata(await readZarrJson(path.join(folder, '.zgroup')), path.join(folder, '.zgroup'));
+  else validateGroupMetadata(v3, v3File);
+  // Not the whole NGFF schema: block-wise work also takes older or looser metadata (bare axis
+  // names, no scale) from other tools. What it uses is checked: the list, the level's path
+  // (inside the store), the axes against the array's dimensions (by the caller), the scale.
+  if (!Array.isArray(list) || list.length === 0 || typeof list[0] !== 'object' || list[0] === null) {
+    throw new ZarrError('INVALID_METADATA', file, `${file}: "multiscales" is not a list of multiscale images.`, ZARR_HINTS.reexport);
   }
-  return { ...first, version: first.version ?? (ome.version as string | undefined) };
-}
-
-async function readJson(file: string): Promise<Record<string, unknown> | null> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch {
-    return null;
+  const first = (list as Multiscale[])[0]!;
+  if (!Array.isArray(first.datasets) || typeof first.datasets[0]?.path !== 'string') {
+    throw new ZarrError('INVALID_METADATA', file, `The multiscales metadata in ${file} has no datasets[0].path: the OME-Zarr is incomplete or not NGFF 0.4/0.5.`, ZARR_HINTS.reexport);
   }
-  try {
-    return JSON.parse(text) as Record<string, unknown>;
-  } catch (error) {
-    throw new Error(`${file} is not valid JSON (${(error as Error).message}).`, { cause: error });
-  }
+  return { multiscale: { ...first, version: first.version ?? (ome.version as string | undefined) }, file };
 }

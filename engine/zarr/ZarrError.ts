@@ -7,7 +7,8 @@ export type ZarrErrorCode =
   | 'IDS_TOO_LARGE'
   | 'CANCELLED'
   | 'SOURCE'
-  | 'CORRUPT_CHUNK';
+  | 'CORRUPT_CHUNK'
+  | 'NOT_A_FILE';
 
 /** A problem with an OME-Zarr folder or an import into one: says which file, what is wrong and what to do. */
 export class ZarrError extends Error {

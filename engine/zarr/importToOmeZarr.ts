@@ -1,7 +1,9 @@
 import path from 'node:path';
-import { readdir, rm, stat } from 'node:fs/promises';
+import { readdir, rename, rm } from 'node:fs/promises';
 import type { Progress, VoxelType } from '../../protocol/contract.js';
-import { allocateVoxels } from '../io/Volume.js';
+import { allocateVoxels, BYTES_PER_VOXEL } from '../io/Volume.js';
+import { VolumeReadError } from '../io/VolumeReadError.js';
+import { describeBytes, fitsInMemory, memoryBudget } from '../io/memoryBudget.js';
 import { buildPyramid } from './buildPyramid.js';
 import type { Triple } from './omeMetadata.js';
 import { createOmeZarr, DEFAULT_CHUNKS } from './omeZarr.js';
@@ -35,28 +37,35 @@ const SLICES_SHARE = 0.8;
 /**
  * Converts a TIFF stack or a folder of slices into an OME-Zarr image, streaming: slices are read
  * one at a time and each z-chunk is written as soon as its slices are in, so memory holds one
- * chunk's slices, never the volume. Then the pyramid is built. A cancelled or failed import
- * removes the folder it created; an existing, non-empty folder is refused before anything.
+ * chunk's slices, never the volume. Then the pyramid is built. The store is written into a
+ * temporary folder beside `dir` and renamed into place at the end, so a cancelled, failed or
+ * killed import never leaves a half-made `dir`; an existing, non-empty folder is refused before
+ * anything.
  */
 export async function importToOmeZarr(source: string, dir: string, options: ImportOptions = {}): Promise<ImportSummary> {
   const { signal, onProgress } = options;
   signal?.throwIfAborted();
-  const existed = await stat(dir).then(() => true, () => false);
+  await assertNewOrEmpty(dir);
   const input = await openSliceSource(source);
-  let created = false;
+  const temp = path.join(path.dirname(path.resolve(dir)), `.${path.basename(path.resolve(dir))}.importing-${process.pid}`);
   try {
     const shape: Triple = [input.depth, input.height, input.width];
-    const image = await createOmeZarr(dir, {
+    const chunks = options.chunks ?? DEFAULT_CHUNKS;
+    const slabBytes = Math.min(chunks[0], input.depth) * input.width * input.height * BYTES_PER_VOXEL[input.dtype];
+    if (!fitsInMemory(slabBytes)) {
+      throw new VolumeReadError('TOO_LARGE', source, `${source}: one z-chunk of ${Math.min(chunks[0], input.depth)} slices of ${input.width} × ${input.height} voxels takes ${describeBytes(slabBytes)}, more than the ${describeBytes(memoryBudget())} an import may use.`, 'Import with fewer slices per chunk (--chunks 1,256,256), or crop the slices.');
+    }
+    await rm(temp, { recursive: true, force: true });
+    const image = await createOmeZarr(temp, {
       shape,
       dtype: input.dtype,
-      chunks: options.chunks ?? DEFAULT_CHUNKS,
+      chunks,
       voxelSize: input.voxelSize,
       version: options.version ?? 3,
       compression: options.compression ?? 'gzip',
       name: input.name,
       ...(options.levels !== undefined ? { levels: options.levels } : {}),
     });
-    created = true;
     const level = image.levels[0]!;
     const slabDepth = level.chunks[0];
     const pixels = input.width * input.height;
@@ -77,11 +86,12 @@ export async function importToOmeZarr(source: string, dir: string, options: Impo
       ...(signal ? { signal } : {}),
       onProgress: (progress) => onProgress?.({ stage: progress.stage, fraction: SLICES_SHARE + (1 - SLICES_SHARE) * (progress.fraction ?? 0) }),
     });
+    await moveIntoPlace(temp, dir);
     onProgress?.({ stage: 'Imported', fraction: 1 });
     return { dir, version: image.version, shape, dtype: input.dtype, levels: image.levels.length, chunks: level.chunks };
   } catch (error) {
     // Only what this import made is removed: never a folder the user had before.
-    if (created) await removeImport(dir, existed);
+    await rm(temp, { recursive: true, force: true });
     if (signal?.aborted) throw new ZarrError('CANCELLED', dir, `The import of ${source} into ${dir} was cancelled.`, ZARR_HINTS.cancelled, { cause: error });
     throw error;
   } finally {
@@ -89,8 +99,22 @@ export async function importToOmeZarr(source: string, dir: string, options: Impo
   }
 }
 
-/** Removes a half-written import: the folder it created, or what it wrote into an empty folder it was given. */
-async function removeImport(dir: string, existed: boolean): Promise<void> {
-  if (!existed) return rm(dir, { recursive: true, force: true });
-  for (const entry of await readdir(dir)) await rm(path.join(dir, entry), { recursive: true, force: true });
+/** Refuses a `dir` that holds files; an empty or missing one is fine. */
+async function assertNewOrEmpty(dir: string): Promise<void> {
+  const entries = await readdir(dir).catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'ENOENT') return [];
+    if (error.code === 'ENOTDIR') return ['(a file)'];
+    throw error;
+  });
+  if (entries.length > 0) {
+    throw new ZarrError('ALREADY_EXISTS', dir, `${dir} already exists and is not empty.`, 'Choose a new folder for the OME-Zarr dataset, or delete the old one first.');
+  }
+}
+
+/** Renames the finished store onto `dir` (an empty folder there is replaced, as rename allows). */
+async function moveIntoPlace(temp: string, dir: string): Promise<void> {
+  await rename(temp, dir).catch(async (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'ENOTEMPTY' && error.code !== 'EEXIST') throw error;
+    throw new ZarrError('ALREADY_EXISTS', dir, `${dir} was filled by something else while the import ran; the import was not put there.`, 'Choose a new folder for the OME-Zarr dataset, or delete the old one first.');
+  });
 }

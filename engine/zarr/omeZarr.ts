@@ -9,6 +9,7 @@ import { buildImageAttributes, buildMultiscale, defaultLevelCount, levelShapes, 
 import { ZARR_HINTS, ZarrError } from './ZarrError.js';
 import type { StoredType, ZarrArray, ZarrVersion } from './zarrNodes.js';
 import { metadataFile, openArrayNode, readJson, writeArrayNode, writeGroupNode } from './zarrNodes.js';
+import { checkDatasetPath, checkScale, validateGroupMetadata } from './validateZarr.js';
 
 /** One resolution level of an OME-Zarr image. */
 export interface OmeZarrLevel {
@@ -127,9 +128,10 @@ export async function openOmeZarr(dir: string): Promise<OmeZarr> {
   }
   let attributes: unknown = v2;
   if (version === 3) {
-    const node = v3 as { node_type?: unknown; attributes?: unknown };
-    if (node.node_type !== 'group') throw new ZarrError('NOT_OME_ZARR', file, `${file} describes a Zarr ${String(node.node_type)}, not a group, so ${dir} is not an OME-Zarr image.`, 'Choose the image folder one level up (the one whose zarr.json lists multiscales).');
-    attributes = node.attributes;
+    validateGroupMetadata(v3, file);
+    attributes = (v3 as { attributes?: unknown }).attributes;
+  } else {
+    validateGroupMetadata(await readJson(path.join(dir, '.zgroup')), path.join(dir, '.zgroup'));
   }
   const ngff = ngffVersion(version);
   const block = ngffBlock(attributes, ngff);
@@ -148,6 +150,8 @@ export async function openOmeZarr(dir: string): Promise<OmeZarr> {
   const kind = 'image-label' in block ? 'label' : 'image';
   const levels: OmeZarrLevel[] = [];
   for (const dataset of multiscale.datasets) {
+    checkDatasetPath(dataset.path, file);
+    for (const t of dataset.coordinateTransformations) if (t.type === 'scale') checkScale(t.scale, file);
     levels.push(await openLevel(dir, version, dataset.path, dataset.coordinateTransformations, kind));
   }
   const dtype = levels[0]!.dtype;

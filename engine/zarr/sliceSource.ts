@@ -1,11 +1,11 @@
-import { readFile, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { VoxelSize, VoxelType } from '../../protocol/contract.js';
 import type { VoxelArray } from '../io/Volume.js';
 import { describeVoxelType } from '../io/Volume.js';
 import { HINTS, VolumeReadError } from '../io/VolumeReadError.js';
 import { readImageBytes } from '../io/readImageBytes.js';
-import { listSliceImages, readStart, readVolume } from '../io/readVolume.js';
+import { fileSystemError, listSliceImages, readBytes, readStart, readVolume } from '../io/readVolume.js';
 import { sniffImageFormat } from '../io/sniffImageFormat.js';
 import { openTiffPages } from './tiffPages.js';
 
@@ -26,8 +26,8 @@ const WIDTH_ORDER: VoxelType[] = ['uint8', 'uint16', 'uint32', 'float32'];
 
 /** A TIFF stack (page by page), a folder of slice images (file by file), or one PNG/JPEG image. */
 export async function openSliceSource(source: string): Promise<SliceSource> {
-  const stats = await stat(source).catch((error: NodeJS.ErrnoException) => {
-    throw new VolumeReadError('ENOENT', source, `${source} does not exist.`, 'Check the path for typing errors.', { cause: error });
+  const stats = await stat(source).catch((error: unknown) => {
+    throw fileSystemError(error, source);
   });
   const name = path.basename(path.resolve(source)).replace(/\.(ome\.)?(tiff?|btf|tf8|png|jpe?g)$/i, '');
   if (stats.isDirectory()) return openFolder(source, name);
@@ -44,7 +44,7 @@ export async function openSliceSource(source: string): Promise<SliceSource> {
 async function openFolder(folder: string, name: string): Promise<SliceSource> {
   const files = await listSliceImages(folder);
   const read = async (file: string) => {
-    const slice = readImageBytes(new Uint8Array(await readFile(file)), file);
+    const slice = readImageBytes(await readBytes(file), file);
     if (slice.depth !== 1) throw new VolumeReadError('UNSUPPORTED', file, `${file} holds ${slice.depth} slices, but each image in a folder of slices must hold one.`, 'Import the stack on its own, or save its pages as separate images.');
     return slice;
   };

@@ -1,5 +1,4 @@
 import type { FileHandle } from 'node:fs/promises';
-import { open } from 'node:fs/promises';
 import type { VoxelSize, VoxelType } from '../../protocol/contract.js';
 import type { VoxelArray } from '../io/Volume.js';
 import { HINTS, VolumeReadError } from '../io/VolumeReadError.js';
@@ -11,6 +10,10 @@ import { decodeTiffPage } from '../io/tiff/decodeTiffPage.js';
 import { parseImageJDescription } from '../io/tiff/imageJDescription.js';
 import { FIELD_TYPE_SIZE, Tag } from '../io/tiff/tiffTags.js';
 import { tiffVoxelSize } from '../io/tiff/tiffVoxelSize.js';
+import { checkDecodeMemory } from '../io/tiff/validateTiff.js';
+import { describeBytes, memoryBudget } from '../io/memoryBudget.js';
+import { fileSystemError, volumeErrors } from '../io/readVolume.js';
+import { openRegularFile, readAt } from '../io/readRegularFile.js';
 import { packTiffPage, type RawEntry, type RawIfd } from './packTiffPage.js';
 
 /** A TIFF stack read one page at a time from disk: memory holds one page, never the file. */
@@ -37,10 +40,13 @@ const DATA_TAGS: readonly number[] = [Tag.StripOffsets, Tag.StripByteCounts, Tag
  * the first channel of an ImageJ hyperstack, ImageJ's contiguous images over 4 GiB.
  */
 export async function openTiffPages(file: string): Promise<TiffPages> {
-  const handle = await open(file, 'r');
+  const { handle, size } = await openRegularFile(file, volumeErrors(file)).catch((error: unknown) => {
+    throw fileSystemError(error, file);
+  });
   try {
-    const reader = new IfdReader(handle, file, (await handle.stat()).size);
+    const reader = new IfdReader(handle, file, size);
     const ifds = await reader.readChain();
+    if (ifds.length === 0) throw new VolumeReadError('CORRUPT', file, `${file} is damaged: it contains no pages (its first directory offset is 0).`, HINTS.reexportTiff);
     const metas = ifds.map((raw) => metadataTiff(raw, reader.littleEndian, file));
     let chosen = metas.filter(({ tiff, ifd }) => !isAuxiliaryPage(tiff, ifd));
     if (chosen.length === 0) chosen = metas;
@@ -56,6 +62,7 @@ export async function openTiffPages(file: string): Promise<TiffPages> {
     if (pages.length === 1 && Number.isInteger(images) && images > 1 && channels <= 1) pages = contiguousImages(firstPage.page, pages[0]!.raw, images, reader.size, file);
     const dtype = volumeVoxelType(firstPage.page);
     const { width, height } = firstPage.page;
+    checkDecodeMemory(file, firstPage.page, 1, dtype, 'one page');
     let scratch: SampleArray | undefined;
     return {
       file,
@@ -119,13 +126,15 @@ class IfdReader {
     readonly size: number,
   ) {}
 
+  /** `length` bytes at `offset`; checked against the file's size before anything is allocated. */
   private async bytes(offset: number, length: number, what: string, page?: number): Promise<Uint8Array> {
-    const buffer = new Uint8Array(length);
-    const { bytesRead } = await this.handle.read(buffer, 0, length, offset);
-    if (bytesRead < length) {
+    const truncated = () => {
       const where = page === undefined ? '' : ` (page ${page + 1})`;
-      throw new VolumeReadError('TRUNCATED', this.file, `${this.file} is truncated${where}: ${what} should end at byte ${offset + length}, but the file ends at byte ${this.size}.`, HINTS.recopy);
-    }
+      return new VolumeReadError('TRUNCATED', this.file, `${this.file} is truncated${where}: ${what} should end at byte ${(offset + length).toLocaleString('en')}, but the file ends at byte ${this.size.toLocaleString('en')}.`, HINTS.recopy);
+    };
+    if (!(Number.isSafeInteger(offset) && Number.isSafeInteger(length) && offset >= 0 && length >= 0 && offset + length <= this.size)) throw truncated();
+    const buffer = new Uint8Array(length);
+    if ((await readAt(this.handle, buffer, 0, length, offset)) < length) throw truncated();
     return buffer;
   }
 
@@ -160,6 +169,7 @@ class IfdReader {
     const countBytes = await this.bytes(offset, countSize, 'its directory', index);
     const countView = new DataView(countBytes.buffer);
     const count = this.bigTiff ? Number(countView.getBigUint64(0, this.littleEndian)) : countView.getUint16(0, this.littleEndian);
+    if (count === 0) throw new VolumeReadError('CORRUPT', this.file, `${this.file} is damaged (page ${index + 1}): its directory at byte ${offset} has no entries.`, HINTS.reexportTiff);
     const body = await this.bytes(offset + countSize, count * entrySize + (this.bigTiff ? 8 : 4), `its directory of ${count} entries`, index);
     const view = new DataView(body.buffer);
     const entries: RawEntry[] = [];
@@ -195,16 +205,24 @@ class IfdReader {
 
   /** Reads a page's strips or tiles (shifted by `shift` bytes) and describes it with readTiff's checks. */
   async page(raw: RawIfd, shift: number): Promise<{ tiff: TiffFile; page: TiffPage }> {
-    const total = raw.dataCounts.reduce((sum, n) => sum + n, 0);
+    const chunk = raw.tiled ? 'tile' : 'strip';
+    const truncated = (i: number) =>
+      new VolumeReadError('TRUNCATED', this.file, `${this.file} is truncated (page ${raw.index + 1}): ${chunk} ${i + 1} should end at byte ${(raw.dataOffsets[i]! + shift + raw.dataCounts[i]!).toLocaleString('en')}, but the file ends at byte ${this.size.toLocaleString('en')}.`, HINTS.recopy);
+    // Every strip inside the file, and all of them within the budget, before one byte is allocated.
+    let total = 0;
+    for (let i = 0; i < raw.dataCounts.length; i++) {
+      const start = (raw.dataOffsets[i] ?? Infinity) + shift;
+      if (!(start + raw.dataCounts[i]! <= this.size)) throw truncated(i);
+      total += raw.dataCounts[i]!;
+    }
+    if (total > memoryBudget()) {
+      throw new VolumeReadError('TOO_LARGE', this.file, `${this.file} (page ${raw.index + 1}) holds ${describeBytes(total)} of ${chunk}s, more than the ${describeBytes(memoryBudget())} Membrana may use for one page.`, HINTS.tooLarge);
+    }
     const data = new Uint8Array(total);
     let at = 0;
     for (let i = 0; i < raw.dataCounts.length; i++) {
       const length = raw.dataCounts[i]!;
-      const { bytesRead } = await this.handle.read(data, at, length, raw.dataOffsets[i]! + shift);
-      if (bytesRead < length) {
-        const chunk = raw.tiled ? 'tile' : 'strip';
-        throw new VolumeReadError('TRUNCATED', this.file, `${this.file} is truncated (page ${raw.index + 1}): ${chunk} ${i + 1} should end at byte ${raw.dataOffsets[i]! + shift + length}, but the file ends at byte ${this.size}.`, HINTS.recopy);
-      }
+      if ((await readAt(this.handle, data, at, length, raw.dataOffsets[i]! + shift)) < length) throw truncated(i);
       at += length;
     }
     const tiff = new TiffFile(packTiffPage(raw, this.littleEndian, data), this.file);

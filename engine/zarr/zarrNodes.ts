@@ -1,4 +1,4 @@
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type FileSystemStore from '@zarrita/storage/fs';
 import { AtomicFileStore } from './AtomicFileStore.js';
@@ -6,6 +6,10 @@ import * as zarr from 'zarrita';
 import type { VoxelType } from '../../protocol/contract.js';
 import { ZARR_HINTS, ZarrError } from './ZarrError.js';
 import { registerNodeCodecs } from './zarrCodecs.js';
+import { readRegularFile } from '../io/readRegularFile.js';
+import { checkChunkReads } from './checkedChunks.js';
+import { MAX_METADATA_BYTES } from './SafeFileStore.js';
+import { validateArrayMetadata } from './validateZarr.js';
 
 export type ZarrVersion = 2 | 3;
 /** Data types Membrana writes, plus uint64 label ids that other tools write and it reads. */
@@ -33,15 +37,20 @@ async function writeJson(file: string, value: unknown): Promise<void> {
   await writeFile(file, `${JSON.stringify(value, null, 2)}\n`);
 }
 
-/** A JSON file's content, or undefined when the file does not exist. */
+/**
+ * A JSON file's content, or undefined when the file does not exist. The file must be a regular
+ * file of at most 16 MiB (metadata, not a device or a pipe); errors name it.
+ */
 export async function readJson(file: string): Promise<unknown> {
   let text: string;
   try {
-    text = await readFile(file, 'utf8');
+    const bytes = await readRegularFile(file, MAX_METADATA_BYTES, (kind, message, hint) => new ZarrError(kind === 'NOT_A_FILE' ? 'NOT_A_FILE' : 'INVALID_METADATA', file, message, hint), 'a metadata file');
+    text = bytes.toString('utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
-    throw error;
+    if (error instanceof ZarrError) throw error;
+    throw new ZarrError('INVALID_METADATA', file, `${file} cannot be read: ${(error as Error).message}.`, ZARR_HINTS.reexport, { cause: error });
   }
   try {
     return JSON.parse(text) as unknown;
@@ -93,16 +102,26 @@ export async function writeArrayNode(dir: string, version: ZarrVersion, options:
   }
 }
 
-/** Opens the array at `relative` inside the Zarr folder `root`. */
+/**
+ * Opens the array at `relative` inside the Zarr folder `root`: its metadata is checked against
+ * the Zarr specification (validateArrayMetadata) first, and every chunk read afterwards checks
+ * its decoded size (checkChunkReads).
+ */
 export async function openArrayNode(root: string, relative: string, version: ZarrVersion): Promise<ZarrArray> {
   registerNodeCodecs();
+  const where = path.join(root, relative);
+  const file = path.join(where, version === 2 ? '.zarray' : 'zarr.json');
+  const json = await readJson(file);
+  if (json === undefined) throw new ZarrError('INVALID_METADATA', file, `${file} is missing: ${where} is not a Zarr v${version} array.`, ZARR_HINTS.reexport);
+  validateArrayMetadata(json, file);
   // Chunk writes are atomic (temp + rename): a killed import, pyramid or flush never tears a chunk.
   const location = zarr.root(new AtomicFileStore(root)).resolve(relative);
-  const where = path.join(root, relative);
+  let array: ZarrArray;
   try {
-    return version === 2 ? await zarr.open.v2(location, { kind: 'array' }) : await zarr.open.v3(location, { kind: 'array' });
+    array = version === 2 ? await zarr.open.v2(location, { kind: 'array' }) : await zarr.open.v3(location, { kind: 'array' });
   } catch (error) {
-    const file = path.join(where, version === 2 ? '.zarray' : 'zarr.json');
+    if (error instanceof ZarrError) throw error;
     throw new ZarrError('INVALID_METADATA', file, `${file} could not be opened as a Zarr v${version} array: ${(error as Error).message}.`, ZARR_HINTS.reexport, { cause: error });
   }
+  return checkChunkReads(array, where);
 }

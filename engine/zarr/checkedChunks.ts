@@ -1,0 +1,35 @@
+import type * as zarr from 'zarrita';
+import { ZARR_HINTS, ZarrError } from './ZarrError.js';
+
+type AnyArray = zarr.Array<zarr.DataType, zarr.Readable>;
+
+/**
+ * Makes every chunk read of `array` (zarr.get, zarr.set's read of edge chunks, getChunk) check
+ * what it decoded: a chunk must give exactly one value per voxel of the chunk shape (a chunk
+ * that inflates to 100 bytes where 8 KiB belong, or data written with another dtype or codec,
+ * is damaged, not short data to pad). A chunk that cannot be read or decoded becomes a
+ * CORRUPT_CHUNK ZarrError naming `folder` and the chunk; a cancel passes through.
+ */
+export function checkChunkReads<T extends AnyArray>(array: T, folder: string): T {
+  const original = array.getChunk.bind(array);
+  const expected = array.chunks.reduce((a, b) => a * b, 1);
+  const patched = async (...args: Parameters<T['getChunk']>) => {
+    const coords = args[0] as number[];
+    const where = `${folder}: the chunk at index [${coords.join(', ')}]`;
+    let chunk: Awaited<ReturnType<T['getChunk']>>;
+    try {
+      chunk = (await original(...(args as Parameters<AnyArray['getChunk']>))) as Awaited<ReturnType<T['getChunk']>>;
+    } catch (error) {
+      if ((error as { name?: string }).name === 'AbortError' || error instanceof ZarrError) throw error;
+      const cause = (error as Error).cause as Error | undefined;
+      throw new ZarrError('CORRUPT_CHUNK', folder, `${where} cannot be decoded: ${(error as Error).message}${cause?.message ? ` (${cause.message})` : ''}.`, ZARR_HINTS.corruptChunk, { cause: error });
+    }
+    const length = (chunk as { data: { length: number } }).data.length;
+    if (length !== expected) {
+      throw new ZarrError('CORRUPT_CHUNK', folder, `${where} decodes to ${length.toLocaleString('en')} values, but a chunk of [${array.chunks.join(', ')}] holds ${expected.toLocaleString('en')}: it is damaged or was written with another data type or compressor.`, ZARR_HINTS.corruptChunk);
+    }
+    return chunk;
+  };
+  (array as { getChunk: unknown }).getChunk = patched;
+  return array;
+}
