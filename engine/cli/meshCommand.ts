@@ -8,6 +8,7 @@ import { LENGTH_UNITS, type LengthUnit } from '../mesh/meshUnits.js';
 import { segmentationFromVolume } from '../mesh/segmentationFromVolume.js';
 import { parseShare } from '../blocks/blockGrid.js';
 import { isOmeZarrInput, meshOmeZarr } from '../blocks/meshOmeZarr.js';
+import { cleanUpOnFailure } from '../blocks/cleanUpOnFailure.js';
 import { UsageError } from './CliError.js';
 import { progressPrinter } from './progressPrinter.js';
 
@@ -84,7 +85,8 @@ export async function meshCommand(argv: string[], read: (file: string) => Promis
   const started = performance.now();
   if (blockWise) {
     const progress = progressPrinter();
-    const result = await meshOmeZarr({
+    // The fragments folder (and the output folder, when this run made it) go when no block finished.
+    const result = await cleanUpOnFailure([output, path.join(output, '.membrana-fragments')], () => meshOmeZarr({
       input,
       output,
       format,
@@ -98,7 +100,7 @@ export async function meshCommand(argv: string[], read: (file: string) => Promis
       smoothing,
       onProgress: progress.update,
       onWarning: (message) => console.error(`warning: ${message}`),
-    });
+    }));
     progress.done();
     if (!result.finished) console.error(`${result.blocks - result.remaining} of ${result.blocks} blocks done; the job that finishes the last block writes the meshes (or run again without --blocks).`);
     const seconds = Number(((performance.now() - started) / 1000).toFixed(3));

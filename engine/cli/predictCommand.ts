@@ -11,6 +11,7 @@ import { defaultWorkerCount } from '../predict/PredictionPool.js';
 import type { Predictor } from '../predict/Predictor.js';
 import { predictVolume } from '../predict/predictVolume.js';
 import { defaultThreads } from '../predict/startOnnxSession.js';
+import { cleanUpOnFailure } from '../blocks/cleanUpOnFailure.js';
 import { UsageError } from './CliError.js';
 import { progressPrinter } from './progressPrinter.js';
 import { writeFileAtomic } from './writeFileAtomic.js';
@@ -115,7 +116,7 @@ async function predictZarr(input: string, output: string, predictor: Predictor, 
   const { share } = options;
   console.error(`Predicting ${input} block by block (share ${share.share}/${share.shares}) with ${predictor.dir} on ${predictor.provider.description}`);
   const progress = progressPrinter();
-  const result = await predictOmeZarr({ input, output, ...share, model: predictor, tta: options.tta, maxTile: options.maxTile, onProgress: progress.update });
+  const result = await cleanUpOnFailure([output], () => predictOmeZarr({ input, output, ...share, model: predictor, tta: options.tta, maxTile: options.maxTile, onProgress: progress.update }));
   progress.done();
   console.log(JSON.stringify({ blocks_done: result.done.length, blocks_skipped: result.skipped.length, pyramid: result.pyramidBuilt, seconds: Number(result.seconds.toFixed(3)), provider: result.provider.name }));
 }

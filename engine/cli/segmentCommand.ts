@@ -13,6 +13,7 @@ import { WATERSHED_DEFAULTS } from '../segment/watershed2d.js';
 import { parseShare } from '../blocks/blockGrid.js';
 import { isZarrStore } from '../blocks/predictOmeZarr.js';
 import { SEGMENT_BLOCK_DEFAULTS, SEGMENT_STEPS, segmentOmeZarr, type SegmentStep } from '../blocks/segmentOmeZarr.js';
+import { cleanUpOnFailure } from '../blocks/cleanUpOnFailure.js';
 import { UsageError } from './CliError.js';
 import { progressPrinter } from './progressPrinter.js';
 import { writeFileAtomic } from './writeFileAtomic.js';
@@ -134,7 +135,8 @@ async function segmentZarr(input: string, output: string, values: Partial<Record
   if (halo !== undefined && !Number.isInteger(halo)) throw new UsageError(`--halo takes a whole number of pixels, 1 or more, not "${values.halo}".`);
   console.error(`Segmenting ${input} block by block (step ${step}${shares > 1 ? `, share ${share}/${shares}` : ''})`);
   const progress = progressPrinter();
-  const result = await segmentOmeZarr({
+  // A run that fails before its first block is done leaves no store behind; one with done blocks stays for the rerun.
+  const result = await cleanUpOnFailure([output], () => segmentOmeZarr({
     input,
     output,
     step,
@@ -152,7 +154,7 @@ async function segmentZarr(input: string, output: string, values: Partial<Record
       progress.done();
       console.error(note);
     },
-  });
+  }));
   progress.done();
   const counts = (r: { done: number[]; skipped: number[] } | undefined): { done: number; skipped: number } | undefined => (r ? { done: r.done.length, skipped: r.skipped.length } : undefined);
   if (result.complete) console.error(`Wrote ${result.merge?.neurons ?? 'the'} neurons to ${result.output} in ${result.seconds.toFixed(1)} s.`);
