@@ -58,7 +58,7 @@ async function openPath(target: string): Promise<void> {
 describe('serve mode in Chromium', () => {
   it('shows the built-in sample with its voxel size, and paints the slice', async () => {
     expect(await status()).toContain('4 × 4 × 50 nm');
-    expect(await sliceLabel()).toBe('z 0 / 15');
+    expect(await sliceLabel()).toBe('z 0 of 0–15');
     // The canvas shows EM texture, not a flat colour.
     const shot = await page.getByTestId('viewer-canvas').screenshot({ path: path.join(ARTIFACTS, 'viewer.png') });
     expect(shot.byteLength).toBeGreaterThan(20_000);
@@ -70,23 +70,23 @@ describe('serve mode in Chromium', () => {
   it('moves through slices with keys, the wheel and the slider', async () => {
     await page.getByTestId('viewer-canvas').click();
     await page.keyboard.press('ArrowRight');
-    await expect.poll(sliceLabel).toBe('z 1 / 15');
+    await expect.poll(sliceLabel).toBe('z 1 of 0–15');
     await page.keyboard.press('End');
-    await expect.poll(sliceLabel).toBe('z 15 / 15');
+    await expect.poll(sliceLabel).toBe('z 15 of 0–15');
     await page.keyboard.press('PageDown');
-    await expect.poll(sliceLabel).toBe('z 5 / 15');
+    await expect.poll(sliceLabel).toBe('z 5 of 0–15');
     await page.keyboard.press('Home');
-    await expect.poll(sliceLabel).toBe('z 0 / 15');
+    await expect.poll(sliceLabel).toBe('z 0 of 0–15');
     await page.keyboard.press('PageUp');
-    await expect.poll(sliceLabel).toBe('z 10 / 15');
+    await expect.poll(sliceLabel).toBe('z 10 of 0–15');
     const box = (await page.getByTestId('viewer-canvas').boundingBox())!;
     await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
     await page.keyboard.down('Alt');
     await page.mouse.wheel(0, 100);
     await page.keyboard.up('Alt');
-    await expect.poll(sliceLabel).toBe('z 11 / 15');
+    await expect.poll(sliceLabel).toBe('z 11 of 0–15');
     await page.getByTestId('slice-slider').fill('3');
-    await expect.poll(sliceLabel).toBe('z 3 / 15');
+    await expect.poll(sliceLabel).toBe('z 3 of 0–15');
   });
 
   it('zooms with keys and the wheel, and fits back to the window', async () => {

@@ -14,7 +14,7 @@ afterEach(() => cleanup());
 async function renderApp(): Promise<Workspace> {
   const workspace = new Workspace(async () => fakeConnection());
   render(App, { workspace });
-  await waitFor(() => expect(screen.getByTestId('slice-label')).toHaveTextContent('z 0 / 4'));
+  await waitFor(() => expect(screen.getByTestId('slice-label')).toHaveTextContent('z 0 of 0–4'));
   return workspace;
 }
 
@@ -32,11 +32,11 @@ describe('App', () => {
     await renderApp();
     await fireEvent.keyDown(window, { key: 'ArrowRight' });
     await fireEvent.keyDown(window, { key: '.' });
-    expect(screen.getByTestId('slice-label')).toHaveTextContent('z 2 / 4');
+    expect(screen.getByTestId('slice-label')).toHaveTextContent('z 2 of 0–4');
     await fireEvent.keyDown(window, { key: 'End' });
-    expect(screen.getByTestId('slice-label')).toHaveTextContent('z 4 / 4');
+    expect(screen.getByTestId('slice-label')).toHaveTextContent('z 4 of 0–4');
     await fireEvent.keyDown(window, { key: 'PageDown' });
-    expect(screen.getByTestId('slice-label')).toHaveTextContent('z 0 / 4');
+    expect(screen.getByTestId('slice-label')).toHaveTextContent('z 0 of 0–4');
   });
 
   it('steps slices with Ctrl+wheel or Alt+wheel and zooms with the plain wheel', async () => {
@@ -44,9 +44,9 @@ describe('App', () => {
     const canvas = screen.getByTestId('viewer-canvas');
     await fireEvent.wheel(canvas, { deltaY: 100, ctrlKey: true });
     await fireEvent.wheel(canvas, { deltaY: 100, altKey: true });
-    expect(screen.getByTestId('slice-label')).toHaveTextContent('z 2 / 4');
+    expect(screen.getByTestId('slice-label')).toHaveTextContent('z 2 of 0–4');
     await fireEvent.wheel(canvas, { deltaY: -100, altKey: true });
-    expect(screen.getByTestId('slice-label')).toHaveTextContent('z 1 / 4');
+    expect(screen.getByTestId('slice-label')).toHaveTextContent('z 1 of 0–4');
     const before = workspace.viewport.scale;
     await fireEvent.wheel(canvas, { deltaY: -100 });
     expect(workspace.viewport.scale).toBeGreaterThan(before);
