@@ -2,6 +2,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { readVolume } from '../io/readVolume.js';
+import type { Volume } from '../io/Volume.js';
 import { selectBackend } from '../model/selectBackend.js';
 import { describeScores, trainModel } from '../train/trainModel.js';
 import { UsageError } from './CliError.js';
@@ -27,6 +28,7 @@ Prints the verdict, then one JSON line.
   --minutes N        stop after N minutes of wall time (all sittings together)
   --steps N          stop after N steps
   --val-slices a-b   validation slices, from 0, inclusive (default: pixels set aside automatically)
+  --slices a-b       use only these slices' labels (training and validation); the rest are ignored
   --resume           continue the run checkpointed in DIR
   --seed N           random seed (default 1)
   --batch N          patches per step (default 2, or --workers when more)
@@ -59,6 +61,7 @@ export async function trainCommand(argv: string[]): Promise<void> {
       minutes: { type: 'string' },
       steps: { type: 'string' },
       'val-slices': { type: 'string' },
+      slices: { type: 'string' },
       resume: { type: 'boolean', default: false },
       seed: { type: 'string' },
       batch: { type: 'string' },
@@ -86,6 +89,9 @@ export async function trainCommand(argv: string[]): Promise<void> {
     values.mask ? readVolume(path.resolve(values.mask)) : Promise.resolve(null),
   ]);
   const validation = parseSlices(values['val-slices'], images.depth);
+  const used = values.slices === undefined ? null : parseRange('slices', values.slices, images.depth);
+  if (used && validation && (validation[0] < used[0] || validation[1] > used[1])) throw new UsageError(`--val-slices ${values['val-slices']} must lie inside --slices ${values.slices}.`);
+  const labelMask = used ? restrictToSlices(mask, images, used) : mask;
   console.error(`${values.init ? `Fine-tuning ${values.init}` : 'Training'} on ${images.name} (${images.width} × ${images.height} × ${images.depth}), backend ${backend.description}${workers > 1 ? ` on ${workers} worker threads` : ''}`);
   const progress = progressPrinter();
   const controller = new AbortController();
@@ -95,7 +101,7 @@ export async function trainCommand(argv: string[]): Promise<void> {
   const result = await trainModel({
     images,
     labels,
-    mask,
+    mask: labelMask,
     outDir: path.resolve(values.out),
     init: values.init ? path.resolve(values.init) : null,
     minutes,
@@ -148,11 +154,25 @@ function parseDecay(text: string | undefined): 'none' | 'cosine' | undefined {
 
 function parseSlices(text: string | undefined, depth: number): [number, number] | null {
   if (text === undefined) return null;
+  const range = parseRange('val-slices', text, depth);
+  if (range[1] - range[0] + 1 >= depth) throw new UsageError(`--val-slices ${text} leaves no slice to train on.`);
+  return range;
+}
+
+function parseRange(name: string, text: string, depth: number): [number, number] {
   const match = /^(\d+)(?:-(\d+))?$/.exec(text.trim());
-  if (!match) throw new UsageError(`--val-slices must look like 18-21, not "${text}".`);
+  if (!match) throw new UsageError(`--${name} must look like 18-21, not "${text}".`);
   const first = Number(match[1]);
   const last = match[2] === undefined ? first : Number(match[2]);
-  if (last < first || last >= depth) throw new UsageError(`--val-slices ${text} is not inside the stack's slices 0-${depth - 1}.`);
-  if (last - first + 1 >= depth) throw new UsageError(`--val-slices ${text} leaves no slice to train on.`);
+  if (last < first || last >= depth) throw new UsageError(`--${name} ${text} is not inside the stack's slices 0-${depth - 1}.`);
   return [first, last];
+}
+
+/** The mask (or all pixels) with every slice outside [first, last] unlabelled. */
+function restrictToSlices(mask: Volume | null, images: Volume, [first, last]: [number, number]): Volume {
+  const plane = images.width * images.height;
+  const data = mask ? Uint8Array.from(mask.data as Uint8Array) : new Uint8Array(plane * images.depth).fill(1);
+  data.fill(0, 0, first * plane);
+  data.fill(0, (last + 1) * plane);
+  return { ...(mask ?? images), dtype: 'uint8', data, source: `${mask?.source ?? 'all pixels'}, slices ${first}-${last}` };
 }
