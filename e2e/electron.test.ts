@@ -34,7 +34,7 @@ describe.skipIf(!binary)('Electron app', () => {
       // No Node in the page, and only the contract's bridge.
       expect(await window.evaluate(() => typeof (globalThis as { require?: unknown }).require)).toBe('undefined');
       expect(await window.evaluate(() => Object.keys((window as unknown as { membrana: object }).membrana).sort())).toEqual(
-        ['onMenu', 'onMessage', 'onOpenPath', 'send', 'showOpenDialog'],
+        ['onEngineStopped', 'onMenu', 'onOpenPath', 'requestEnginePort', 'showOpenDialog'],
       );
       expect(await window.evaluate(() => typeof (globalThis as { process?: unknown }).process)).toBe('undefined');
       const prefs = await app.evaluate(({ BrowserWindow }) => BrowserWindow.getAllWindows().length);

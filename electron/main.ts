@@ -1,13 +1,29 @@
 /**
- * Electron main process: one window, the engine in a utility process, IPC only through the
- * contract (relayed and validated here), and the security settings the Electron docs prescribe.
+ * Electron main process: windows, the engine in a supervised utility process, and the security
+ * settings the Electron docs prescribe. Engine calls do not pass through here: each page gets a
+ * MessagePort straight to the engine (EnginePorts), which checks every call against the contract.
+ * One instance runs at a time; files opened from the desktop or a second launch go to it.
  */
-import { app, BrowserWindow, dialog, ipcMain, net, protocol, session, utilityProcess, type IpcMainEvent, type IpcMainInvokeEvent, type UtilityProcess } from 'electron';
+import {
+  app,
+  BrowserWindow,
+  dialog,
+  ipcMain,
+  MessageChannelMain,
+  net,
+  protocol,
+  session,
+  utilityProcess,
+  type IpcMainEvent,
+  type IpcMainInvokeEvent,
+  type UtilityProcess,
+} from 'electron';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { IPC_CHANNELS, type OpenDialogKind, type RpcMessage } from '../protocol/contract.js';
-import type { MessageLink } from '../protocol/RpcClient.js';
-import { RpcRelay, type RelayPort } from '../protocol/RpcRelay.js';
+import { IPC_CHANNELS, type OpenDialogKind } from '../protocol/electronBridge.js';
+import { EnginePorts } from './EnginePorts.js';
+import { EngineSupervisor } from './EngineSupervisor.js';
+import { lockDownSession } from './lockDownSession.js';
 import { buildMenu } from './menu.js';
 import { startupPathFromArgv } from './startupPath.js';
 
@@ -18,56 +34,34 @@ const APP_ORIGIN = 'app://membrana';
 
 protocol.registerSchemesAsPrivileged([{ scheme: 'app', privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
 
-const startupPath = startupPathFromArgv(process.argv, app.isPackaged);
-let engine: UtilityProcess | null = null;
-let relay: RpcRelay | null = null;
-const ports = new Map<number, RelayPort>();
+/** The stack to open first: from the command line, or (macOS) a file the app was launched to open. */
+let launchPath = startupPathFromArgv(process.argv, app.isPackaged);
+const ports = new EnginePorts(() => new MessageChannelMain());
+const supervisor = new EngineSupervisor<UtilityProcess>({
+  fork: () =>
+    utilityProcess.fork(path.join(appRoot, 'build', 'engine', 'host', 'utilityProcess.js'), launchPath ? [`--startup-path=${launchPath}`] : [], {
+      serviceName: 'Membrana engine',
+      stdio: 'inherit',
+    }),
+  started: (engine, restart) =>
+    ports.engineStarted(
+      engine,
+      restart && { code: 'ENGINE_RESTARTED', message: `The engine stopped (exit code ${restart.code}) and was restarted; open your file again.` },
+    ),
+  stopped: (code, retryInMs) => {
+    ports.engineStopped();
+    console.error(`Membrana engine exited with code ${code}; ${retryInMs === null ? 'not restarting it again' : `restarting it in ${retryInMs} ms`}.`);
+  },
+  gaveUp: (message) => {
+    for (const window of BrowserWindow.getAllWindows()) window.webContents.send(IPC_CHANNELS.engineStopped, message);
+    dialog.showErrorBox('The Membrana engine stopped', message);
+  },
+});
 
-/** Starts the engine in a utility process and returns a link to it. */
-function startEngine(): MessageLink {
-  const child = utilityProcess.fork(path.join(appRoot, 'build', 'engine', 'host', 'utilityProcess.js'), startupPath ? [`--startup-path=${startupPath}`] : [], {
-    serviceName: 'Membrana engine',
-    stdio: 'inherit',
-  });
-  const listeners = new Set<(message: RpcMessage) => void>();
-  child.on('message', (message: RpcMessage) => listeners.forEach((listener) => listener(message)));
-  child.on('exit', (code) => {
-    // A crash in the engine must not take the window down: fail its calls, start a fresh engine.
-    if (engine !== child || !relay) return;
-    console.error(`Membrana engine exited with code ${code}; restarting it.`);
-    relay.replaceEngine(startEngine(), { code: 'ENGINE_RESTARTED', message: `The engine stopped (code ${code}) and was restarted; open your file again.` });
-  });
-  engine = child;
-  return {
-    send: (message) => child.postMessage(message),
-    onMessage: (listener) => {
-      listeners.add(listener);
-      return () => listeners.delete(listener);
-    },
-  };
-}
-
-/** Only our own pages may talk to the engine. */
+/** Only our own pages' main frames may talk to the main process. */
 function isTrustedSender(event: IpcMainEvent | IpcMainInvokeEvent): boolean {
-  const url = event.senderFrame?.url ?? '';
-  return url.startsWith(`${APP_ORIGIN}/`);
-}
-
-function portFor(event: IpcMainEvent): RelayPort | null {
-  if (!relay) return null;
-  const { sender } = event;
-  let port = ports.get(sender.id);
-  if (!port) {
-    port = relay.connect((message) => {
-      if (!sender.isDestroyed()) sender.send(IPC_CHANNELS.rpc, message);
-    });
-    ports.set(sender.id, port);
-    sender.once('destroyed', () => {
-      ports.get(sender.id)?.close();
-      ports.delete(sender.id);
-    });
-  }
-  return port;
+  const frame = event.senderFrame;
+  return !!frame && frame === event.sender.mainFrame && frame.url.startsWith(`${APP_ORIGIN}/`);
 }
 
 /**
@@ -110,14 +104,40 @@ function createWindow(): BrowserWindow {
       spellcheck: false,
     },
   });
+  const contents = window.webContents;
+  const id = contents.id; // kept: a destroyed webContents can no longer say its id
   window.once('ready-to-show', () => window.show());
-  window.webContents.on('will-navigate', (event) => event.preventDefault());
-  window.webContents.setWindowOpenHandler(() => ({ action: 'deny' }));
+  contents.on('will-navigate', (event) => event.preventDefault());
+  contents.setWindowOpenHandler(() => ({ action: 'deny' }));
+  // A reload or crash ends the page's client: drop its port so none of its results reach the next page.
+  contents.on('did-start-navigation', (details) => {
+    if (details.isMainFrame && !details.isSameDocument) ports.disconnect(id);
+  });
+  contents.on('render-process-gone', () => ports.disconnect(id));
+  contents.once('destroyed', () => ports.disconnect(id));
   void window.loadURL(`${APP_ORIGIN}/index.html`);
   return window;
 }
 
-app.whenReady().then(() => {
+/** The window a menu action or an opened file goes to: the focused one, else any, else a new one. */
+function targetWindow(): BrowserWindow {
+  const live = BrowserWindow.getAllWindows().filter((window) => !window.isDestroyed());
+  return BrowserWindow.getFocusedWindow() ?? live[0] ?? createWindow();
+}
+
+/** Opens a file in the app (desktop double-click, second launch, File › Open); the page queues it if it is still loading. */
+function openInApp(file: string): void {
+  const window = targetWindow();
+  const send = (): void => {
+    if (!window.isDestroyed()) window.webContents.send(IPC_CHANNELS.openPath, file);
+  };
+  if (window.webContents.isLoading()) window.webContents.once('did-finish-load', send);
+  else send();
+  if (window.isMinimized()) window.restore();
+  window.focus();
+}
+
+function serveRenderer(): void {
   // Serve the built renderer from app://membrana/, never leaving its folder.
   protocol.handle('app', (request) => {
     const { host, pathname } = new URL(request.url);
@@ -125,39 +145,68 @@ app.whenReady().then(() => {
     if (host !== 'membrana' || !file.startsWith(rendererDir + path.sep)) return new Response('Not found', { status: 404 });
     return net.fetch(pathToFileURL(file).toString());
   });
-  session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
+}
 
-  relay = new RpcRelay(startEngine());
-  ipcMain.on(IPC_CHANNELS.rpc, (event, message: unknown) => {
+function listen(): void {
+  ipcMain.on(IPC_CHANNELS.requestEnginePort, (event) => {
     if (!isTrustedSender(event)) return;
-    portFor(event)?.receive(message);
+    ports.connect(event.sender);
+    if (supervisor.hasGivenUp) event.sender.send(IPC_CHANNELS.engineStopped, 'The Membrana engine is not running; quit Membrana and start it again.');
   });
   ipcMain.handle(IPC_CHANNELS.showOpenDialog, async (event, kind: unknown) => {
     if (!isTrustedSender(event)) return null;
     const window = BrowserWindow.fromWebContents(event.sender);
     return window ? chooseVolume(window, kind === 'folder' ? 'folder' : 'file') : null;
   });
+}
 
-  const window = createWindow();
-  buildMenu({
-    open: async (kind) => {
-      const target = BrowserWindow.getFocusedWindow() ?? window;
-      const chosen = await chooseVolume(target, kind);
-      if (chosen) target.webContents.send(IPC_CHANNELS.openPath, chosen);
-    },
-    command: (command) => (BrowserWindow.getFocusedWindow() ?? window).webContents.send(IPC_CHANNELS.menu, command),
+function run(): void {
+  // macOS: files dropped on the Dock icon or opened from Finder. Before launch they are the startup path.
+  app.on('open-file', (event, file) => {
+    event.preventDefault();
+    if (app.isReady()) openInApp(file);
+    else launchPath = file;
   });
-  app.on('activate', () => {
-    if (BrowserWindow.getAllWindows().length === 0) createWindow();
+  // A second launch (a file opened from the desktop, `membrana b.tif`) hands its file to this one and quits.
+  app.on('second-instance', (_event, argv, workingDirectory) => {
+    const file = startupPathFromArgv(argv, app.isPackaged, workingDirectory);
+    if (file) openInApp(file);
+    else {
+      const window = targetWindow();
+      if (window.isMinimized()) window.restore();
+      window.focus();
+    }
   });
-});
 
-app.on('window-all-closed', () => {
-  if (process.platform !== 'darwin') app.quit();
-});
+  void app.whenReady().then(() => {
+    serveRenderer();
+    lockDownSession(session.defaultSession);
+    listen();
+    supervisor.start();
+    createWindow();
+    buildMenu({
+      open: async (kind) => {
+        const window = targetWindow();
+        const chosen = await chooseVolume(window, kind);
+        if (chosen) openInApp(chosen);
+      },
+      command: (command) => {
+        // Commands act on an open image; with no window (macOS) there is nothing to act on.
+        const window = BrowserWindow.getFocusedWindow() ?? BrowserWindow.getAllWindows()[0];
+        window?.webContents.send(IPC_CHANNELS.menu, command);
+      },
+    });
+    app.on('activate', () => {
+      if (BrowserWindow.getAllWindows().length === 0) createWindow();
+    });
+  });
 
-app.on('will-quit', () => {
-  const child = engine;
-  engine = null;
-  child?.kill();
-});
+  app.on('window-all-closed', () => {
+    if (process.platform !== 'darwin') app.quit();
+  });
+
+  app.on('will-quit', () => supervisor.stop());
+}
+
+if (app.requestSingleInstanceLock()) run();
+else app.quit();

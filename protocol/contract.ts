@@ -418,30 +418,5 @@ export type RpcMessage =
   | { kind: 'progress'; id: number; progress: Progress }
   | { kind: 'event'; name: EventName; payload: unknown };
 
-/** Names of Electron IPC channels (the preload bridge inlines these literals, typed against them). */
-export const IPC_CHANNELS = {
-  /** renderer -> main -> engine, and back: RpcMessage */
-  rpc: 'membrana:rpc',
-  /** main -> renderer: a path chosen in File › Open or given on the command line */
-  openPath: 'membrana:open-path',
-  /** renderer -> main: show the native open dialog; resolves to a path or null */
-  showOpenDialog: 'membrana:show-open-dialog',
-  /** main -> renderer: a menu command (MenuCommand) for the renderer to carry out */
-  menu: 'membrana:menu',
-} as const;
-
-/** What the native Open dialog picks: a file (TIFF, PNG) or a folder (PNG slices, OME-Zarr). */
-export type OpenDialogKind = 'file' | 'folder';
-
-/** Commands of the desktop app's menu that the renderer carries out (it holds the project). */
-export type MenuCommand = 'newProject' | 'openProject' | 'openLabels' | 'save' | 'undo' | 'redo';
-
-/** What the preload script exposes as `window.membrana` (Electron only). */
-export interface ElectronBridge {
-  send(message: RpcMessage): void;
-  onMessage(listener: (message: RpcMessage) => void): () => void;
-  /** The native Open dialog for a file (default) or a folder; the chosen path, or null. */
-  showOpenDialog(kind?: OpenDialogKind): Promise<string | null>;
-  onOpenPath(listener: (path: string) => void): () => void;
-  onMenu(listener: (command: MenuCommand) => void): () => void;
-}
+/** The desktop bridge (Electron channel names, menu commands) lives in electronBridge.ts. */
+export type { MenuCommand, OpenDialogKind } from './electronBridge.js';

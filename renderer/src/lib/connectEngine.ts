@@ -1,6 +1,8 @@
-import type { ElectronBridge, RpcMessage } from '../../../protocol/contract.js';
+import type { RpcMessage } from '../../../protocol/contract.js';
+import type { ElectronBridge } from '../../../protocol/electronBridge.js';
 import { createEngineClient, type MessageLink } from '../../../protocol/RpcClient.js';
 import { decodeFrame, encodeFrame } from '../../../protocol/wire.js';
+import { connectElectronEngine } from './electronEngineLink.js';
 
 declare global {
   interface Window {
@@ -20,17 +22,21 @@ export interface EngineConnection {
   /** The Electron bridge when running in the desktop app (native dialogs, menu events). */
   bridge: ElectronBridge | null;
   /**
-   * Calls `listener` once if the link to the engine drops (serve mode: the WebSocket closed);
-   * pending calls then reject with code DISCONNECTED. Returns the unsubscribe function.
+   * Calls `listener` once if the link to the engine drops (serve mode: the WebSocket closed; desktop:
+   * the engine kept crashing and was not restarted); pending calls then reject. Returns the
+   * unsubscribe function.
    */
   onDisconnect(listener: (reason: string) => void): () => void;
 }
 
-/** Connects to the engine: through the preload bridge in Electron, else over the serve-mode WebSocket. */
+/** Connects to the engine: over a port from the preload bridge in Electron, else over the serve-mode WebSocket. */
 export async function connectEngine(): Promise<EngineConnection> {
   const bridge = window.membrana ?? null;
-  // The desktop engine lives as long as the window; its crashes are the main process's to report.
-  if (bridge) return { engine: createEngineClient(bridge), host: 'electron', bridge, onDisconnect: () => () => {} };
+  if (bridge) {
+    // The main process restarts a crashed engine and hands over a new port; only its giving up ends the connection.
+    const link = await connectElectronEngine(bridge);
+    return { engine: createEngineClient(link), host: 'electron', bridge, onDisconnect: (listener) => link.onStopped(listener) };
+  }
   const url = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/engine`;
   const link = await openWebSocketLink(url);
   const engine = createEngineClient(link);
