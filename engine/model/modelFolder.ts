@@ -6,6 +6,7 @@ import type { io } from '@tensorflow/tfjs-core';
 import { findAppRoot } from '../appRoot.js';
 import type { UnetArchitecture } from './buildUnet.js';
 import { ModelError } from './ModelError.js';
+import { validateModelSpec } from './validateModelSpec.js';
 import { exportOnnxFromArtifacts, ONNX_FILE } from './onnx/exportOnnx.js';
 import { META_JSON, MODEL_FOLDER_HINT, MODEL_JSON, readModelArtifacts, readModelJson, WEIGHTS_BIN } from './readModelArtifacts.js';
 
@@ -107,13 +108,17 @@ export async function loadModelFolder(dir: string): Promise<LoadedModel> {
   const folder = path.resolve(dir);
   const hint = MODEL_FOLDER_HINT;
   if (!existsSync(folder)) throw new ModelError('MODEL_NOT_FOUND', folder, `No model folder at ${folder}.`, hint);
-  const meta = await readModelJson<ModelMeta>(path.join(folder, META_JSON), hint);
-  if (meta.format !== 'membrana-membrane-model' || meta.version !== 1) {
-    throw new ModelError('MODEL_UNSUPPORTED', path.join(folder, META_JSON), `${path.join(folder, META_JSON)} is not a Membrana membrane model (version 1).`, hint);
-  }
+  const meta = validateModelSpec(await readModelJson<unknown>(path.join(folder, META_JSON), hint), path.join(folder, META_JSON), hint);
   const { modelTopology, weightSpecs, weightData } = await readModelArtifacts(folder, hint);
   const { tf, tfl } = await loadTfjs();
   const buffer = weightData.buffer.slice(weightData.byteOffset, weightData.byteOffset + weightData.byteLength) as ArrayBuffer;
-  const model = await tfl.loadLayersModel(tf.io.fromMemory({ modelTopology, weightSpecs, weightData: buffer }));
+  let model: LayersModel;
+  try {
+    model = await tfl.loadLayersModel(tf.io.fromMemory({ modelTopology, weightSpecs, weightData: buffer }));
+  } catch (error) {
+    // TensorFlow.js's own words (shape mismatches, unknown layer classes) name no file.
+    const file = path.join(folder, MODEL_JSON);
+    throw new ModelError('MODEL_CORRUPT', file, `${file} does not describe a model that loads: ${(error as Error).message.split('\n')[0]}.`, hint);
+  }
   return { dir: folder, model, meta };
 }

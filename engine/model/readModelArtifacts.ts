@@ -1,8 +1,10 @@
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { io } from '@tensorflow/tfjs-core';
 import { ModelError } from './ModelError.js';
+import { MAX_ARRAY_BYTES, memoryBudget } from '../io/memoryBudget.js';
+import { readRegularFile } from '../io/readRegularFile.js';
+import { checkWeightsFinite, validateWeightSpecs } from './validateModelSpec.js';
 
 export const MODEL_JSON = 'model.json';
 export const WEIGHTS_BIN = 'weights.bin';
@@ -36,30 +38,37 @@ export async function readModelArtifacts(dir: string, hint = MODEL_FOLDER_HINT):
   if (path.dirname(weightsFile) !== folder) {
     throw new ModelError('MODEL_CORRUPT', manifestFile, `${manifestFile} names its weights file ${JSON.stringify(group.paths[0])}, outside the model folder.`, hint);
   }
-  let weights: Buffer;
-  try {
-    weights = await readFile(weightsFile);
-  } catch {
-    throw new ModelError('MODEL_NOT_FOUND', weightsFile, `The weights file ${weightsFile} is missing.`, hint);
-  }
-  const expected = group.weights.reduce((n, w) => n + w.shape.reduce((a, b) => a * b, 1) * 4, 0);
+  const weightSpecs = validateWeightSpecs(group.weights, manifestFile, hint);
+  const weights = await readModelFile(weightsFile, Math.min(memoryBudget(), MAX_ARRAY_BYTES), hint);
+  const expected = weightSpecs.reduce((n, w) => n + w.shape.reduce((a, b) => a * b, 1) * 4, 0);
   if (weights.byteLength !== expected) {
     throw new ModelError('MODEL_CORRUPT', weightsFile, `${weightsFile} has ${weights.byteLength} bytes but the model needs ${expected}: it is truncated or from another model.`, hint);
   }
-  return { modelTopology: manifest.modelTopology, weightSpecs: group.weights, weightData: new Uint8Array(weights.buffer, weights.byteOffset, weights.byteLength) };
+  checkWeightsFinite(weights, weightSpecs, weightsFile);
+  return { modelTopology: manifest.modelTopology, weightSpecs, weightData: new Uint8Array(weights.buffer, weights.byteOffset, weights.byteLength) };
 }
 
 /** A JSON file of a model folder; MODEL_NOT_FOUND when missing, MODEL_CORRUPT when not JSON. */
 export async function readModelJson<T>(file: string, hint = MODEL_FOLDER_HINT): Promise<T> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch {
-    throw new ModelError('MODEL_NOT_FOUND', file, `The model file ${file} is missing.`, hint);
-  }
+  const text = (await readModelFile(file, 16 * 2 ** 20, hint)).toString('utf8');
   try {
     return JSON.parse(text) as T;
   } catch (error) {
     throw new ModelError('MODEL_CORRUPT', file, `${file} is not valid JSON (${(error as Error).message}).`, hint);
+  }
+}
+
+/**
+ * A file of a model folder: a regular file (not a device or pipe, also behind a link) of at most
+ * `maxBytes`. MODEL_NOT_FOUND when missing, MODEL_CORRUPT otherwise, naming it.
+ */
+async function readModelFile(file: string, maxBytes: number, hint: string): Promise<Buffer> {
+  try {
+    return await readRegularFile(file, maxBytes, (_kind, message) => new ModelError('MODEL_CORRUPT', file, message, hint), 'a model file');
+  } catch (error) {
+    if (error instanceof ModelError) throw error;
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') throw new ModelError('MODEL_NOT_FOUND', file, `The model file ${file} is missing.`, hint);
+    throw new ModelError('MODEL_CORRUPT', file, `The model file ${file} cannot be read: ${(error as Error).message}.`, hint);
   }
 }

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { ModelError } from '../model/ModelError.js';
 import { ensureOnnx, META_JSON, type ModelMeta } from '../model/modelFolder.js';
 import { MODEL_FOLDER_HINT, readModelJson } from '../model/readModelArtifacts.js';
+import { validateModelSpec } from '../model/validateModelSpec.js';
 import type { TilingOptions } from './SliceTiling.js';
 
 /*
@@ -15,11 +16,7 @@ export async function readModelMeta(dir: string): Promise<ModelMeta> {
   const folder = path.resolve(dir);
   if (!existsSync(folder)) throw new ModelError('MODEL_NOT_FOUND', folder, `No model folder at ${folder}.`, MODEL_FOLDER_HINT);
   const file = path.join(folder, META_JSON);
-  const meta = await readModelJson<ModelMeta | null>(file);
-  if (meta?.format !== 'membrana-membrane-model' || meta.version !== 1) {
-    throw new ModelError('MODEL_UNSUPPORTED', file, `${file} is not a Membrana membrane model (version 1).`, MODEL_FOLDER_HINT);
-  }
-  return meta;
+  return validateModelSpec(await readModelJson<unknown>(file), file, MODEL_FOLDER_HINT);
 }
 
 /** How a model's slices are tiled: its tile size (or `maxTile`), its overlap, and the U-Net's size multiple 2^(levels-1). */

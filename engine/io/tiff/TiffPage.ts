@@ -103,8 +103,6 @@ export function describeTiffPage(tiff: TiffFile, ifd: TiffIfd): TiffPage {
   const tiled = tiff.has(ifd, Tag.TileWidth) || tiff.has(ifd, Tag.TileOffsets);
   let chunkWidth: number;
   let chunkHeight: number;
-  let offsets: number[] | undefined;
-  let byteCounts: number[] | undefined;
   if (tiled) {
     chunkWidth = tiff.number(ifd, Tag.TileWidth, 0);
     chunkHeight = tiff.number(ifd, Tag.TileLength, 0);
@@ -121,8 +119,8 @@ export function describeTiffPage(tiff: TiffFile, ifd: TiffIfd): TiffPage {
   const chunksDown = Math.ceil(height / chunkHeight);
   const chunkCount = chunksAcross * chunksDown * (planar === 2 ? samplesPerPixel : 1);
   // Only as many offsets and sizes as the layout needs are read: a lying count cannot make a huge list.
-  offsets = tiff.numbers(ifd, tiled ? Tag.TileOffsets : Tag.StripOffsets, chunkCount);
-  byteCounts = tiff.numbers(ifd, tiled ? Tag.TileByteCounts : Tag.StripByteCounts, chunkCount);
+  const offsets = tiff.numbers(ifd, tiled ? Tag.TileOffsets : Tag.StripOffsets, chunkCount);
+  let byteCounts = tiff.numbers(ifd, tiled ? Tag.TileByteCounts : Tag.StripByteCounts, chunkCount);
   if (!offsets) throw tiff.corrupt(`it has no ${chunkName} offsets`, ifd.index);
   if (offsets.length < chunkCount) throw tiff.corrupt(`it lists ${offsets.length} ${chunkName}s but needs ${chunkCount}`, ifd.index);
   if (!byteCounts) {
