@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatDimensions, formatDuration, formatSignificant, formatValue, formatVoxelSize, formatZoom } from './formatters.js';
+import { formatDimensions, formatDuration, formatSignificant, formatValue, formatVoxelSize, formatSlices, formatZoom } from './formatters.js';
 
 describe('formatters', () => {
   it('formats floats to 4 significant digits and integers whole', () => {
@@ -35,5 +35,13 @@ describe('formatDuration', () => {
     expect(formatDuration(185)).toBe('3 min 05 s');
     expect(formatDuration(3720)).toBe('1 h 02 min');
     expect(formatDuration(-3)).toBe('0 s');
+  });
+});
+
+describe('formatSlices', () => {
+  it('writes runs of slices as ranges, in order, once each', () => {
+    expect(formatSlices([4, 0, 1, 2, 3, 7, 10, 9, 9])).toBe('0–4, 7, 9–10');
+    expect(formatSlices([5])).toBe('5');
+    expect(formatSlices([])).toBe('');
   });
 });

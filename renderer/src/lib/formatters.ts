@@ -40,3 +40,16 @@ export function formatDuration(seconds: number): string {
   if (s < 3600) return `${Math.floor(s / 60)} min ${String(s % 60).padStart(2, '0')} s`;
   return `${Math.floor(s / 3600)} h ${String(Math.floor((s % 3600) / 60)).padStart(2, '0')} min`;
 }
+
+/** Slice numbers as ranges: 0–4, 7, 9–10. */
+export function formatSlices(slices: readonly number[]): string {
+  const sorted = [...new Set(slices)].sort((a, b) => a - b);
+  const parts: string[] = [];
+  for (let k = 0; k < sorted.length; ) {
+    let end = k;
+    while (end + 1 < sorted.length && sorted[end + 1] === sorted[end]! + 1) end++;
+    parts.push(end === k ? `${sorted[k]}` : `${sorted[k]}–${sorted[end]}`);
+    k = end + 1;
+  }
+  return parts.join(', ');
+}

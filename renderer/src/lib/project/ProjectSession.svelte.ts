@@ -1,4 +1,5 @@
 import type { EditResult, EngineClient, FineTuneVerdict, LabelChange, LabelValue, ModelVersionInfo, Progress, ProjectInfo, QualityMetrics, ReviewTile } from '../../../../protocol/contract.js';
+import { formatSlices } from '../formatters.js';
 import { NeuronSession } from '../neurons/NeuronSession.svelte.js';
 import { OverlayStyleState } from './OverlayStyleState.svelte.js';
 import { ToolState } from './ToolState.svelte.js';
@@ -71,6 +72,8 @@ export class ProjectSession {
   /** Edits made on a slice whose layers were still loading: they wait for them (see holdEdit). */
   #waiting = $state(0);
   #job = $state.raw<ProjectJob | null>(null);
+  /** What the last job came to when it ended without a result to show (cancelled), for the panel. */
+  #jobNotice = $state.raw<string | null>(null);
   #jobController: AbortController | null = null;
   #lastFineTune = $state.raw<FineTuneSummary | null>(null);
   #metrics = $state.raw<QualityMetrics | null>(null);
@@ -120,6 +123,10 @@ export class ProjectSession {
   }
   get job(): ProjectJob | null {
     return this.#job;
+  }
+  /** Why the last job ended early and what it left done ("Prediction cancelled: 5 of 16 slices are predicted."), or null. */
+  get jobNotice(): string | null {
+    return this.#jobNotice;
   }
   get lastFineTune(): FineTuneSummary | null {
     return this.#lastFineTune;
@@ -243,10 +250,18 @@ export class ProjectSession {
   predict(first: number, last: number): Promise<void> {
     const label = first === last ? `Predicting slice ${first}` : `Predicting slices ${first}–${last}`;
     const tta = this.tta;
+    // eslint-disable-next-line svelte/prefer-svelte-reactivity
+    const done = new Set<number>();
+    const cancelled = (): string =>
+      `Prediction cancelled: ${done.size} of ${last - first + 1} ${last === first ? 'slice' : 'slices'} predicted${done.size ? ` and kept (${formatSlices([...done])})` : ''}; ${this.#info.predicted.length} of ${this.#info.volume.depth} slices of the stack are predicted by ${this.#info.activeModel}.`;
     return this.#run('predict', label, async (options) => {
       // Each slice shows as soon as the engine has stored it, not after the whole range.
-      const stop = this.#engine().on('predicted', ({ projectId, z }) => {
-        if (projectId === this.#info.id) void this.#showPrediction(z);
+      const stop = this.#engine().on('predicted', ({ projectId, model, z }) => {
+        if (projectId !== this.#info.id) return;
+        void this.#showPrediction(z);
+        done.add(z);
+        // The panel's count follows the progress, not only the end of the run.
+        if (model === this.#info.activeModel && !this.#info.predicted.includes(z)) this.#info = { ...this.#info, predicted: [...this.#info.predicted, z].sort((a, b) => a - b) };
       });
       try {
         this.#info = await this.#engine().predict({ projectId: this.#info.id, first, last, tta }, options);
@@ -257,7 +272,7 @@ export class ProjectSession {
       // A held-out slice with corrections now predicted: its scores show before any training.
       await this.evaluate();
       await this.refreshReview();
-    });
+    }, cancelled);
   }
 
   /**
@@ -440,7 +455,8 @@ export class ProjectSession {
     if (changed) this.#bump(change);
   }
 
-  async #run(kind: ProjectJob['kind'], label: string, body: (options: { signal: AbortSignal; onProgress: (p: Progress) => void }) => Promise<void>): Promise<void> {
+  /** Runs a long job with progress; `cancelled` says what a cancelled run leaves (shown as jobNotice). */
+  async #run(kind: ProjectJob['kind'], label: string, body: (options: { signal: AbortSignal; onProgress: (p: Progress) => void }) => Promise<void>, cancelled?: () => string): Promise<void> {
     if (this.#job) {
       this.#onError(`Could not start: ${label}`, new Error(`${this.#job.label} is still running; wait for it or cancel it.`));
       return;
@@ -448,6 +464,7 @@ export class ProjectSession {
     const controller = new AbortController();
     this.#jobController = controller;
     this.#job = { kind, label, progress: null, losses: [] };
+    this.#jobNotice = null;
     try {
       await body({
         signal: controller.signal,
@@ -459,9 +476,11 @@ export class ProjectSession {
       });
     } catch (error) {
       if ((error as { code?: string }).code !== 'CANCELLED') this.#onError(`${label} failed`, error);
+      else this.#jobNotice = cancelled?.() ?? `${label}: cancelled.`;
     } finally {
       this.#job = null;
       this.#jobController = null;
     }
   }
 }
+

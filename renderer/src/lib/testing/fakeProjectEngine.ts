@@ -39,6 +39,9 @@ export class FakeProjectEngine {
   readonly held: Held<unknown>[] = [];
   readonly failing = new Set<number>();
   info: ProjectInfo;
+  readonly #listeners = new Map<string, Set<(payload: never) => void>>();
+  /** predict: how many slices of the range it predicts before it waits to be cancelled (all: it finishes). */
+  predictBeforeWaiting = Infinity;
 
   constructor(width: number, height: number, depth: number) {
     this.width = width;
@@ -85,6 +88,23 @@ export class FakeProjectEngine {
       editSegments: async ({ operation }: { operation: SegmentOperation }) => {
         this.segmentEdits.push(operation);
         return null;
+      },
+      on: (event: string, listener: (payload: never) => void) => {
+        const set = this.#listeners.get(event) ?? new Set();
+        this.#listeners.set(event, set.add(listener));
+        return () => set.delete(listener);
+      },
+      predict: async ({ first, last }: { first: number; last: number }, options?: { signal?: AbortSignal }) => {
+        for (let z = first; z <= last; z++) {
+          if (z - first >= this.predictBeforeWaiting) {
+            await new Promise<void>((resolve) => options?.signal?.addEventListener('abort', () => resolve(), { once: true }));
+            throw new EngineError({ code: 'CANCELLED', message: 'predict was cancelled.' });
+          }
+          this.info = { ...this.info, predicted: [...new Set([...this.info.predicted, z])].sort((a, b) => a - b) };
+          for (const listener of this.#listeners.get('predicted') ?? []) (listener as (p: { projectId: string; model: string; z: number }) => void)({ projectId: this.info.id, model: this.info.activeModel, z });
+          await Promise.resolve();
+        }
+        return this.info;
       },
       setActiveModel: async ({ version }: { version: string }) => {
         this.info = { ...this.info, activeModel: version };
