@@ -3,9 +3,10 @@
  * Block-wise prediction benchmark on a synthetic OME-Zarr: 4096 × 4096 × 200 uint8 (3.2 GB,
  * chunks 1 × 512 × 512; `--small`: 1024 × 1024 × 24), written chunk by chunk to os.tmpdir() and
  * reused by later runs. Reports peak RSS while reading random slices, chunk read MB/s, block-wise
- * prediction px/s of a 512 × 512 × 64 region (16 with --small) with the shipped model on 2
- * workers, and in-memory predictVolume px/s on 512² × 8 with the same pool: the block-wise
- * overhead (halo, reads, durable writes, markers). Target: overhead < 15%.
+ * prediction px/s of a 512 × 512 × 64 region (16 with --small) with the shipped model on the
+ * predictor `membrana predict` opens (ONNX Runtime, every core), and in-memory predictVolume
+ * px/s on 512² × 8 with the same predictor: the block-wise overhead (halo, reads, durable writes,
+ * markers). Target: overhead < 15%.
  * Then segments that predicted region block-wise (blocks 16 × 256 × 256, halo 64: every kind
  * of face) and in memory with segmentVolume, and reports both rates and their agreement (3D
  * V_rand / V_info of the block-wise ids against the in-memory ones, and the neuron counts).
@@ -25,7 +26,7 @@ import { openOmeLevelZero } from '../blocks/openOmeLevelZero.js';
 import { predictBlocks } from '../blocks/predictBlocks.js';
 import { zarrSource, type VolumeSource } from '../blocks/VolumeSource.js';
 import { shippedModelDir } from '../model/modelFolder.js';
-import { PredictionPool } from '../predict/PredictionPool.js';
+import { openPredictor } from '../predict/openPredictor.js';
 import { buildPyramid } from '../zarr/buildPyramid.js';
 import { openOmeZarr } from '../zarr/omeZarr.js';
 import { readSlice } from '../zarr/readRegion.js';
@@ -36,7 +37,6 @@ import { volumeSegmentationScores } from '../segment/segmentationScores.js';
 import { segmentVolume } from '../segment/segmentVolume.js';
 
 const CHUNK = 512;
-const WORKERS = 2;
 
 /** EM-like procedural content: bright cells, dark wavy membranes, a little texture. */
 function fillChunk(out: Uint8Array, z: number, y0: number, x0: number): void {
@@ -160,27 +160,28 @@ export async function runBlockBench(small: boolean): Promise<void> {
   const readSeconds = (performance.now() - readStart) / 1000;
   clearInterval(sampler);
 
-  const pool = await PredictionPool.start({ dir: shippedModelDir() }, WORKERS);
+  const predictor = await openPredictor(shippedModelDir());
   try {
     const region: [number, number, number] = [small ? 16 : 64, 512, 512];
     const source = regionOf(zarrSource(input.array), [0, Math.min(1024, shape[1] - 512), Math.min(1024, shape[2] - 512)], region);
     const output = path.join(os.tmpdir(), 'membrana-block-bench-prediction.ome.zarr');
     await rm(output, { recursive: true, force: true });
     // The halo `membrana predict` uses (the tile overlap plus a quarter).
-    const grid = blockGrid(region, [1, CHUNK, CHUNK], { halo: blockHalo(pool.meta) });
-    const store = await createPredictionStore(output, { shape: region, chunks: [1, CHUNK, CHUNK], block: grid.block, halo: grid.halo, model: 'membrane', tta: false, maxTile: pool.meta.tile.size }, input.multiscale, 'bench');
-    const blockResult = await predictBlocks({ input: source, output: store, ledger: new BlockLedger(output), model: pool, grid });
+    const grid = blockGrid(region, [1, CHUNK, CHUNK], { halo: blockHalo(predictor.meta) });
+    const store = await createPredictionStore(output, { shape: region, chunks: [1, CHUNK, CHUNK], block: grid.block, halo: grid.halo, model: 'membrane', tta: false, maxTile: predictor.meta.tile.size }, input.multiscale, 'bench');
+    const blockResult = await predictBlocks({ input: source, output: store, ledger: new BlockLedger(output), model: predictor, grid });
     const blockRate = (region[0] * region[1] * region[2]) / blockResult.seconds;
 
     const stack = { width: 512, height: 512, depth: 8, data: (await source.read([0, 8], [0, 512], [0, 512])) as Uint8Array };
     const memoryStart = performance.now();
-    await predictVolume(stack, pool);
+    await predictVolume(stack, predictor);
     const memoryRate = (512 * 512 * 8) / ((performance.now() - memoryStart) / 1000);
     const segmentation = await benchBlockSegmentation(output, region);
     await rm(output, { recursive: true, force: true });
 
     const figures = {
       store: shape,
+      provider: predictor.provider.description,
       peak_rss_mb_reading: Math.round(peak / 2 ** 20),
       open_seconds: Number(openSeconds.toFixed(3)),
       chunk_read_mb_per_s: Math.round(bytes / 2 ** 20 / readSeconds),
@@ -196,7 +197,7 @@ export async function runBlockBench(small: boolean): Promise<void> {
     const rows: [string, string][] = [
       ['open', `${(openSeconds * 1000).toFixed(0)} ms`],
       ['random slices, every scale', `${figures.chunk_read_mb_per_s} MB/s (${perLevel.map((l) => `scale ${l.level}: ${l.mb_per_s}`).join(', ')}); peak RSS ${figures.peak_rss_mb_reading} MB (target < 1.5 GB)`],
-      [`block-wise prediction ${region.join(' × ')}`, `${figures.blockwise_px_per_s.toLocaleString('en')} px/s in ${figures.blocks} blocks, halo ${grid.halo}`],
+      [`block-wise prediction ${region.join(' × ')}`, `${figures.blockwise_px_per_s.toLocaleString('en')} px/s in ${figures.blocks} blocks, halo ${grid.halo}, on ${figures.provider}`],
       ['in-memory 512² stack', `${figures.in_memory_px_per_s.toLocaleString('en')} px/s: block-wise overhead ${figures.blockwise_overhead_percent}% (target < 15%)`],
       [
         'block-wise segmentation',
@@ -208,7 +209,7 @@ export async function runBlockBench(small: boolean): Promise<void> {
     for (const [label, value] of rows) console.log(`${label.padEnd(pad)}  ${value}`);
     console.log(JSON.stringify(figures));
   } finally {
-    await pool.dispose();
+    await predictor.dispose();
   }
 }
 

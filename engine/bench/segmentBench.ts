@@ -19,14 +19,13 @@ import { readTiff } from '../io/readTiff.js';
 import { readVolume } from '../io/readVolume.js';
 import { writeTiff } from '../io/writeTiff.js';
 import { shippedModelDir } from '../model/modelFolder.js';
-import { PredictionPool } from '../predict/PredictionPool.js';
+import { openPredictor } from '../predict/openPredictor.js';
 import { predictVolume } from '../predict/predictVolume.js';
 import { sliceSegmentationScores, type SliceSegmentationScores } from '../segment/segmentationScores.js';
 import { segmentVolume, type SegmentVolumeOptions } from '../segment/segmentVolume.js';
 
 /** ISBI 2012: 4 × 4 nm pixels, 50 nm sections. */
 const ISBI_VOXEL_SIZE: VoxelSize = { x: 4, y: 4, z: 50, unit: 'nm' };
-const PREDICTION_WORKERS = 2;
 
 export interface SegmentBenchOptions extends Omit<SegmentVolumeOptions, 'voxelSize'> {
   /** A uint8 membrane-probability TIFF of train-volume.tif to reuse; written here when missing. */
@@ -78,12 +77,12 @@ async function membraneProbability(volumeFile: string, cacheFile: string | undef
   if (volume.width !== shape.width || volume.height !== shape.height || volume.depth !== shape.depth) {
     throw new Error(`${volumeFile} is ${volume.width} × ${volume.height} × ${volume.depth} but the labels are ${shape.width} × ${shape.height} × ${shape.depth}.`);
   }
-  const pool = await PredictionPool.start({ dir: shippedModelDir() }, PREDICTION_WORKERS);
+  const predictor = await openPredictor(shippedModelDir());
   let probability: Uint8Array;
   try {
-    probability = await predictVolume(volume, pool);
+    probability = await predictVolume(volume, predictor);
   } finally {
-    await pool.dispose();
+    await predictor.dispose();
   }
   if (cacheFile) await writeFile(cacheFile, writeTiff({ width: volume.width, height: volume.height, depth: volume.depth, dtype: 'uint8', data: probability }, { compression: 'deflate', predictor: true }));
   return probability;
