@@ -106,7 +106,7 @@ console.log(`Membrana benchmark: U-Net levels ${architecture.levels}, base ${arc
 const rows: [string, string, string, string][] = [['', 'Membrana', 'PyTorch CPU', 'Membrana speed']];
 const faster = (ours: number, theirs: number | undefined | null): string => (theirs ? `${(theirs / ours).toFixed(2)}×` : '—');
 const ratio = (a: number, b: number | undefined): string => (b ? `${(a / b).toFixed(2)}×` : '—');
-const mb = (value: number | null | undefined): string => (value == null ? '—' : `${value} MB`);
+const mb = (value: number | null | undefined): string => (value === null || value === undefined ? '—' : `${value} MB`);
 rows.push(['prediction runs on', whole.provider, torch ? `torch ${torch.torch}, ${torch.threads} threads` : whole.torchVersion ? `torch ${whole.torchVersion}, 2 threads` : 'not available', '']);
 rows.push(['`predict` 8 × 512², whole process', `${whole.membrana8.seconds.toFixed(2)} s`, torchWhole ? `${whole.torch8!.seconds.toFixed(2)} s` : '—', faster(whole.membrana8.seconds, whole.torch8?.seconds)]);
 rows.push(['  its peak memory', mb(whole.membrana8.peakRssMb), mb(whole.torch8?.peakRssMb), '']);
