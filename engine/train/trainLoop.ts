@@ -146,6 +146,7 @@ export async function trainLoop(options: TrainLoopOptions): Promise<LoopResult> 
       state.best = judged;
       bestWeights = await copyWeights(model);
     }
+    state.seconds = elapsed();
     await options.onJudged?.(judged, better, loss);
   };
 
