@@ -19,9 +19,10 @@ export class ForkedEngine extends EventEmitter {
   private nextPort = 1;
   output = '';
 
-  constructor(modulePath: string, args: string[] = []) {
+  constructor(modulePath: string, args: string[] = [], env: NodeJS.ProcessEnv = {}) {
     super();
     this.child = fork(modulePath, args, {
+      env: { ...process.env, ...env },
       execArgv: ['--import', SHIM],
       serialization: 'advanced',
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
