@@ -253,7 +253,9 @@ export class ProjectSession {
     // eslint-disable-next-line svelte/prefer-svelte-reactivity
     const done = new Set<number>();
     const cancelled = (): string =>
-      `Prediction cancelled: ${done.size} of ${last - first + 1} ${last === first ? 'slice' : 'slices'} predicted${done.size ? ` and kept (${formatSlices([...done])})` : ''}; ${this.#info.predicted.length} of ${this.#info.volume.depth} slices of the stack are predicted by ${this.#info.activeModel}.`;
+      done.size === 0
+        ? 'Prediction cancelled before a slice was done.'
+        : `Prediction cancelled: ${done.size} of ${last - first + 1} ${last === first ? 'slice' : 'slices'} done and kept (${formatSlices([...done])}).`;
     return this.#run('predict', label, async (options) => {
       // Each slice shows as soon as the engine has stored it, not after the whole range.
       const stop = this.#engine().on('predicted', ({ projectId, model, z }) => {
@@ -483,4 +485,3 @@ export class ProjectSession {
     }
   }
 }
-

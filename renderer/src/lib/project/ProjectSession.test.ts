@@ -30,7 +30,7 @@ describe('ProjectSession: predicting', () => {
     await run;
     expect(project.job).toBeNull();
     expect(errors).toEqual([]);
-    expect(project.jobNotice).toBe('Prediction cancelled: 5 of 16 slices predicted and kept (0–4); 5 of 16 slices of the stack are predicted by v1.');
+    expect(project.jobNotice).toBe('Prediction cancelled: 5 of 16 slices done and kept (0–4).');
     // The next job starts with a clean slate.
     engine.predictBeforeWaiting = Infinity;
     await project.predict(5, 5);
@@ -45,6 +45,6 @@ describe('ProjectSession: predicting', () => {
     await settle();
     project.cancelJob();
     await run;
-    expect(project.jobNotice).toBe('Prediction cancelled: 0 of 1 slice predicted; 0 of 16 slices of the stack are predicted by v1.');
+    expect(project.jobNotice).toBe('Prediction cancelled before a slice was done.');
   });
 });
