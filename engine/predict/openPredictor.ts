@@ -58,7 +58,7 @@ async function openOnnx(model: string | LoadedModel, options: OpenPredictorOptio
   };
   if (typeof model !== 'string') {
     const { exportOnnx } = await import('../model/onnx/exportOnnx.js');
-    return start(exportOnnx(model.model));
+    return start(await exportOnnx(model.model));
   }
   const onWarning = options.onWarning ?? console.warn;
   const file = await modelOnnxFile(dir, { onWarning });

@@ -43,7 +43,7 @@ describe('model.onnx in model folders', () => {
     const first = onnxOf(dir);
     await saveModelFolder(dir, model, { ...meta, training: { steps: 1 } });
     expect(onnxOf(dir).equals(first)).toBe(true);
-    expect(Buffer.from(exportOnnx(model)).equals(first)).toBe(true);
+    expect(Buffer.from(await exportOnnx(model)).equals(first)).toBe(true);
     // A different model gives a different file.
     expect(onnxOf(await savedFolder(4)).equals(first)).toBe(false);
 

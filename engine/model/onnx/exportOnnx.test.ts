@@ -64,7 +64,7 @@ let shipped: LoadedModel;
 let fineTuned: LayersModel;
 const sessions: InferenceSession[] = [];
 async function sessionFor(model: LayersModel): Promise<InferenceSession> {
-  const session = await InferenceSession.create(exportOnnx(model), { executionProviders: ['cpu'], intraOpNumThreads: 1 });
+  const session = await InferenceSession.create(await exportOnnx(model), { executionProviders: ['cpu'], intraOpNumThreads: 1 });
   sessions.push(session);
   return session;
 }
@@ -130,7 +130,7 @@ describe('exportOnnx: ONNX Runtime (CPU) gives tfjs\'s probabilities', () => {
     console.log(`fine-tuned model (weights moved by up to ${moved.toFixed(4)}), 200×328: max |tfjs − ORT| = ${maxDiff.toExponential(2)} (probabilities ${min.toFixed(3)}–${max.toFixed(3)})`);
     expect(maxDiff).toBeLessThan(1e-4);
     // The fine-tuned model's ONNX differs from the shipped one's.
-    expect(Buffer.from(exportOnnx(fineTuned)).equals(Buffer.from(exportOnnx(shipped.model)))).toBe(false);
+    expect(Buffer.from(await exportOnnx(fineTuned)).equals(Buffer.from(await exportOnnx(shipped.model)))).toBe(false);
   }, 180_000);
   it('on a project-style fine-tune: fineTune on ISBI corrections, saved by saveModelFolder, model.onnx loaded from the folder', async () => {
     const crop = 128;

@@ -27,10 +27,10 @@ export const SOURCE_DIGEST_KEY = 'membrana.source_sha256';
  * A tfjs LayersModel as an ONNX model (ModelProto bytes). Deterministic: the same weights give
  * the same bytes. No TensorFlow.js call besides reading the model's weights and topology.
  */
-export function exportOnnx(model: LayersModel): Uint8Array {
+export async function exportOnnx(model: LayersModel): Promise<Uint8Array> {
   // As model.save() writes it into model.json, so both routes give the same bytes.
   const topology = model.toJSON(null, false);
-  return exportOnnxFromLayers(topology, weightsOfModel(model));
+  return exportOnnxFromLayers(topology, await weightsOfModel(model));
 }
 
 /** The ONNX model for a saved tfjs model: model.json's topology and weights manifest, and the weight bytes. */
@@ -38,14 +38,17 @@ export function exportOnnxFromArtifacts(modelTopology: unknown, weightSpecs: rea
   return exportOnnxFromLayers(modelTopology, weightsOfArtifacts(weightSpecs, weightData));
 }
 
-/** A model's weights by their tfjs names. */
-export function weightsOfModel(model: LayersModel): Map<string, NamedWeight> {
+/**
+ * A model's weights by their tfjs names. Read asynchronously: on WebGPU in Node a synchronous
+ * read needs OffscreenCanvas, which Node lacks (training on a GPU failed there at its first score).
+ */
+export async function weightsOfModel(model: LayersModel): Promise<Map<string, NamedWeight>> {
   const weights = new Map<string, NamedWeight>();
   for (const w of model.weights) {
     if (w.dtype !== 'float32') throw new Error(`Weight ${w.originalName} is ${w.dtype}; the ONNX export handles float32 weights only.`);
     const shape = w.shape.map((d) => d ?? -1);
     if (shape.includes(-1)) throw new Error(`Weight ${w.originalName} has an open shape [${w.shape.join(', ')}]; build the model before exporting it.`);
-    weights.set(w.originalName, { shape, data: w.read().dataSync() as Float32Array });
+    weights.set(w.originalName, { shape, data: (await w.read().data()) as Float32Array });
   }
   return weights;
 }

@@ -14,7 +14,7 @@ async function parity(model: LayersModel, h: number, w: number, channels: number
   const y = model.predict(x) as tf.Tensor;
   // NHWC → NCHW in and NCHW → NHWC out, for more than one channel.
   const nchw = tf.transpose(x, [0, 3, 1, 2]).dataSync() as Float32Array;
-  const session = await InferenceSession.create(exportOnnx(model));
+  const session = await InferenceSession.create(await exportOnnx(model));
   const out = (await session.run({ [session.inputNames[0]!]: new Tensor('float32', nchw, [1, channels, h, w]) }))[session.outputNames[0]!]!;
   await session.release();
   const [, c, oh, ow] = out.dims as number[];
@@ -39,9 +39,9 @@ describe('layersToOnnxGraph', () => {
     expect(Math.max(...expected) - Math.min(...expected)).toBeGreaterThan(0.1);
   });
 
-  it('declares the output H × W as the input\'s when the network keeps the size (the U-Net), and as its own otherwise', () => {
+  it('declares the output H × W as the input\'s when the network keeps the size (the U-Net), and as its own otherwise', async () => {
     const unet = buildUnet({ kind: 'unet', levels: 3, base: 2 }, 1);
-    const graph = layersToOnnxGraph(unet.toJSON(null, false), weightsOfModel(unet));
+    const graph = layersToOnnxGraph(unet.toJSON(null, false), await weightsOfModel(unet));
     expect(graph.inputs).toEqual([{ name: 'image', dims: ['N', 1, 'H', 'W'] }]);
     expect(graph.outputs).toEqual([{ name: 'membrane', dims: ['N', 1, 'H', 'W'] }]);
     expect(graph.nodes.map((n) => n.opType).join(' ')).toBe(
@@ -49,23 +49,23 @@ describe('layersToOnnxGraph', () => {
     );
     const input = tfl.input({ shape: [null, null, 1] });
     const model = tfl.model({ inputs: input, outputs: tfl.layers.conv2d({ filters: 1, kernelSize: 3, name: 'v' }).apply(input) as SymbolicTensor });
-    expect(layersToOnnxGraph(model.toJSON(null, false), weightsOfModel(model)).outputs[0]!.dims).toEqual(['N', 1, 'H_out', 'W_out']);
+    expect(layersToOnnxGraph(model.toJSON(null, false), await weightsOfModel(model)).outputs[0]!.dims).toEqual(['N', 1, 'H_out', 'W_out']);
     unet.dispose();
     model.dispose();
   });
 
-  it('refuses layers and options it would not export exactly, naming the layer', () => {
+  it('refuses layers and options it would not export exactly, naming the layer', async () => {
     const input = tfl.input({ shape: [null, null, 1], name: 'x' });
     const one = (layer: { apply: (x: SymbolicTensor) => unknown }): LayersModel => tfl.model({ inputs: input, outputs: layer.apply(input) as SymbolicTensor });
-    expect(() => exportOnnx(one(tfl.layers.dense({ units: 2, name: 'dense1' })))).toThrow(/Layer dense1 is a Dense, which the ONNX export does not support/);
-    expect(() => exportOnnx(one(tfl.layers.conv2d({ filters: 1, kernelSize: 3, strides: 2, padding: 'same', name: 's2' })))).toThrow(/Layer s2: 'same' padding is exported for stride 1/);
-    expect(() => exportOnnx(one(tfl.layers.conv2d({ filters: 1, kernelSize: 3, dilationRate: 2, name: 'dil' })))).toThrow(/Layer dil uses dilation 2×2/);
-    expect(() => exportOnnx(one(tfl.layers.conv2d({ filters: 1, kernelSize: 3, activation: 'tanh', name: 'th' })))).toThrow(/Layer th uses activation 'tanh'/);
-    expect(() => exportOnnx(one(tfl.layers.conv2dTranspose({ filters: 1, kernelSize: 1, strides: 2, name: 'tk' })))).toThrow(/Layer tk: transposed kernels smaller than the stride/);
+    await expect(exportOnnx(one(tfl.layers.dense({ units: 2, name: 'dense1' })))).rejects.toThrow(/Layer dense1 is a Dense, which the ONNX export does not support/);
+    await expect(exportOnnx(one(tfl.layers.conv2d({ filters: 1, kernelSize: 3, strides: 2, padding: 'same', name: 's2' })))).rejects.toThrow(/Layer s2: 'same' padding is exported for stride 1/);
+    await expect(exportOnnx(one(tfl.layers.conv2d({ filters: 1, kernelSize: 3, dilationRate: 2, name: 'dil' })))).rejects.toThrow(/Layer dil uses dilation 2×2/);
+    await expect(exportOnnx(one(tfl.layers.conv2d({ filters: 1, kernelSize: 3, activation: 'tanh', name: 'th' })))).rejects.toThrow(/Layer th uses activation 'tanh'/);
+    await expect(exportOnnx(one(tfl.layers.conv2dTranspose({ filters: 1, kernelSize: 1, strides: 2, name: 'tk' })))).rejects.toThrow(/Layer tk: transposed kernels smaller than the stride/);
 
     const unet = buildUnet({ kind: 'unet', levels: 2, base: 2 }, 1);
     const topology = unet.toJSON(null, false);
-    const weights = weightsOfModel(unet);
+    const weights = await weightsOfModel(unet);
     const without = new Map(weights);
     without.delete('membrane/bias');
     expect(() => layersToOnnxGraph(topology, without)).toThrow(/The weights lack membrane\/bias \(layer membrane\)/);
