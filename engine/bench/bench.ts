@@ -23,7 +23,8 @@ import { benchPrediction } from './predictBench.js';
 
 const SLICE = 512;
 const PATCH = 256;
-const BATCH = 2;
+// Training batch, for both sides: the issue compares at 4 × 256² (each of the 2 workers takes 2 patches).
+const BATCH = 4;
 const architecture = DEFAULT_ARCHITECTURE;
 const POOL_WORKERS = 2;
 
