@@ -1,3 +1,4 @@
+import zlib from 'node:zlib';
 import { HINTS, VolumeReadError } from './VolumeReadError.js';
 import { describeBytes, MAX_ARRAY_BYTES, memoryBudget } from './memoryBudget.js';
 
@@ -39,4 +40,49 @@ export function validatePngHeader(bytes: Uint8Array, file: string): void {
       HINTS.tooLarge,
     );
   }
+  checkImageData(bytes, file, width, height, CHANNELS[colourType]! * bitDepth, interlace === 1, corrupt);
+}
+
+/** Adam7's seven passes: start and step in x and y. */
+const ADAM7 = [
+  [0, 8, 0, 8],
+  [4, 8, 0, 8],
+  [0, 4, 4, 8],
+  [2, 4, 0, 4],
+  [0, 2, 2, 4],
+  [1, 2, 0, 2],
+  [0, 1, 1, 2],
+] as const;
+
+/** Bytes of filtered scanlines a PNG's image data must inflate to (one filter byte per row). */
+export function scanlineBytes(width: number, height: number, bitsPerPixel: number, interlaced: boolean): number {
+  const rows = (w: number, h: number) => (w === 0 || h === 0 ? 0 : h * (1 + Math.ceil((w * bitsPerPixel) / 8)));
+  if (!interlaced) return rows(width, height);
+  return ADAM7.reduce((sum, [x0, dx, y0, dy]) => sum + rows(Math.ceil((width - x0) / dx), Math.ceil((height - y0) / dy)), 0);
+}
+
+/**
+ * The image data (all IDAT chunks) inflates to exactly the scanlines the header declares: the
+ * decoder fills short data with zeros and drops extra data without a word.
+ */
+function checkImageData(bytes: Uint8Array, file: string, width: number, height: number, bitsPerPixel: number, interlaced: boolean, corrupt: (what: string) => VolumeReadError): void {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const parts: Uint8Array[] = [];
+  for (let at = 8; at + 8 <= bytes.length; ) {
+    const length = view.getUint32(at);
+    const type = String.fromCharCode(bytes[at + 4]!, bytes[at + 5]!, bytes[at + 6]!, bytes[at + 7]!);
+    if (type === 'IDAT') parts.push(bytes.subarray(at + 8, at + 8 + length));
+    if (type === 'IEND') break;
+    at += 12 + length;
+  }
+  const expected = scanlineBytes(width, height, bitsPerPixel, interlaced);
+  let inflated: number;
+  try {
+    inflated = zlib.inflateSync(Buffer.concat(parts), { maxOutputLength: expected + 1 }).length;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ERR_BUFFER_TOO_LARGE') inflated = expected + 1;
+    else throw corrupt(`its image data cannot be inflated (${(error as Error).message})`);
+  }
+  if (inflated !== expected) throw corrupt(`its image data holds ${inflated > expected ? 'more than' : 'only'} ${Math.min(inflated, expected).toLocaleString('en')} bytes of the ${expected.toLocaleString('en')} its ${width} × ${height} pixels need`);
 }
