@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import type { io } from '@tensorflow/tfjs-core';
@@ -60,7 +60,9 @@ export function shippedModelDir(): string {
 export async function saveModelFolder(dir: string, model: LayersModel, meta: ModelMeta): Promise<void> {
   const { tf, tfl } = await loadTfjs();
   const target = path.resolve(dir);
-  await mkdir(target, { recursive: true });
+  // A new folder is built beside its place and renamed in at the end: a failed save leaves none.
+  const fresh = !existsSync(target);
+  const writeTo = fresh ? `${target}.saving-${process.pid}` : target;
   const files: [string, Uint8Array | string][] = [];
   await model.save(
     tf.io.withSaveHandler(async (artifacts: io.ModelArtifacts) => {
@@ -78,10 +80,20 @@ export async function saveModelFolder(dir: string, model: LayersModel, meta: Mod
     }),
   );
   files.push([META_JSON, `${JSON.stringify(meta, null, 2)}\n`]);
-  for (const [name, data] of files) {
-    const temp = path.join(target, `.${name}.saving-${process.pid}`);
-    await writeFile(temp, data);
-    await rename(temp, path.join(target, name));
+  await mkdir(writeTo, { recursive: true });
+  try {
+    for (const [name, data] of files) {
+      const temp = path.join(writeTo, `.${name}.saving-${process.pid}`);
+      await writeFile(temp, data).catch(async (error: unknown) => {
+        await rm(temp, { force: true });
+        throw error;
+      });
+      await rename(temp, path.join(writeTo, name));
+    }
+    if (fresh) await rename(writeTo, target);
+  } catch (error) {
+    if (fresh) await rm(writeTo, { recursive: true, force: true });
+    throw error;
   }
 }
 
