@@ -59,7 +59,7 @@ describe('connectElectronEngine', () => {
     const { calls } = d.givePort();
     const client = createEngineClient(await linking);
     // What `$state` makes in the browser build: a Proxy (the unit tests' server build of Svelte makes none).
-    const voxelSize = new Proxy({ x: 4, y: 4, z: 50 }, {});
+    const voxelSize = new Proxy({ x: 4, y: 4, z: 50, unit: 'nm' }, {});
     await expect(client.setVoxelSize({ projectId: 'p', voxelSize })).rejects.toThrow(/could not be cloned/);
     void client.setVoxelSize({ projectId: 'p', voxelSize: { ...voxelSize } }); // a plain copy goes through
     await tick();
