@@ -138,6 +138,24 @@ describe('beginCorrection: edits go to the slice the user moved to', () => {
     expect(project.saving).toBe(false);
   });
 
+  it('closes a lasso drawn while its slice loads, and fills it on that slice', async () => {
+    const { engine, project, report } = setup();
+    await project.load(0);
+    engine.holdLoads = true;
+    const lasso = beginCorrection(project, 3, { tool: 'lasso', label: LABEL.cell, radius: 1 }, { x: 2, y: 2 }, 1, report)!;
+    for (const p of [
+      { x: 6, y: 2 },
+      { x: 6, y: 6 },
+      { x: 2, y: 6 },
+    ])
+      lasso.extend(p);
+    lasso.finish();
+    await engine.release();
+    await settle();
+    expect(engine.journal.map((e) => [e.z, e.tool, e.indices.length, e.value])).toEqual([[3, 'lasso', 16, LABEL.cell]]);
+    expect(project.layers(0)!.labels.every((v) => v === 0)).toBe(true);
+  });
+
   it('saves edits waiting for different slices each on its own slice, whichever loads first', async () => {
     const { engine, project, report } = setup();
     engine.holdLoads = true;
@@ -190,6 +208,28 @@ describe('beginSegmentEdit: segment clicks read the ids of the slice the user mo
     await settle();
     expect(engine.segmentEdits).toEqual([{ kind: 'merge', keep: 1, remove: 4 }]);
     expect(project.saving).toBe(false);
+  });
+
+  it('cuts along a line drawn while its slice loads, on that slice', async () => {
+    const { engine, project, report } = segmented();
+    await project.neurons.refresh();
+    await project.neurons.load(1);
+    engine.holdLoads = true;
+    const cut = beginSegmentEdit(project, project.neurons, 5, 'cut', { x: 1, y: 4 }, 1, false, report)!;
+    cut.extend({ x: 7, y: 4 });
+    cut.finish();
+    await engine.release();
+    await settle();
+    expect(engine.segmentEdits).toEqual([
+      {
+        kind: 'splitLine',
+        z: 5,
+        line: [
+          { x: 1, y: 4 },
+          { x: 7, y: 4 },
+        ],
+      },
+    ]);
   });
 
   it('refuses a waiting click, with a message, when the neurons were segmented again meanwhile', async () => {
