@@ -8,18 +8,27 @@ import type { Configuration } from 'electron-builder';
 
 type Target = 'linux' | 'win32' | 'darwin';
 
+const ONNX_BINARIES = 'node_modules/onnxruntime-node/bin/napi-v6';
+
 /**
  * Native add-ons that must not go into another platform's package. tfjs-node(-gpu) hold a binding
  * compiled and a libtensorflow downloaded for the machine that ran `npm install`: they are packed
  * only for that machine's own platform (elsewhere the engine falls back to WebAssembly). webgpu
  * ships Dawn for every platform in dist/<platform>-<arch>; each package keeps its own.
+ * onnxruntime-node carries every platform's binaries in bin/napi-v6/<platform>/<arch> (≈ 45 MB
+ * each): each package keeps its own platform's, for the architecture it is built for (${arch},
+ * expanded by electron-builder; a universal macOS build keeps both). Its CUDA and TensorRT
+ * providers, where an install step fetched them, stay out (hundreds of MB, and they need CUDA
+ * itself); the CPU, WebGPU, DirectML and CoreML providers are inside the main library.
  */
 function foreignNativeFiles(target: Target): string[] {
   const excluded: string[] = [];
   if (target !== process.platform) excluded.push('!node_modules/@tensorflow/tfjs-node/**', '!node_modules/@tensorflow/tfjs-node-gpu/**');
   for (const other of (['linux', 'win32', 'darwin'] as const).filter((platform) => platform !== target)) {
-    excluded.push(`!node_modules/webgpu/dist/${other}-*/**`);
+    excluded.push(`!node_modules/webgpu/dist/${other}-*/**`, `!${ONNX_BINARIES}/${other}/**`);
   }
+  if (target !== 'darwin') excluded.push(`!${ONNX_BINARIES}/${target}/!(\${arch})/**`);
+  excluded.push(`!${ONNX_BINARIES}/*/*/*onnxruntime_providers_{cuda,tensorrt,shared}*`);
   return excluded;
 }
 
@@ -30,8 +39,10 @@ const config: Configuration = {
   directories: { output: 'dist', buildResources: 'assets/build' },
   files: ['build/**/*', '!build/**/*.map', '!build/electron.config.js', 'assets/**/*', 'package.json', '!**/*.test.*'],
   asar: true,
-  // The engine reads the sample through plain fs; keep assets outside the archive.
-  asarUnpack: ['assets/**/*'],
+  // The engine reads the sample through plain fs; keep assets outside the archive. Native
+  // libraries (ONNX Runtime's binding and libonnxruntime, Dawn's webgpu.node) cannot be loaded
+  // from inside an asar archive: they are unpacked beside it.
+  asarUnpack: ['assets/**/*', '**/*.node', '**/*.so', '**/*.so.*', '**/*.dylib', '**/*.dll'],
   extraMetadata: { main: 'build/electron/main.js' },
   // Native modules come prebuilt (onnxruntime-node) or built for this machine at install
   // (tfjs-node); rebuilding needs the network and cannot target another platform.
