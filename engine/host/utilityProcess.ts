@@ -54,6 +54,8 @@ function connect(client: string, port: PortMain): void {
       },
     },
     service.handlers,
+    // Engine events (a slice predicted) go to every window.
+    service.events,
   );
   clients.set(client, { port, server });
   port.on('close', () => {
