@@ -7,8 +7,10 @@ import { exportNeuronMeshes } from './mesh/exportNeuronMeshes.js';
 import { meshNeurons } from './mesh/meshNeuron.js';
 import type { Project } from './project/ProjectStore.js';
 import { SegmentLayer, type SegmentChange } from './project/SegmentLayer.js';
-import { mergeOp, relabelOp, splitAlongLineOp, splitBySeedsOp, type SegmentOp } from './project/segmentOps.js';
+import { CELL, MEMBRANE } from './project/CorrectionLayer.js';
+import { mergeOp, relabelOp, SeedError, segmentBox, splitAlongLineOp, splitBySeedsOp, type SegmentOp } from './project/segmentOps.js';
 import { segmentVolume } from './segment/segmentVolume.js';
+import { WATERSHED_DEFAULTS } from './segment/watershed2d.js';
 import { openOmeZarr, type OmeZarr } from './zarr/omeZarr.js';
 import { readSlice } from './zarr/readRegion.js';
 
@@ -141,24 +143,28 @@ export class ProjectNeurons {
 
   async edit(operation: SegmentOperation): Promise<SegmentEditResult | null> {
     const layer = this.need();
-    const { width, height, depth, voxelSize } = this.project.volume;
+    const { width, height } = this.project.volume;
     let op: SegmentOp | null;
     switch (operation.kind) {
       case 'merge':
         if (operation.keep === operation.remove || operation.keep === 0 || operation.remove === 0) throw new CallError('BAD_ARGUMENT', 'Pick two different segments to merge (not the boundary).');
         op = mergeOp(layer.ids, operation.keep, operation.remove);
         break;
-      case 'splitLine':
-        op = splitAlongLineOp(layer.ids, width, height, operation.z, operation.line, layer.newId())?.op ?? null;
-        if (!op) throw new CallError('NOTHING_TO_SPLIT', 'The line does not cut a segment in two.', 'Draw the cut line right across the segment, from boundary to boundary.');
-        break;
-      case 'splitSeeds':
-        if (operation.seeds.length < 2) throw new CallError('BAD_ARGUMENT', 'Place at least two seeds inside the segment to split it.');
-        try {
-          op = splitBySeedsOp(layer.ids, width, height, depth, voxelSize, operation.id, operation.seeds, operation.seeds.slice(1).map(() => layer.newId()));
-        } catch (error) {
-          throw new CallError('BAD_ARGUMENT', (error as Error).message);
+      case 'splitLine': {
+        const split = splitAlongLineOp(layer.ids, width, height, operation.z, operation.line, layer.newId(), this.minCutPiece());
+        if (split.segment === null) throw new CallError('NOTHING_TO_SPLIT', `The line on slice ${operation.z} crosses no segment.`, 'Draw the cut line across the segment to split, from boundary to boundary.');
+        if (!split.op) {
+          throw new CallError(
+            'SPLIT_DID_NOT_SEPARATE',
+            `The line does not cut segment ${split.segment} in two on slice ${operation.z}; nothing was changed.`,
+            'Draw the cut line right across the segment, from one boundary to the other (past its far edge), or split it with seeds (J).',
+          );
         }
+        op = split.op;
+        break;
+      }
+      case 'splitSeeds':
+        op = await this.splitAtSeeds(layer, operation.id, operation.seeds);
         break;
       case 'delete':
         op = relabelOp(layer.ids, operation.id, 0);
@@ -274,6 +280,60 @@ export class ProjectNeurons {
     return this.layer?.close() ?? Promise.resolve();
   }
 
+  /**
+   * The seeded split: a 3D watershed on the membrane probability inside the segment, so the
+   * parts meet on the membrane between the seeds. The probability is the active model's (the
+   * segmentation's model where the active one has not predicted a slice), with corrections
+   * painted in as segmentation does (membrane 255, cell 0).
+   */
+  private async splitAtSeeds(layer: SegmentLayer, id: number, seeds: { x: number; y: number; z: number }[]): Promise<SegmentOp> {
+    if (seeds.length < 2) throw new CallError('BAD_ARGUMENT', 'Place at least two seeds inside the segment to split it.');
+    const { project } = this;
+    const { width, height, voxelSize } = project.volume;
+    const box = segmentBox(layer.ids, width, height, id);
+    if (!box || id === 0) throw new CallError('BAD_ARGUMENT', `There is no segment ${id} to split.`, 'Place the seeds on a segment shown in the view.');
+    const bw = box.x1 - box.x0;
+    const bh = box.y1 - box.y0;
+    const relief = new Uint8Array(bw * bh * (box.z1 - box.z0));
+    const labelled = new Set(project.corrections.labelledSlices());
+    const missing: number[] = [];
+    for (let z = box.z0; z < box.z1; z++) {
+      const slice = (await project.loadPrediction(project.activeModel, z)) ?? (await project.loadPrediction(layer.run.model, z));
+      if (!slice) {
+        missing.push(z);
+        continue;
+      }
+      const corrections = labelled.has(z) ? project.corrections.slice(z) : null;
+      const offset = (z - box.z0) * bw * bh;
+      for (let y = 0; y < bh; y++) {
+        const row = (box.y0 + y) * width + box.x0;
+        for (let x = 0; x < bw; x++) {
+          const label = corrections?.[row + x] ?? 0;
+          relief[offset + y * bw + x] = label === MEMBRANE ? 255 : label === CELL ? 0 : slice[row + x]!;
+        }
+      }
+    }
+    if (missing.length > 0) {
+      throw new CallError(
+        'NOT_PREDICTED',
+        `Segment ${id} lies on slices ${box.z0}–${box.z1 - 1}, and ${missing.length === 1 ? 'slice' : 'slices'} ${listSlices(missing)} ${missing.length === 1 ? 'has' : 'have'} no membrane prediction, so the split cannot follow the membranes there. Nothing was changed.`,
+        'Predict the whole stack (Shift+P) or those slices (P on each), then split again.',
+      );
+    }
+    try {
+      return splitBySeedsOp(layer.ids, width, height, box, relief, inNanometres(voxelSize), id, seeds, seeds.slice(1).map(() => layer.newId()));
+    } catch (error) {
+      if (error instanceof SeedError) throw new CallError('BAD_ARGUMENT', error.message, 'Place every seed inside the segment to split, each on its own spot.');
+      throw error;
+    }
+  }
+
+  /** Pieces a cut line leaves that are smaller than this (pixels) are slivers, not parts: the segmentation's smallest segment. */
+  private minCutPiece(): number {
+    const nm = inNanometres(this.project.volume.voxelSize);
+    return Math.min(400, Math.max(4, Math.round(WATERSHED_DEFAULTS.minArea / (nm.x * nm.y))));
+  }
+
   private need(): SegmentLayer {
     if (!this.layer) throw new CallError('NOT_SEGMENTED', 'The project has no segmentation yet.', 'Run Segment in the Neurons panel first.');
     return this.layer;
@@ -290,4 +350,16 @@ export class ProjectNeurons {
     for (const id of touched) this.meshes.delete(id);
     return { indices: change.indices, ids: change.ids, touched: [...touched], segmentation: this.info()! };
   }
+}
+
+/** "3, 5–7, 9": slice numbers (ascending) with runs collapsed. */
+function listSlices(slices: number[]): string {
+  const parts: string[] = [];
+  for (let k = 0; k < slices.length; ) {
+    let end = k;
+    while (end + 1 < slices.length && slices[end + 1] === slices[end]! + 1) end++;
+    parts.push(end === k ? String(slices[k]) : `${slices[k]}–${slices[end]}`);
+    k = end + 1;
+  }
+  return parts.join(', ');
 }

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { readdir } from 'node:fs/promises';
 import { SEGMENT_ARCHIVE, SegmentLayer, SEGMENTS_DIR } from './SegmentLayer.js';
-import { mergeOp, relabelOp, splitAlongLineOp, splitBySeedsOp } from './segmentOps.js';
+import { mergeOp, relabelOp, splitAlongLineOp, splitBySeedsOp, segmentBox } from './segmentOps.js';
 
 const run = { created: '2026-11-30T00:00:00Z', model: 'v1', count: 3, seconds: 1, settings: {} };
 let dir: string;
@@ -117,8 +117,9 @@ describe('segment operations', () => {
   it('splits a segment in one slice along a drawn line', () => {
     // 5 × 4 slice, one segment (7) everywhere; a vertical cut at x = 2.
     const ids = new Uint32Array(20).fill(7);
-    const split = splitAlongLineOp(ids, 5, 4, 0, [{ x: 2.5, y: 0.2 }, { x: 2.5, y: 3.8 }], 8)!;
+    const split = splitAlongLineOp(ids, 5, 4, 0, [{ x: 2.5, y: 0.2 }, { x: 2.5, y: 3.8 }], 8);
     expect(split.segment).toBe(7);
+    if (!split.op) throw new Error('the line should split');
     const after = ids.slice();
     split.op.indices.forEach((i, k) => (after[i] = split.op.after[k]!));
     // Column 2 is boundary, one side keeps 7, the other becomes 8.
@@ -128,22 +129,38 @@ describe('segment operations', () => {
     expect(left.size).toBe(1);
     expect(right.size).toBe(1);
     expect(new Set([...left, ...right])).toEqual(new Set([7, 8]));
-    expect(splitAlongLineOp(ids, 5, 4, 0, [{ x: 0.5, y: 0.5 }, { x: 1.5, y: 0.5 }], 8)).toBeNull();
+    expect(splitAlongLineOp(ids, 5, 4, 0, [{ x: 0.5, y: 0.5 }, { x: 1.5, y: 0.5 }], 8)).toEqual({ op: null, segment: 7 });
+    expect(splitAlongLineOp(new Uint32Array(20), 5, 4, 0, [{ x: 0.5, y: 0.5 }, { x: 1.5, y: 0.5 }], 8)).toEqual({ op: null, segment: null });
   });
 
-  it('splits a 3D segment between seeds by distance inside it, in nanometres', () => {
-    // A 6 × 1 × 3 rod of id 5: seeds at both ends of slice 0; slices are 50 nm apart, pixels 4.
+  it('does not count a sliver the line cuts off as a part: a line that stops short changes nothing', () => {
+    // 10 × 10 of id 3. The line starts at the left edge, runs along the top row and down x = 5
+    // to y = 6, short of the bottom edge: all it encloses is the corner pixel (0, 0).
+    const ids = new Uint32Array(100).fill(3);
+    const short = splitAlongLineOp(ids, 10, 10, 0, [{ x: 0.5, y: 2.5 }, { x: 1.5, y: 0.2 }, { x: 5.5, y: 0.2 }, { x: 5.5, y: 6.5 }], 4, 10);
+    expect(short).toEqual({ op: null, segment: 3 });
+    // The same sliver counts when no minimum is asked for: that is the 268 → 269 with nothing to see.
+    expect(splitAlongLineOp(ids, 10, 10, 0, [{ x: 0.5, y: 2.5 }, { x: 1.5, y: 0.2 }, { x: 5.5, y: 0.2 }, { x: 5.5, y: 6.5 }], 4).op).not.toBeNull();
+    // Right across, the two sides are parts.
+    const across = splitAlongLineOp(ids, 10, 10, 0, [{ x: 5.5, y: 0.2 }, { x: 5.5, y: 9.8 }], 4, 10);
+    expect(across.op?.after.filter((v) => v === 4).length).toBe(40);
+  });
+
+  it('splits a 3D segment between seeds along the membrane inside it, not halfway', () => {
+    // A 6 × 1 × 3 rod of id 5; a membrane-like ridge at x = 1 in every slice. Seeds at both ends
+    // of slice 0: the parts meet on the ridge (which becomes boundary), not in the middle.
     const ids = new Uint32Array(18).fill(5);
-    const op = splitBySeedsOp(ids, 6, 1, 3, { x: 4, y: 4, z: 50, unit: 'nm' }, 5, [
+    const relief = Uint8Array.from({ length: 18 }, (_, i) => (i % 6 === 1 ? 200 : 0));
+    const box = segmentBox(ids, 6, 1, 5)!;
+    expect(box).toEqual({ x0: 0, x1: 6, y0: 0, y1: 1, z0: 0, z1: 3 });
+    const op = splitBySeedsOp(ids, 6, 1, box, relief, { x: 4, y: 4, z: 50 }, 5, [
       { x: 0, y: 0, z: 0 },
       { x: 5, y: 0, z: 0 },
     ], [9]);
     const after = ids.slice();
     op.indices.forEach((i, k) => (after[i] = op.after[k]!));
-    expect(Array.from(after.subarray(0, 6))).toEqual([5, 5, 5, 9, 9, 9]);
-    // Voxels above take the seed below them (50 nm up beats 12 nm across only when nearer).
-    expect(after[6]).toBe(5);
-    expect(after[11]).toBe(9);
-    expect(() => splitBySeedsOp(new Uint32Array(18), 6, 1, 3, { x: 4, y: 4, z: 50, unit: 'nm' }, 5, [{ x: 0, y: 0, z: 0 }], [])).toThrow(/not on segment 5/);
+    for (let z = 0; z < 3; z++) expect(Array.from(after.subarray(z * 6, z * 6 + 6))).toEqual([5, 0, 9, 9, 9, 9]);
+    expect(() => splitBySeedsOp(ids, 6, 1, box, relief, { x: 4, y: 4, z: 50 }, 5, [{ x: 0, y: 0, z: 0 }, { x: 7, y: 0, z: 0 }], [9])).toThrow(/Seed 2 at \(7, 0, 0\) is not on segment 5/);
+    expect(() => splitBySeedsOp(ids, 6, 1, box, relief, { x: 4, y: 4, z: 50 }, 5, [{ x: 0, y: 0, z: 0 }, { x: 0.5, y: 0, z: 0 }], [9])).toThrow(/same voxel/);
   });
 });

@@ -1,4 +1,5 @@
-import type { VoxelSize } from '../../protocol/contract.js';
+import { drawWatershedLines } from '../segment/drawWatershedLines.js';
+import { seededWatershed3d, type VoxelSpacing } from '../segment/seededWatershed3d.js';
 
 /** Voxels to set and the ids they get: what a proofreading operation does to the segment layer. */
 export interface SegmentOp {
@@ -31,10 +32,21 @@ export function relabelOp(ids: Uint32Array, id: number, to: number): SegmentOp {
 /**
  * Splits a segment in slice z along a drawn line: the line's pixels become boundary (0), the
  * segment's pieces in that slice are found (4-connected), the largest keeps the id and the
- * others take `newId`. The segment is the one the line crosses most. Null when the line does
- * not cut anything apart.
+ * others take `newId`. The segment is the one the line crosses most. A piece under `minPiece`
+ * pixels (a sliver between the line and the segment's edge, which a line ending inside the
+ * segment makes) does not count as cut off and keeps the id. `op` is null, and nothing is to
+ * change, when the line crosses no segment (`segment` null) or does not cut it into two pieces
+ * of at least `minPiece` pixels: the line stopped short of the far edge.
  */
-export function splitAlongLineOp(ids: Uint32Array, width: number, height: number, z: number, line: { x: number; y: number }[], newId: number): { op: SegmentOp; segment: number } | null {
+export function splitAlongLineOp(
+  ids: Uint32Array,
+  width: number,
+  height: number,
+  z: number,
+  line: { x: number; y: number }[],
+  newId: number,
+  minPiece = 1,
+): { op: SegmentOp; segment: number } | { op: null; segment: number | null } {
   const plane = width * height;
   const base = z * plane;
   const cut = linePixels(line, width, height);
@@ -43,7 +55,7 @@ export function splitAlongLineOp(ids: Uint32Array, width: number, height: number
     const id = ids[base + p]!;
     if (id !== 0) crossed.set(id, (crossed.get(id) ?? 0) + 1);
   }
-  if (crossed.size === 0) return null;
+  if (crossed.size === 0) return { op: null, segment: null };
   const segment = [...crossed].sort((a, b) => b[1] - a[1])[0]![0];
   const isCut = new Uint8Array(plane);
   for (const p of cut) if (ids[base + p] === segment) isCut[p] = 1;
@@ -69,7 +81,7 @@ export function splitAlongLineOp(ids: Uint32Array, width: number, height: number
     }
     sizes.push(size);
   }
-  if (sizes.length < 2) return null;
+  if (sizes.filter((size) => size >= minPiece).length < 2) return { op: null, segment };
   const largest = sizes.indexOf(Math.max(...sizes));
   const indices: number[] = [];
   const after: number[] = [];
@@ -77,7 +89,7 @@ export function splitAlongLineOp(ids: Uint32Array, width: number, height: number
     if (isCut[p]) {
       indices.push(base + p);
       after.push(0);
-    } else if (piece[p]! >= 0 && piece[p] !== largest) {
+    } else if (piece[p]! >= 0 && piece[p] !== largest && sizes[piece[p]!]! >= minPiece) {
       indices.push(base + p);
       after.push(newId);
     }
@@ -85,93 +97,100 @@ export function splitAlongLineOp(ids: Uint32Array, width: number, height: number
   return { op: { indices: Uint32Array.from(indices), after: Uint32Array.from(after) }, segment };
 }
 
-/**
- * Splits a 3D segment between seeds: each voxel of the segment goes to the seed nearest along
- * paths inside the segment (6-connected, in nanometres, so the 50 nm slice step counts as such).
- * The first seed keeps `id`, seed k > 0 gets newIds[k - 1].
- */
-export function splitBySeedsOp(ids: Uint32Array, width: number, height: number, depth: number, voxelSize: VoxelSize, id: number, seeds: { x: number; y: number; z: number }[], newIds: number[]): SegmentOp {
+/** The smallest box holding every voxel of a segment (x1, y1, z1 exclusive), or null when it has none. */
+export interface SegmentBox {
+  x0: number;
+  x1: number;
+  y0: number;
+  y1: number;
+  z0: number;
+  z1: number;
+}
+
+export function segmentBox(ids: Uint32Array, width: number, height: number, id: number): SegmentBox | null {
   const plane = width * height;
-  const voxels = voxelsOf(ids, id);
-  const distance = new Map<number, number>();
-  const owner = new Map<number, number>();
-  // A binary heap of [distance, voxel] for Dijkstra.
-  const heap: [number, number][] = [];
-  const push = (item: [number, number]): void => {
-    heap.push(item);
-    let i = heap.length - 1;
-    while (i > 0) {
-      const parent = (i - 1) >> 1;
-      if (heap[parent]![0] <= heap[i]![0]) break;
-      [heap[parent], heap[i]] = [heap[i]!, heap[parent]!];
-      i = parent;
-    }
-  };
-  const pop = (): [number, number] => {
-    const top = heap[0]!;
-    const last = heap.pop()!;
-    if (heap.length > 0) {
-      heap[0] = last;
-      let i = 0;
-      for (;;) {
-        const l = 2 * i + 1;
-        const r = l + 1;
-        let m = i;
-        if (l < heap.length && heap[l]![0] < heap[m]![0]) m = l;
-        if (r < heap.length && heap[r]![0] < heap[m]![0]) m = r;
-        if (m === i) break;
-        [heap[m], heap[i]] = [heap[i]!, heap[m]!];
-        i = m;
-      }
-    }
-    return top;
-  };
-  seeds.forEach((seed, k) => {
-    const v = Math.round(seed.z) * plane + Math.floor(seed.y) * width + Math.floor(seed.x);
-    if (ids[v] !== id) throw new Error(`Seed ${k + 1} at (${Math.floor(seed.x)}, ${Math.floor(seed.y)}, ${Math.round(seed.z)}) is not on segment ${id}; put every seed inside the segment.`);
-    distance.set(v, 0);
-    owner.set(v, k);
-    push([0, v]);
-  });
-  // Neighbour steps: [axis, direction, cost in nm].
-  const steps: [0 | 1 | 2, -1 | 1, number][] = [
-    [0, -1, voxelSize.x],
-    [0, 1, voxelSize.x],
-    [1, -1, voxelSize.y],
-    [1, 1, voxelSize.y],
-    [2, -1, voxelSize.z],
-    [2, 1, voxelSize.z],
-  ];
-  const strides = [1, width, plane];
-  const sizes = [width, height, depth];
-  while (heap.length > 0) {
-    const [d, v] = pop();
-    if (d > (distance.get(v) ?? Infinity)) continue;
-    const position = [v % width, Math.floor(v / width) % height, Math.floor(v / plane)];
-    for (const [axis, direction, cost] of steps) {
-      const along = position[axis]! + direction;
-      if (along < 0 || along >= sizes[axis]!) continue;
-      const u = v + direction * strides[axis]!;
-      if (ids[u] !== id) continue;
-      const next = d + cost;
-      if (next < (distance.get(u) ?? Infinity)) {
-        distance.set(u, next);
-        owner.set(u, owner.get(v)!);
-        push([next, u]);
-      }
+  let box: SegmentBox | null = null;
+  for (let i = 0; i < ids.length; i++) {
+    if (ids[i] !== id) continue;
+    const x = i % width;
+    const y = Math.floor(i / width) % height;
+    const z = Math.floor(i / plane);
+    if (!box) box = { x0: x, x1: x + 1, y0: y, y1: y + 1, z0: z, z1: z + 1 };
+    if (x < box.x0) box.x0 = x;
+    if (x >= box.x1) box.x1 = x + 1;
+    if (y < box.y0) box.y0 = y;
+    if (y >= box.y1) box.y1 = y + 1;
+    box.z1 = z + 1;
+  }
+  return box;
+}
+
+/**
+ * Splits a 3D segment between seeds so that the parts meet on its membranes: a seeded
+ * watershed on the membrane probability inside the segment, across its slices (seededWatershed3d,
+ * ties broken by physical distance, so the slice step counts as voxelSize.z). `relief` is the
+ * probability (corrections painted in) over `box` only, z-major. Where two parts touch in a
+ * slice, the more membrane-like pixel of each touching pair becomes boundary (0), the one-pixel
+ * lines the segmentation draws between neurons. The first seed keeps `id`, seed k > 0 gets
+ * newIds[k - 1]; voxels no seed reaches (pieces of the segment not connected to any) keep `id`.
+ */
+export function splitBySeedsOp(
+  ids: Uint32Array,
+  width: number,
+  height: number,
+  box: SegmentBox,
+  relief: Uint8Array,
+  voxelSize: VoxelSpacing,
+  id: number,
+  seeds: { x: number; y: number; z: number }[],
+  newIds: number[],
+): SegmentOp {
+  const plane = width * height;
+  const bw = box.x1 - box.x0;
+  const bh = box.y1 - box.y0;
+  const bd = box.z1 - box.z0;
+  const bplane = bw * bh;
+  if (relief.length !== bplane * bd) throw new RangeError(`splitBySeedsOp: the relief holds ${relief.length} voxels, but the box is ${bw} × ${bh} × ${bd}.`);
+  const mask = new Uint8Array(bplane * bd);
+  for (let z = 0; z < bd; z++) {
+    for (let y = 0; y < bh; y++) {
+      const from = (box.z0 + z) * plane + (box.y0 + y) * width + box.x0;
+      const to = (z * bh + y) * bw;
+      for (let x = 0; x < bw; x++) if (ids[from + x] === id) mask[to + x] = 1;
     }
   }
+  const seedVoxels = seeds.map((seed, k) => {
+    const x = Math.floor(seed.x);
+    const y = Math.floor(seed.y);
+    const z = Math.round(seed.z);
+    const inside = x >= box.x0 && x < box.x1 && y >= box.y0 && y < box.y1 && z >= box.z0 && z < box.z1;
+    const v = ((z - box.z0) * bh + (y - box.y0)) * bw + (x - box.x0);
+    if (!inside || mask[v] === 0) throw new SeedError(`Seed ${k + 1} at (${x}, ${y}, ${z}) is not on segment ${id}; put every seed inside the segment.`);
+    return v;
+  });
+  const duplicate = seedVoxels.findIndex((v, k) => seedVoxels.indexOf(v) !== k);
+  if (duplicate >= 0) throw new SeedError(`Seeds ${seedVoxels.indexOf(seedVoxels[duplicate]!) + 1} and ${duplicate + 1} are on the same voxel; place each seed in a different spot.`);
+  const parts = seededWatershed3d(relief, mask, bw, bh, bd, voxelSize, seedVoxels);
   const indices: number[] = [];
   const after: number[] = [];
-  for (const v of voxels) {
-    const k = owner.get(v) ?? 0;
-    if (k > 0) {
-      indices.push(v);
-      after.push(newIds[k - 1]!);
+  const lines = new Uint32Array(bplane);
+  for (let z = 0; z < bd; z++) {
+    const slice = parts.subarray(z * bplane, (z + 1) * bplane);
+    drawWatershedLines(slice, relief.subarray(z * bplane, (z + 1) * bplane), bw, bh, lines);
+    for (let p = 0; p < bplane; p++) {
+      const part = slice[p]!;
+      if (part === 0) continue;
+      const to = lines[p] === 0 ? 0 : part === 1 ? id : newIds[part - 2]!;
+      if (to === id) continue;
+      indices.push((box.z0 + z) * plane + (box.y0 + Math.floor(p / bw)) * width + box.x0 + (p % bw));
+      after.push(to);
     }
   }
   return { indices: Uint32Array.from(indices), after: Uint32Array.from(after) };
 }
+
+/** A seed the split cannot use (off the segment, or on another seed's voxel). */
+export class SeedError extends Error {}
 
 /** Pixels under a polyline (image coordinates), one pixel wide, 8-connected, clipped. */
 function linePixels(line: { x: number; y: number }[], width: number, height: number): number[] {
