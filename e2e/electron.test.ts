@@ -45,6 +45,25 @@ describe.skipIf(!binary)('Electron app', () => {
     }
   });
 
+  it('restarts a killed engine; a reloaded page gets a fresh port to it and works', async () => {
+    const app = await electron.launch({ executablePath: binary!, args: [ROOT], cwd: ROOT });
+    try {
+      const window = await app.firstWindow();
+      await window.getByTestId('slice-label').waitFor({ timeout: 30_000 });
+      const enginePids = (): Promise<number[]> =>
+        app.evaluate(({ app: electronApp }) => electronApp.getAppMetrics().filter((m) => m.name === 'Membrana engine').map((m) => m.pid));
+      const [first] = await enginePids();
+      expect(first).toBeGreaterThan(0);
+      process.kill(first!, 'SIGKILL');
+      await expect.poll(async () => (await enginePids()).filter((pid) => pid !== first).length, { timeout: 30_000 }).toBe(1);
+      await window.reload();
+      await window.getByTestId('slice-label').waitFor({ timeout: 30_000 });
+      expect(await window.getByTestId('status').textContent()).toContain('4 × 4 × 50 nm');
+    } finally {
+      await app.close();
+    }
+  });
+
   it('opens a stack given on the command line', async () => {
     const stack = path.join(ROOT, 'assets', 'sample', 'isbi2012-test-crop.tif');
     const app = await electron.launch({ executablePath: binary!, args: [ROOT, stack], cwd: ROOT });

@@ -110,9 +110,10 @@ describe('desktop main process (stand-in electron, real engine process)', () => 
     client.dispose();
   });
 
-  it('gives no port to a frame that is not the app page', () => {
+  it('gives no port to a frame that is not the app page: another origin, or an iframe in it', () => {
     const before = firstPage().posted.length;
-    electron.pageSends(firstPage(), 'membrana:request-engine-port', 'https://example.org/');
+    electron.pageSends(firstPage(), 'membrana:request-engine-port', { url: 'https://example.org/' });
+    electron.pageSends(firstPage(), 'membrana:request-engine-port', { url: 'app://membrana/index.html', iframe: true });
     expect(firstPage().posted.length).toBe(before);
   });
 

@@ -58,10 +58,10 @@ const supervisor = new EngineSupervisor<UtilityProcess>({
   },
 });
 
-/** Only our own pages' main frames may talk to the main process. */
+/** Only our own pages' top frames may talk to the main process (no iframe, no other origin). */
 function isTrustedSender(event: IpcMainEvent | IpcMainInvokeEvent): boolean {
   const frame = event.senderFrame;
-  return !!frame && frame === event.sender.mainFrame && frame.url.startsWith(`${APP_ORIGIN}/`);
+  return !!frame && frame.parent === null && frame.url.startsWith(`${APP_ORIGIN}/`);
 }
 
 /**

@@ -53,7 +53,7 @@ const focus: { window: BrowserWindow | null } = { window: null };
 
 export class WebContents extends EventEmitter {
   readonly id = nextContentsId++;
-  readonly mainFrame = { url: '' };
+  readonly mainFrame: { url: string; parent: null } = { url: '', parent: null };
   loading = false;
   destroyed = false;
   /** send() calls: [channel, ...args]. */
@@ -152,9 +152,12 @@ class IpcMain {
 }
 export const ipcMain = new IpcMain();
 
-/** Plays the page sending on an ipc channel, from `frameUrl` (its own page unless said otherwise). */
-export function pageSends(contents: WebContents, channel: string, frameUrl?: string, ...args: unknown[]): void {
-  const frame = frameUrl === undefined ? contents.mainFrame : { url: frameUrl };
+/**
+ * Plays the page sending on an ipc channel: from its own top frame, or from `from` (a top frame
+ * at another URL, or an iframe inside the page).
+ */
+export function pageSends(contents: WebContents, channel: string, from?: { url: string; iframe?: boolean }, ...args: unknown[]): void {
+  const frame = from === undefined ? contents.mainFrame : { url: from.url, parent: from.iframe ? contents.mainFrame : null };
   const listener = ipcMain.listeners.get(channel);
   if (!listener) throw new Error(`main does not listen on ${channel}`);
   (listener as (...a: unknown[]) => void)({ sender: contents, senderFrame: frame }, ...args);
