@@ -1,4 +1,4 @@
-import { existsSync, statSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Progress } from '../../protocol/contract.js';
 import type { LoadedModel, ModelMeta } from '../model/modelFolder.js';
@@ -32,11 +32,7 @@ export interface PredictOmeZarrOptions {
   onProgress?: (progress: Progress) => void;
 }
 
-/** Whether `file` is a Zarr store (a folder with Zarr v2 or v3 metadata), not a TIFF or images. */
-export function isZarrStore(file: string): boolean {
-  if (!existsSync(file) || !statSync(file).isDirectory()) return /\.zarr\/?$/i.test(file);
-  return ['.zattrs', '.zgroup', '.zarray', 'zarr.json'].some((name) => existsSync(path.join(file, name)));
-}
+export { isZarrStore } from './isZarrStore.js';
 
 /**
  * `membrana predict in.ome.zarr -o out.ome.zarr [--blocks i/N]`: opens level 0 of the input,

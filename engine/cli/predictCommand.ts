@@ -2,7 +2,7 @@ import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { parseShare } from '../blocks/blockGrid.js';
-import { isZarrStore, predictOmeZarr } from '../blocks/predictOmeZarr.js';
+import { isZarrStore } from '../blocks/isZarrStore.js';
 import { readVolume } from '../io/readVolume.js';
 import { writeTiff } from '../io/writeTiff.js';
 import { shippedModelDir } from '../model/modelFolder.js';
@@ -116,6 +116,8 @@ async function predictZarr(input: string, output: string, predictor: Predictor, 
   const { share } = options;
   console.error(`Predicting ${input} block by block (share ${share.share}/${share.shares}) with ${predictor.dir} on ${predictor.provider.description}`);
   const progress = progressPrinter();
+  // Loaded only for an OME-Zarr input: zarrita and its codecs are no part of a TIFF's start-up.
+  const { predictOmeZarr } = await import('../blocks/predictOmeZarr.js');
   const result = await cleanUpOnFailure([output], () => predictOmeZarr({ input, output, ...share, model: predictor, tta: options.tta, maxTile: options.maxTile, onProgress: progress.update }));
   progress.done();
   console.log(JSON.stringify({ blocks_done: result.done.length, blocks_skipped: result.skipped.length, pyramid: result.pyramidBuilt, seconds: Number(result.seconds.toFixed(3)), provider: result.provider.name }));
