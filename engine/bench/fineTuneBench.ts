@@ -92,6 +92,8 @@ interface Run {
   path: 'cli' | 'app';
   before: Awaited<ReturnType<typeof score>>;
   after: Awaited<ReturnType<typeof score>>;
+  /** The trained model's scores whether or not it was used (to see what the verdict saved us from). */
+  trained: Awaited<ReturnType<typeof score>>;
   seconds: number;
   steps: number;
   best_step: number;
@@ -105,6 +107,7 @@ async function runScenario(name: string, images: Stack, labels: Stack, correctio
   const before = await score(shipped, images, labels, scored);
   const started = performance.now();
   let model: LoadedModel;
+  let trainedModel: LoadedModel | null;
   let steps: number, bestStep: number, verdict: string, used: boolean, heldBefore: number | null, heldAfter: number | null;
   if (how === 'app') {
     const replay = await replaySetFor(shipped);
@@ -115,7 +118,8 @@ async function runScenario(name: string, images: Stack, labels: Stack, correctio
     heldBefore = result.before?.error ?? null;
     heldAfter = result.after?.error ?? null;
     // As the app: the new version is used only when the verdict says it is better.
-    model = used ? { dir: '(fine-tuned)', model: result.model, meta: result.meta } : shipped;
+    trainedModel = { dir: '(fine-tuned)', model: result.model, meta: result.meta };
+    model = used ? trainedModel : shipped;
   } else {
     // As `membrana train --init shipped --minutes M` on a label stack with only the corrected slices labelled.
     const plane = images.width * images.height;
@@ -131,11 +135,14 @@ async function runScenario(name: string, images: Stack, labels: Stack, correctio
     heldBefore = result.start?.error ?? null;
     heldAfter = result.best?.error ?? null;
     model = await loadModelFolder(outDir);
+    trainedModel = used ? model : existsSync(path.join(outDir, 'not-better', 'weights.bin')) ? await loadModelFolder(path.join(outDir, 'not-better')) : null;
   }
   const seconds = (performance.now() - started) / 1000;
   const after = await score(model, images, labels, scored);
+  const trained = trainedModel === model ? after : trainedModel ? await score(trainedModel, images, labels, scored) : before;
   if (model !== shipped) model.model.dispose();
-  return { scenario: name, path: how, before, after, seconds, steps, best_step: bestStep, verdict, used, held_out_before: heldBefore, held_out_after: heldAfter };
+  if (trainedModel && trainedModel !== model) trainedModel.model.dispose();
+  return { scenario: name, path: how, before, after, trained, seconds, steps, best_step: bestStep, verdict, used, held_out_before: heldBefore, held_out_after: heldAfter };
 }
 
 const runs: Run[] = [];
@@ -160,7 +167,7 @@ for (const scenario of scenarios) {
     throw new Error(`--scenario must be mild, hard or sparse, not "${scenario}".`);
   }
   const run = runs.at(-1)!;
-  console.log(`${run.scenario} (${run.path}): V_rand ${run.before.v_rand.toFixed(4)} → ${run.after.v_rand.toFixed(4)}, V_info ${run.before.v_info.toFixed(4)} → ${run.after.v_info.toFixed(4)} on uncorrected slices; ${run.steps} steps (best ${run.best_step}) in ${run.seconds.toFixed(0)} s; ${run.used ? 'used' : 'not used'}: ${run.verdict}`);
+  console.log(`${run.scenario} (${run.path}): V_rand ${run.before.v_rand.toFixed(4)} → ${run.after.v_rand.toFixed(4)} (trained model ${run.trained.v_rand.toFixed(4)}), V_info ${run.before.v_info.toFixed(4)} → ${run.after.v_info.toFixed(4)} on uncorrected slices; ${run.steps} steps (best ${run.best_step}) in ${run.seconds.toFixed(0)} s; ${run.used ? 'used' : 'not used'}: ${run.verdict}`);
 }
 shipped.model.dispose();
 rmSync(tmp, { recursive: true, force: true });
@@ -171,9 +178,9 @@ const targets: Record<string, (r: Run) => string> = {
   sparse: (r) => `after > before: ${r.after.v_rand > r.before.v_rand ? 'met' : 'MISSED'}`,
 };
 console.log(`\nFine-tuning benchmark (${backend.description}, ${workers} worker${workers > 1 ? 's' : ''}, ${minutes} min budget per run), V_rand on uncorrected slices:`);
-console.log('scenario  path  before  after   held-out error  s    target');
+console.log('scenario  path  before  after   trained  held-out error  s    target');
 for (const r of runs) {
   const held = r.held_out_before !== null && r.held_out_after !== null ? `${r.held_out_before.toFixed(3)}→${r.held_out_after.toFixed(3)}` : '—';
-  console.log(`${r.scenario.padEnd(8)}  ${r.path.padEnd(4)}  ${r.before.v_rand.toFixed(4)}  ${r.after.v_rand.toFixed(4)}  ${held.padEnd(14)}  ${r.seconds.toFixed(0).padStart(3)}  ${targets[r.scenario]!(r)}`);
+  console.log(`${r.scenario.padEnd(8)}  ${r.path.padEnd(4)}  ${r.before.v_rand.toFixed(4)}  ${r.after.v_rand.toFixed(4)}  ${r.trained.v_rand.toFixed(4)}   ${held.padEnd(14)}  ${r.seconds.toFixed(0).padStart(3)}  ${targets[r.scenario]!(r)}`);
 }
 console.log(JSON.stringify({ fine_tune: { backend: backend.description, workers, minutes, runs } }));
