@@ -117,7 +117,7 @@ describe('desktop main process (stand-in electron, real engine process)', () => 
     expect(firstPage().posted.length).toBe(before);
   });
 
-  it('item 6: a reload or renderer crash drops the page’s port, so an old page’s results cannot reach the new page', async () => {
+  it('item 6: a reload or renderer crash drops the page’s port, so an old page’s results cannot reach the new page; a crashed page is reloaded once', async () => {
     const page = firstPage();
     const old = latestPort(page).port;
     const closed = new Promise<void>((resolve) => old.once('close', () => resolve()));
@@ -132,7 +132,16 @@ describe('desktop main process (stand-in electron, real engine process)', () => 
     page.emit('render-process-gone', {}, { reason: 'crashed', exitCode: 1 });
     await crashed;
     client.dispose();
-    electron.pageSends(page, 'membrana:request-engine-port'); // the reloaded page asks again
+    // The crashed page is reloaded once; the reloaded page asks for its port again.
+    expect(electron.calls.filter((c) => c.what === 'webContents.reload')).toEqual([{ what: 'webContents.reload', args: [page.id] }]);
+    electron.BrowserWindow.all[0]!.finishLoad();
+    electron.pageSends(page, 'membrana:request-engine-port');
+    // A second crash within a minute is not reloaded in a loop: the user is told.
+    page.emit('render-process-gone', {}, { reason: 'oom', exitCode: 2 });
+    expect(electron.calls.filter((c) => c.what === 'webContents.reload')).toHaveLength(1);
+    const box = electron.calls.find((c) => c.what === 'dialog.showErrorBox');
+    expect(box?.args).toEqual(['The Membrana window crashed again', expect.stringContaining('(oom, exit code 2) twice within a minute')]);
+    electron.pageSends(page, 'membrana:request-engine-port'); // as if the user reloaded it
   });
 
   it('item 1: restarts a killed engine after growing waits with a fresh port per page, then gives up with a clear message', async () => {
@@ -156,7 +165,7 @@ describe('desktop main process (stand-in electron, real engine process)', () => 
     expect(waits[1]).toBeGreaterThanOrEqual(990);
     expect(waits[2]).toBeGreaterThanOrEqual(3990);
     process.kill(forks().at(-1)!.engine.pid!, 'SIGKILL');
-    const box = await waitFor(() => electron.calls.find((c) => c.what === 'dialog.showErrorBox'), 'the give-up message');
+    const box = await waitFor(() => electron.calls.find((c) => c.what === 'dialog.showErrorBox' && c.args[0] === 'The Membrana engine stopped'), 'the give-up message');
     expect(box.args[1]).toMatch(/stopped 4 times in a row .*not started again/);
     expect(page.sent.find(([channel]) => channel === 'membrana:engine-stopped')?.[1]).toBe(box.args[1]);
     await new Promise((resolve) => setTimeout(resolve, 1500)); // the old main forked again within milliseconds

@@ -113,7 +113,18 @@ function createWindow(): BrowserWindow {
   contents.on('did-start-navigation', (details) => {
     if (details.isMainFrame && !details.isSameDocument) ports.disconnect(id);
   });
-  contents.on('render-process-gone', () => ports.disconnect(id));
+  let lastCrashReload = 0;
+  contents.on('render-process-gone', (_event, details) => {
+    ports.disconnect(id);
+    if (details.reason === 'clean-exit' || window.isDestroyed()) return;
+    // Edits are journaled by the engine, so a reload loses nothing saved; a page that keeps crashing is not reloaded in a loop.
+    if (Date.now() - lastCrashReload < 60_000) {
+      dialog.showErrorBox('The Membrana window crashed again', `The window stopped (${details.reason}, exit code ${details.exitCode}) twice within a minute and was not reloaded again. Your saved edits are on disk: restart Membrana.`);
+      return;
+    }
+    lastCrashReload = Date.now();
+    contents.reload();
+  });
   contents.once('destroyed', () => ports.disconnect(id));
   void window.loadURL(`${APP_ORIGIN}/index.html`);
   return window;

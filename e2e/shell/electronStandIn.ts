@@ -73,6 +73,10 @@ export class WebContents extends EventEmitter {
   isLoading(): boolean {
     return this.loading;
   }
+  reload(): void {
+    record('webContents.reload', this.id);
+    this.loading = true;
+  }
   isDestroyed(): boolean {
     return this.destroyed;
   }
