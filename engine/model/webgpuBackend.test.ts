@@ -1,6 +1,9 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runWebgpuCheck, swiftShaderMissing } from './testing/swiftShader.js';
-import { adapterName, softwareAdapterReason, type AdapterFacts } from './webgpuBackend.js';
+import { adapterName, noGpuDevice, softwareAdapterReason, type AdapterFacts } from './webgpuBackend.js';
 
 const facts = (overrides: Partial<AdapterFacts>): AdapterFacts => ({ vendor: '', architecture: '', device: '', description: '', isFallbackAdapter: false, ...overrides });
 
@@ -21,14 +24,44 @@ describe('softwareAdapterReason', () => {
   });
 });
 
+describe('noGpuDevice', () => {
+  it('on Linux, finds a render node or an nvidia device, and says what is missing otherwise', () => {
+    const devices = mkdtempSync(path.join(os.tmpdir(), 'membrana-dev-'));
+    try {
+      expect(noGpuDevice('linux', devices)).toMatch(/no GPU device/);
+      mkdirSync(path.join(devices, 'dri'));
+      writeFileSync(path.join(devices, 'dri', 'card0'), '');
+      expect(noGpuDevice('linux', devices)).toMatch(/no GPU device/); // a display card alone has no compute
+      writeFileSync(path.join(devices, 'dri', 'renderD128'), '');
+      expect(noGpuDevice('linux', devices)).toBeNull();
+      rmSync(path.join(devices, 'dri'), { recursive: true });
+      writeFileSync(path.join(devices, 'nvidiactl'), '');
+      expect(noGpuDevice('linux', devices)).toMatch(/no GPU device/);
+      writeFileSync(path.join(devices, 'nvidia0'), '');
+      expect(noGpuDevice('linux', devices)).toBeNull();
+      expect(noGpuDevice('darwin', path.join(devices, 'absent'))).toBeNull(); // Metal and Direct3D are always probed
+    } finally {
+      rmSync(devices, { recursive: true, force: true });
+    }
+  });
+});
+
 const missing = swiftShaderMissing();
 if (missing) console.warn(`Skipping the WebGPU training tests: ${missing}.`);
 
 describe.skipIf(missing !== null)('WebGPU training on SwiftShader (needs `npm run build:node`)', () => {
-  it('is skipped by automatic selection, which says the adapter is software', async () => {
-    const result = await runWebgpuCheck('auto');
-    expect(result.choice).not.toBe('webgpu');
-    expect((result.skipped as string[]).find((line) => line.startsWith('webgpu:'))).toMatch(/swiftshader.*(fallback|software).*MEMBRANA_BACKEND=webgpu forces it/);
+  it('is skipped by automatic selection, which says why: no GPU device, or a software adapter', async () => {
+    const devices = mkdtempSync(path.join(os.tmpdir(), 'membrana-dev-'));
+    try {
+      mkdirSync(path.join(devices, 'dri'));
+      writeFileSync(path.join(devices, 'dri', 'renderD128'), '');
+      const result = await runWebgpuCheck('auto', devices);
+      expect(result.choice).not.toBe('webgpu');
+      expect((result.skipped as string[]).find((line) => line.startsWith('webgpu:'))).toMatch(/(no GPU device|swiftshader.*(fallback|software)).*MEMBRANA_BACKEND=webgpu forces/);
+      expect(result.probed, JSON.stringify(result)).toMatch(/swiftshader.*fallback \(CPU\) adapter.*slower than wasm.*MEMBRANA_BACKEND=webgpu forces it/);
+    } finally {
+      rmSync(devices, { recursive: true, force: true });
+    }
   }, 60_000);
 
   it('when forced, trains a tiny U-Net in a TrainingPool worker as the cpu backend does, and resumes from its read-back Adam state', async () => {

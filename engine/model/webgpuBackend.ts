@@ -3,6 +3,7 @@
  * Linux, macOS and Windows): training on any GPU with a Vulkan, Metal or Direct3D 12 driver,
  * without CUDA. Both packages are optional dependencies, loaded only when this backend is tried.
  */
+import { existsSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
 import { tf } from './tfjs.js';
@@ -33,6 +34,18 @@ export function softwareAdapterReason(facts: AdapterFacts): string | null {
   return match ? `a software renderer (${match[0]})` : null;
 }
 
+/**
+ * On Linux, why there can be no hardware GPU to probe (no /dev/dri render node, no /dev/nvidia*
+ * device), or null. Probing would only find software Vulkan drivers, which automatic choice skips
+ * anyway, after Mesa and Dawn print warnings to stderr in every process and worker.
+ */
+export function noGpuDevice(platform: NodeJS.Platform = process.platform, devices = '/dev'): string | null {
+  if (platform !== 'linux') return null;
+  const render = existsSync(`${devices}/dri`) && readdirSync(`${devices}/dri`).some((name) => name.startsWith('renderD'));
+  const nvidia = existsSync(devices) && readdirSync(devices).some((name) => /^nvidia\d+$/.test(name));
+  return render || nvidia ? null : `no GPU device in ${devices} (no dri render node, no nvidia device)`;
+}
+
 /** A short name for people: 'nvidia ampere, NVIDIA GeForce RTX 3080'. */
 export function adapterName(facts: AdapterFacts): string {
   const parts = [[facts.vendor, facts.architecture].filter(Boolean).join(' '), facts.device || facts.description].filter(Boolean);
@@ -44,7 +57,7 @@ export function adapterName(facts: AdapterFacts): string {
  * it the active backend; resolves to its description. Throws, saying why, when the packages are
  * missing, there is no adapter, or the adapter is software and `allowSoftware` is false.
  */
-export async function startWebGpu(options: { allowSoftware: boolean }): Promise<{ description: string; facts: AdapterFacts }> {
+export async function startWebGpu(options: { allowSoftware: boolean; /** Where to look for GPU devices (tests). */ devices?: string }): Promise<{ description: string; facts: AdapterFacts }> {
   const require = createRequire(import.meta.url);
   for (const name of ['webgpu', '@tensorflow/tfjs-backend-webgpu']) {
     try {
@@ -53,6 +66,8 @@ export async function startWebGpu(options: { allowSoftware: boolean }): Promise<
       throw new Error(`${name} is not installed (optional dependency)`);
     }
   }
+  const absent = options.allowSoftware ? null : noGpuDevice(process.platform, options.devices);
+  if (absent) throw new Error(`${absent}; MEMBRANA_BACKEND=webgpu forces a try`);
   const { create, globals } = await import('webgpu');
   // tfjs-backend-webgpu reads GPUBufferUsage, GPUMapMode etc. as globals, as in a browser.
   Object.assign(globalThis, globals);

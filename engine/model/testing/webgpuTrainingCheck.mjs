@@ -2,7 +2,8 @@
 // loader reads VK_ICD_FILENAMES from the real process environment, which a test can only set for
 // a child). Usage: node webgpuTrainingCheck.mjs APP_ROOT auto|forced -> one JSON line on stdout.
 //
-// auto: which backend selectBackend() picks with MEMBRANA_BACKEND unset, and why it skipped WebGPU.
+// auto: which backend selectBackend() picks with MEMBRANA_BACKEND unset, and why it skipped
+// WebGPU; then why startWebGpu refuses SwiftShader where a GPU device node seems to exist.
 // forced (MEMBRANA_BACKEND=webgpu in the environment): a TrainingPool worker on WebGPU computes
 // the loss gradients of a tiny U-Net (levels 2, base 4, 2 × 32²) and takes Adam steps; the same
 // is computed on the cpu backend here, and the largest relative differences are reported. The
@@ -20,7 +21,13 @@ const values = (n, f) => Float32Array.from({ length: n }, (_, i) => f(i));
 
 if (mode === 'auto') {
   const chosen = await selectBackend();
-  console.log(JSON.stringify({ choice: chosen.choice, skipped: chosen.skipped }));
+  // Where a GPU device node exists (argv[4], a folder holding a fake render node), the adapter is probed and judged.
+  const { startWebGpu } = await load('model/webgpuBackend.js');
+  const probed = await startWebGpu({ allowSoftware: false, devices: process.argv[4] }).then(
+    () => 'started',
+    (error) => error.message,
+  );
+  console.log(JSON.stringify({ choice: chosen.choice, skipped: chosen.skipped, probed }));
   process.exit(0);
 }
 
