@@ -127,13 +127,21 @@ async function main(): Promise<void> {
   const tasks = chosen.flatMap((input) => input.commands.map((command) => () => runOne(input, command, fixtures, path.join(root, 'runs'), cli)));
   console.error(`${chosen.length} inputs, ${tasks.length} runs, ${jobs} at a time`);
   let done = 0;
+  const finished: RunRecord[] = [];
+  const report = (records: RunRecord[], complete: boolean) =>
+    writeFile(path.join(root, 'report.json'), `${JSON.stringify({ seed, cli, complete, limits: RUN_LIMITS, summary: summarize(chosen.length, records), records }, null, 1)}\n`);
   const records = await runPool(tasks, jobs, (record) => {
     done++;
+    finished.push(record);
     if (record.verdict.problems.length > 0) console.error(`  ${record.input} ${record.command}: ${record.verdict.problems.join(', ')} — ${record.message.split('\n')[0]}`);
-    if (done % 100 === 0) console.error(`${done} of ${tasks.length} runs`);
+    // A partial report now and then, so a campaign stopped early still has its figures.
+    if (done % 100 === 0) {
+      console.error(`${done} of ${tasks.length} runs`);
+      void report(finished, false);
+    }
   });
   const summary = summarize(chosen.length, records);
-  await writeFile(path.join(root, 'report.json'), `${JSON.stringify({ seed, limits: RUN_LIMITS, summary, records }, null, 1)}\n`);
+  await report(records, true);
   console.log(JSON.stringify(summary));
   console.error(`Report: ${path.join(root, 'report.json')}`);
   if (!values.keep) await rm(path.join(root, 'generated'), { recursive: true, force: true });
