@@ -73,6 +73,48 @@ describe('neurons through the engine', () => {
     expect(exported.files.some((file) => file.endsWith('.obj'))).toBe(true);
   }, 120_000);
 
+  it('splits a merge along the membrane with seeds, refuses a cut that does not separate, and names unpredicted slices', async () => {
+    const list = await service.handlers.listSegments({ projectId: project.id }, context);
+    const slice = (await service.handlers.getSegmentSlice({ projectId: project.id, z: 1 }, context))!;
+    // Two cells side by side in slice 1 (x < 32 and x ≥ 32, in the row of cells the first test did not merge), merged, then split again.
+    const y0 = slice.ids[16 * 64 + 16] === slice.ids[16 * 64 + 48] ? 32 : 0;
+    const [a, b] = [slice.ids[(y0 + 16) * 64 + 16]!, slice.ids[(y0 + 16) * 64 + 48]!];
+    expect(a).not.toBe(b);
+    await service.handlers.editSegments({ projectId: project.id, operation: { kind: 'merge', keep: a, remove: b } }, context);
+    const split = (await service.handlers.editSegments({ projectId: project.id, operation: { kind: 'splitSeeds', id: a, seeds: [{ x: 16, y: y0 + 16, z: 1 }, { x: 48, y: y0 + 16, z: 1 }] } }, context))!;
+    const parts = await service.handlers.getSegmentSlice({ projectId: project.id, z: 1 }, context);
+    const [left, right] = [parts!.ids[(y0 + 16) * 64 + 16]!, parts!.ids[(y0 + 16) * 64 + 48]!];
+    expect(left).toBe(a);
+    expect(right).not.toBe(a);
+    // Every pixel of the two cells' interiors went back to its own side; the cut is on the membrane columns (x 32–34).
+    for (let y = y0 + 5; y < y0 + 30; y++) for (let x = 5; x < 30; x++) expect([parts!.ids[y * 64 + x], parts!.ids[y * 64 + x + 32]]).toEqual([left, right]);
+    expect(split.touched.sort()).toEqual([a, right].sort());
+
+    // A short line inside the cell: nothing is cut off, the call says so and nothing changes.
+    const count = (await service.handlers.listSegments({ projectId: project.id }, context)).length;
+    await expect(service.handlers.editSegments({ projectId: project.id, operation: { kind: 'splitLine', z: 1, line: [{ x: 10, y: y0 + 10 }, { x: 20, y: y0 + 12 }] } }, context)).rejects.toMatchObject({
+      code: 'SPLIT_DID_NOT_SEPARATE',
+      message: expect.stringContaining('nothing was changed'),
+      hint: expect.stringContaining('far edge'),
+    });
+    expect((await service.handlers.listSegments({ projectId: project.id }, context)).length).toBe(count);
+    expect(Array.from((await service.handlers.getSegmentSlice({ projectId: project.id, z: 1 }, context))!.ids)).toEqual(Array.from(parts!.ids));
+    expect(list.length).toBe(count);
+
+    // Without the prediction of slice 2 the seeded split cannot follow the membranes there: it says which slice.
+    const { rename } = await import('node:fs/promises');
+    const file = path.join(project.dir, 'predictions', 'v1', '00002.u8');
+    await rename(file, `${file}.away`);
+    try {
+      await expect(service.handlers.editSegments({ projectId: project.id, operation: { kind: 'splitSeeds', id: a, seeds: [{ x: 16, y: y0 + 16, z: 1 }, { x: 20, y: y0 + 20, z: 1 }] } }, context)).rejects.toMatchObject({
+        code: 'NOT_PREDICTED',
+        message: expect.stringMatching(/slice 2 has no membrane prediction.*Nothing was changed/),
+      });
+    } finally {
+      await rename(`${file}.away`, file);
+    }
+  }, 60_000);
+
   it('keeps the edits and notes when the project is reopened', async () => {
     const before = await service.handlers.listSegments({ projectId: project.id }, context);
     await service.handlers.closeProject({ projectId: project.id }, context);

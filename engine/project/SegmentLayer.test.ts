@@ -147,20 +147,23 @@ describe('segment operations', () => {
   });
 
   it('splits a 3D segment between seeds along the membrane inside it, not halfway', () => {
-    // A 6 × 1 × 3 rod of id 5; a membrane-like ridge at x = 1 in every slice. Seeds at both ends
+    // A 20 × 1 × 3 rod of id 5; a membrane-like ridge at x = 4 in every slice. Seeds at both ends
     // of slice 0: the parts meet on the ridge (which becomes boundary), not in the middle.
-    const ids = new Uint32Array(18).fill(5);
-    const relief = Uint8Array.from({ length: 18 }, (_, i) => (i % 6 === 1 ? 200 : 0));
-    const box = segmentBox(ids, 6, 1, 5)!;
-    expect(box).toEqual({ x0: 0, x1: 6, y0: 0, y1: 1, z0: 0, z1: 3 });
-    const op = splitBySeedsOp(ids, 6, 1, box, relief, { x: 4, y: 4, z: 50 }, 5, [
+    const ids = new Uint32Array(60).fill(5);
+    const relief = Uint8Array.from({ length: 60 }, (_, i) => (i % 20 === 4 ? 200 : 0));
+    const box = segmentBox(ids, 20, 1, 5)!;
+    expect(box).toEqual({ x0: 0, x1: 20, y0: 0, y1: 1, z0: 0, z1: 3 });
+    const op = splitBySeedsOp(ids, 20, 1, box, relief, { x: 4, y: 4, z: 50 }, 5, [
       { x: 0, y: 0, z: 0 },
-      { x: 5, y: 0, z: 0 },
+      { x: 19, y: 0, z: 0 },
     ], [9]);
     const after = ids.slice();
     op.indices.forEach((i, k) => (after[i] = op.after[k]!));
-    for (let z = 0; z < 3; z++) expect(Array.from(after.subarray(z * 6, z * 6 + 6))).toEqual([5, 0, 9, 9, 9, 9]);
-    expect(() => splitBySeedsOp(ids, 6, 1, box, relief, { x: 4, y: 4, z: 50 }, 5, [{ x: 0, y: 0, z: 0 }, { x: 7, y: 0, z: 0 }], [9])).toThrow(/Seed 2 at \(7, 0, 0\) is not on segment 5/);
-    expect(() => splitBySeedsOp(ids, 6, 1, box, relief, { x: 4, y: 4, z: 50 }, 5, [{ x: 0, y: 0, z: 0 }, { x: 0.5, y: 0, z: 0 }], [9])).toThrow(/same voxel/);
+    for (let z = 0; z < 3; z++) expect(Array.from(after.subarray(z * 20, z * 20 + 20))).toEqual([5, 5, 5, 5, 0, ...new Array<number>(15).fill(9)]);
+    // A seed clicked on the ridge itself moves to the cell beside it (else it would start at the ridge's level).
+    const onRidge = splitBySeedsOp(ids, 20, 1, box, relief, { x: 4, y: 4, z: 50 }, 5, [{ x: 4, y: 0, z: 0 }, { x: 19, y: 0, z: 0 }], [9]);
+    expect(onRidge.indices.length).toBe(op.indices.length);
+    expect(() => splitBySeedsOp(ids, 20, 1, box, relief, { x: 4, y: 4, z: 50 }, 5, [{ x: 0, y: 0, z: 0 }, { x: 27, y: 0, z: 0 }], [9])).toThrow(/Seed 2 at \(27, 0, 0\) is not on segment 5/);
+    expect(() => splitBySeedsOp(ids, 20, 1, box, relief, { x: 4, y: 4, z: 50 }, 5, [{ x: 0, y: 0, z: 0 }, { x: 0.5, y: 0, z: 0 }], [9])).toThrow(/same voxel/);
   });
 });

@@ -30,13 +30,14 @@ export function relabelOp(ids: Uint32Array, id: number, to: number): SegmentOp {
 }
 
 /**
- * Splits a segment in slice z along a drawn line: the line's pixels become boundary (0), the
- * segment's pieces in that slice are found (4-connected), the largest keeps the id and the
- * others take `newId`. The segment is the one the line crosses most. A piece under `minPiece`
- * pixels (a sliver between the line and the segment's edge, which a line ending inside the
- * segment makes) does not count as cut off and keeps the id. `op` is null, and nothing is to
- * change, when the line crosses no segment (`segment` null) or does not cut it into two pieces
- * of at least `minPiece` pixels: the line stopped short of the far edge.
+ * Splits a segment in slice z along a drawn line. The segment is the one the line crosses most.
+ * Its 4-connected pieces in the slice are found before and after the cut; a piece that the
+ * line cuts into two or more parts is split: the line's pixels on it become boundary (0), its
+ * largest part keeps the id and the others take `newId`. Pieces the line does not cut apart
+ * (a neuron's other branches in this slice) are left alone, and so is a part under `minPiece`
+ * pixels (a sliver between the line and the segment's edge). `op` is null, and nothing is to
+ * change, when the line crosses no segment (`segment` null) or cuts no piece into two parts of
+ * at least `minPiece` pixels: the line stopped short of the far edge.
  */
 export function splitAlongLineOp(
   ids: Uint32Array,
@@ -59,37 +60,33 @@ export function splitAlongLineOp(
   const segment = [...crossed].sort((a, b) => b[1] - a[1])[0]![0];
   const isCut = new Uint8Array(plane);
   for (const p of cut) if (ids[base + p] === segment) isCut[p] = 1;
-  // Pieces of the segment in this slice without the cut.
-  const piece = new Int32Array(plane).fill(-1);
-  const sizes: number[] = [];
-  const stack: number[] = [];
-  for (let start = 0; start < plane; start++) {
-    if (ids[base + start] !== segment || isCut[start] || piece[start] !== -1) continue;
-    const label = sizes.length;
-    let size = 0;
-    piece[start] = label;
-    stack.push(start);
-    while (stack.length > 0) {
-      const p = stack.pop()!;
-      size++;
-      const x = p % width;
-      for (const q of [x > 0 ? p - 1 : -1, x < width - 1 ? p + 1 : -1, p - width, p + width]) {
-        if (q < 0 || q >= plane || piece[q] !== -1 || isCut[q] || ids[base + q] !== segment) continue;
-        piece[q] = label;
-        stack.push(q);
-      }
-    }
-    sizes.push(size);
+  const inSegment = (p: number): boolean => ids[base + p] === segment;
+  // The segment's pieces in this slice before the cut (it may have several: a neuron's branches)
+  // and after it. Only a piece before the cut that falls into two or more parts is split.
+  const before = pieces4(width, height, inSegment);
+  const afterCut = pieces4(width, height, (p) => inSegment(p) && isCut[p] === 0);
+  const parts = new Map<number, number[]>();
+  afterCut.sizes.forEach((size, label) => {
+    if (size < minPiece) return;
+    const whole = before.labels[afterCut.first[label]!]!;
+    parts.set(whole, [...(parts.get(whole) ?? []), label]);
+  });
+  const split = new Set<number>();
+  const moved = new Set<number>();
+  for (const [whole, labels] of parts) {
+    if (labels.length < 2) continue;
+    split.add(whole);
+    const largest = labels.reduce((a, b) => (afterCut.sizes[b]! > afterCut.sizes[a]! ? b : a));
+    for (const label of labels) if (label !== largest) moved.add(label);
   }
-  if (sizes.filter((size) => size >= minPiece).length < 2) return { op: null, segment };
-  const largest = sizes.indexOf(Math.max(...sizes));
+  if (split.size === 0) return { op: null, segment };
   const indices: number[] = [];
   const after: number[] = [];
   for (let p = 0; p < plane; p++) {
-    if (isCut[p]) {
+    if (isCut[p] && split.has(before.labels[p]!)) {
       indices.push(base + p);
       after.push(0);
-    } else if (piece[p]! >= 0 && piece[p] !== largest && sizes[piece[p]!]! >= minPiece) {
+    } else if (moved.has(afterCut.labels[p]!)) {
       indices.push(base + p);
       after.push(newId);
     }
@@ -166,7 +163,7 @@ export function splitBySeedsOp(
     const inside = x >= box.x0 && x < box.x1 && y >= box.y0 && y < box.y1 && z >= box.z0 && z < box.z1;
     const v = ((z - box.z0) * bh + (y - box.y0)) * bw + (x - box.x0);
     if (!inside || mask[v] === 0) throw new SeedError(`Seed ${k + 1} at (${x}, ${y}, ${z}) is not on segment ${id}; put every seed inside the segment.`);
-    return v;
+    return lowestNear(relief, mask, bw, bh, v, Math.max(0, Math.round(SEED_SNAP_NM / voxelSize.x)));
   });
   const duplicate = seedVoxels.findIndex((v, k) => seedVoxels.indexOf(v) !== k);
   if (duplicate >= 0) throw new SeedError(`Seeds ${seedVoxels.indexOf(seedVoxels[duplicate]!) + 1} and ${duplicate + 1} are on the same voxel; place each seed in a different spot.`);
@@ -189,8 +186,68 @@ export function splitBySeedsOp(
   return { indices: Uint32Array.from(indices), after: Uint32Array.from(after) };
 }
 
+/**
+ * How far (nm, in the seed's slice) a seed moves to the least membrane-like voxel of the segment
+ * near it. A seed is where its part floods from: one clicked on a membrane or a dark organelle's
+ * rim (probability 0.97) would start at that level and lose its own cell to the other seed,
+ * which floods it from below through any gap.
+ */
+const SEED_SNAP_NM = 24;
+
+/** The voxel of the mask with the lowest relief within `radius` pixels of v in its slice (the nearest on ties). */
+function lowestNear(relief: Uint8Array, mask: Uint8Array, width: number, height: number, v: number, radius: number): number {
+  const plane = width * height;
+  const z = Math.floor(v / plane);
+  const x0 = v % width;
+  const y0 = Math.floor(v / width) % height;
+  let best = v;
+  let bestKey = relief[v]! * 1e6;
+  for (let y = Math.max(0, y0 - radius); y <= Math.min(height - 1, y0 + radius); y++) {
+    for (let x = Math.max(0, x0 - radius); x <= Math.min(width - 1, x0 + radius); x++) {
+      const d2 = (x - x0) ** 2 + (y - y0) ** 2;
+      const u = z * plane + y * width + x;
+      if (d2 > radius * radius || mask[u] === 0) continue;
+      const key = relief[u]! * 1e6 + d2;
+      if (key < bestKey) {
+        best = u;
+        bestKey = key;
+      }
+    }
+  }
+  return best;
+}
+
 /** A seed the split cannot use (off the segment, or on another seed's voxel). */
 export class SeedError extends Error {}
+
+/** 4-connected pieces of the pixels where `inside` holds: a label per pixel (-1 outside), each piece's size and first pixel. */
+function pieces4(width: number, height: number, inside: (p: number) => boolean): { labels: Int32Array; sizes: number[]; first: number[] } {
+  const plane = width * height;
+  const labels = new Int32Array(plane).fill(-1);
+  const sizes: number[] = [];
+  const first: number[] = [];
+  const stack: number[] = [];
+  for (let start = 0; start < plane; start++) {
+    if (labels[start] !== -1 || !inside(start)) continue;
+    const label = sizes.length;
+    let size = 0;
+    labels[start] = label;
+    stack.push(start);
+    while (stack.length > 0) {
+      const p = stack.pop()!;
+      size++;
+      const x = p % width;
+      for (const q of [x > 0 ? p - 1 : -1, x < width - 1 ? p + 1 : -1, p - width, p + width]) {
+        if (q < 0 || q >= plane || labels[q] !== -1 || !inside(q)) continue;
+        labels[q] = label;
+        stack.push(q);
+      }
+    }
+    sizes.push(size);
+    first.push(start);
+  }
+  return { labels, sizes, first };
+}
 
 /** Pixels under a polyline (image coordinates), one pixel wide, 8-connected, clipped. */
 function linePixels(line: { x: number; y: number }[], width: number, height: number): number[] {
