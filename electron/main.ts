@@ -22,7 +22,7 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { IPC_CHANNELS, type OpenDialogKind } from '../protocol/electronBridge.js';
 import { EnginePorts } from './EnginePorts.js';
-import { EngineSupervisor } from './EngineSupervisor.js';
+import { EngineSupervisor } from '../engine/host/EngineSupervisor.js';
 import { lockDownSession } from './lockDownSession.js';
 import { buildMenu } from './menu.js';
 import { startupPathFromArgv } from './startupPath.js';

@@ -6,10 +6,12 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { RpcMessage } from '../../protocol/contract.js';
+import type { MessageLink } from '../../protocol/RpcClient.js';
 import { RpcRelay } from '../../protocol/RpcRelay.js';
 import { decodeFrame, encodeFrame } from '../../protocol/wire.js';
 import { findAppRoot } from '../appRoot.js';
 import type { EngineServiceOptions } from '../EngineService.js';
+import { EngineSupervisor, type EngineProcess } from './EngineSupervisor.js';
 import { portLink } from './portLink.js';
 import { ServeAccess } from './ServeAccess.js';
 
@@ -57,22 +59,27 @@ export async function startServeHost(options: ServeOptions): Promise<RunningServ
     throw new Error(`The UI is not built: ${path.join(rendererDir, 'index.html')} is missing. Run \`npm run build\` first.`);
   }
   const workerOptions: EngineServiceOptions = { host: 'serve', startupPath: options.startupPath };
-  let closing = false;
-  let worker: Worker;
-  // A crash in the engine must not take the UI down: fail the calls in flight, start a new engine.
-  const startWorker = (): Worker => {
-    const started = new Worker(fileURLToPath(new URL('./engineWorker.js', import.meta.url)), { workerData: workerOptions });
-    started.on('error', (error) => console.error(`Membrana engine worker failed: ${error.stack ?? error.message}`));
-    started.once('exit', (code) => {
-      if (closing) return;
-      console.error(`Membrana engine stopped (exit code ${code}); starting a new one.`);
-      worker = startWorker();
-      relay.replaceEngine(portLink(worker), { code: 'ENGINE_RESTARTED', message: `The engine stopped (exit code ${code}) and was restarted; open your file again.` });
-    });
-    return started;
-  };
-  worker = startWorker();
-  const relay = new RpcRelay(portLink(worker));
+  // A crash in the engine must not take the UI down: fail the calls in flight, start a new engine
+  // after a growing wait, and stop trying (saying so) when it keeps dying, e.g. a broken install.
+  let relay: RpcRelay | null = null;
+  const supervisor = new EngineSupervisor<SupervisedWorker>({
+    fork: () => superviseWorker(new Worker(fileURLToPath(new URL('./engineWorker.js', import.meta.url)), { workerData: workerOptions })),
+    started: (engine, restart) => {
+      if (!restart || !relay) return;
+      relay.replaceEngine(portLink(engine.worker), {
+        code: 'ENGINE_RESTARTED',
+        message: `The engine stopped (exit code ${restart.code}) and was restarted; open your file again.`,
+      });
+    },
+    stopped: (code, retryInMs) => {
+      if (retryInMs !== null) console.error(`Membrana engine stopped (exit code ${code}); starting a new one in ${retryInMs / 1000} s.`);
+    },
+    gaveUp: (message) => {
+      console.error(message);
+      relay?.replaceEngine(stoppedEngine(message), { code: 'ENGINE_STOPPED', message });
+    },
+  });
+  relay = new RpcRelay(portLink(supervisor.start().worker));
 
   let access: ServeAccess | null = null;
   const server = http.createServer((request, response) => {
@@ -87,7 +94,7 @@ export async function startServeHost(options: ServeOptions): Promise<RunningServ
       socket.end('HTTP/1.1 403 Forbidden\r\n\r\n');
       return;
     }
-    sockets.handleUpgrade(request, socket, head, (ws) => attach(ws, relay));
+    sockets.handleUpgrade(request, socket, head, (ws) => attach(ws, relay!));
   });
 
   await new Promise<void>((resolve, reject) => {
@@ -100,12 +107,45 @@ export async function startServeHost(options: ServeOptions): Promise<RunningServ
   return {
     url: `http://${shownHost}:${address.port}/?token=${access.token}`,
     close: async () => {
-      closing = true;
       for (const client of sockets.clients) client.terminate();
       sockets.close();
       await new Promise<void>((resolve) => server.close(() => resolve()));
-      relay.dispose();
-      await worker.terminate();
+      const worker = supervisor.current?.worker;
+      supervisor.stop();
+      relay?.dispose();
+      await worker?.terminate();
+    },
+  };
+}
+
+/** A worker thread as the supervisor sees an engine process. */
+interface SupervisedWorker extends EngineProcess {
+  worker: Worker;
+}
+
+function superviseWorker(worker: Worker): SupervisedWorker {
+  worker.on('error', (error) => console.error(`Membrana engine worker failed: ${error.stack ?? error.message}`));
+  return {
+    worker,
+    on: (event, listener) => worker.once(event, listener),
+    kill: () => {
+      void worker.terminate();
+      return true;
+    },
+  };
+}
+
+/** Where calls go once the engine is given up on: each fails at once with `message`. */
+function stoppedEngine(message: string): MessageLink {
+  const listeners = new Set<(message: RpcMessage) => void>();
+  return {
+    send: (sent) => {
+      if (sent.kind !== 'call') return;
+      queueMicrotask(() => listeners.forEach((listener) => listener({ kind: 'result', id: sent.id, ok: false, error: { code: 'ENGINE_STOPPED', message } })));
+    },
+    onMessage: (listener) => {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
     },
   };
 }
