@@ -180,15 +180,16 @@ export class NeuronSession {
     this.#jobController?.abort();
   }
 
-  edit(operation: SegmentOperation): Promise<void> {
+  /** Applies an edit; false when the engine refused it (the error, with its hint, went to onError). */
+  edit(operation: SegmentOperation): Promise<boolean> {
     return this.#apply(() => this.#engine().editSegments({ projectId: this.#projectId, operation }), `Could not ${operation.kind === 'splitLine' || operation.kind === 'splitSeeds' ? 'split' : operation.kind} the segment`);
   }
 
-  undo(): Promise<void> {
+  undo(): Promise<boolean> {
     return this.#apply(() => this.#engine().undoSegments({ projectId: this.#projectId }), 'Could not undo');
   }
 
-  redo(): Promise<void> {
+  redo(): Promise<boolean> {
     return this.#apply(() => this.#engine().redoSegments({ projectId: this.#projectId }), 'Could not redo');
   }
 
@@ -200,14 +201,15 @@ export class NeuronSession {
     void this.#loadMeshes();
   }
 
-  /** Splits the seeded segment between the seeds placed (3D, by distance inside the segment). */
+  /** Splits the seeded segment between the seeds placed (3D, along the membranes inside the segment). */
   async splitAtSeeds(): Promise<void> {
     const { seeds, seedSegment } = this.tools;
     if (seedSegment === null || seeds.length < 2) {
       this.#onError('Nothing to split', new Error('Place two or more seeds inside one segment with the seed tool (J) first.'));
       return;
     }
-    await this.edit({ kind: 'splitSeeds', id: seedSegment, seeds: seeds.map((p) => ({ ...p })) });
+    // A refused split (slices not predicted, a seed off the segment) keeps the seeds to fix and retry.
+    if (!(await this.edit({ kind: 'splitSeeds', id: seedSegment, seeds: seeds.map((p) => ({ ...p })) }))) return;
     this.tools.seeds = [];
     this.tools.seedSegment = null;
   }
@@ -286,10 +288,10 @@ export class NeuronSession {
     }
   }
 
-  async #apply(call: () => Promise<SegmentEditResult | null>, title: string): Promise<void> {
+  async #apply(call: () => Promise<SegmentEditResult | null>, title: string): Promise<boolean> {
     try {
       const result = await call();
-      if (!result) return;
+      if (!result) return true;
       const plane = this.width * this.height;
       for (let k = 0; k < result.indices.length; k++) {
         const i = result.indices[k]!;
@@ -304,8 +306,10 @@ export class NeuronSession {
       const alive = new Set(this.#list.map((s) => s.id));
       this.#selection = this.#selection.filter((id) => alive.has(id));
       if (result.touched.some((id) => this.#selection.includes(id)) || this.#meshes.some((m) => !alive.has(m.id))) void this.#loadMeshes();
+      return true;
     } catch (error) {
       this.#onError(title, error);
+      return false;
     }
   }
 }
