@@ -54,6 +54,14 @@ describe('membrana segment', () => {
     expect(result.scores.v_rand_2d).toBeGreaterThan(0.95);
     expect(result.scores.v_rand_3d).toBeGreaterThan(0.95);
     expect(errors.some((line) => line.includes('assuming 4 × 4 × 50 nm'))).toBe(true);
+    // The summary: the largest neuron's share of the volume, and V_rand's split and merge parts.
+    let largest = 0;
+    const voxels = new Map<number, number>();
+    for (const id of written.data as Uint32Array) if (id !== 0) voxels.set(id, (voxels.get(id) ?? 0) + 1);
+    for (const count of voxels.values()) largest = Math.max(largest, count);
+    expect((result as unknown as { largest_share: number }).largest_share).toBeCloseTo(largest / (width * height * depth), 4);
+    expect(errors.find((line) => line.startsWith('Largest neuron: '))).toContain(`${((100 * largest) / (width * height * depth)).toFixed(1)} % of the volume`);
+    expect(errors.find((line) => line.startsWith('2D V_rand'))).toMatch(/^2D V_rand [\d.]+ \(split [\d.]+, merge [\d.]+\), V_info [\d.]+ \(split [\d.]+, merge [\d.]+\); 3D V_rand [\d.]+ \(split [\d.]+, merge [\d.]+\)$/);
   });
 
   it('scores 2D only against ISBI labels, and takes the options', async () => {

@@ -9,6 +9,7 @@ import { writeTiff } from '../io/writeTiff.js';
 import { LINK_DEFAULTS } from '../segment/linkSlices.js';
 import { sliceSegmentationScores, volumeSegmentationScores } from '../segment/segmentationScores.js';
 import { segmentVolume } from '../segment/segmentVolume.js';
+import { sizeSummary } from '../segment/sizeSummary.js';
 import { WATERSHED_DEFAULTS } from '../segment/watershed2d.js';
 import { parseShare } from '../blocks/blockGrid.js';
 import { isZarrStore } from '../blocks/predictOmeZarr.js';
@@ -112,8 +113,37 @@ export async function segmentCommand(argv: string[]): Promise<void> {
   );
   await writeFileAtomic(output, bytes);
   console.error(`Wrote ${result.count} neurons to ${output} in ${result.seconds.toFixed(1)} s.`);
-  if (scores) console.error(`2D V_rand ${scores.v_rand_2d.toFixed(4)}, V_info ${scores.v_info_2d.toFixed(4)}${scores.v_rand_3d !== undefined ? `; 3D V_rand ${scores.v_rand_3d.toFixed(4)}` : ''}`);
-  console.log(JSON.stringify({ output, count: result.count, seconds: Number(result.seconds.toFixed(3)), voxel_size: voxelSize ?? FALLBACK_VOXEL_SIZE, scores }));
+  const sizes = sizeSummary(result.ids);
+  // A giant merge (many neurons joined into one) shows first as one neuron holding much of the volume.
+  console.error(
+    `Largest neuron: ${percent(sizes.largestShare)} of the volume (id ${sizes.largestId}, ${sizes.largestVoxels} voxels); the 10 largest ${percent(sizes.topTenShare)}.` +
+      (sizes.largestShare > GIANT_SHARE ? ' That is likely several neurons merged: check it, or segment again with a higher --link-threshold.' : ''),
+  );
+  if (scores) {
+    // Split and merge parts (1 = none of that error): low merge means neurons joined, low split means neurons cut apart.
+    console.error(
+      `2D V_rand ${scores.v_rand_2d.toFixed(4)} (split ${scores.v_rand_split_2d.toFixed(4)}, merge ${scores.v_rand_merge_2d.toFixed(4)}), V_info ${scores.v_info_2d.toFixed(4)} (split ${scores.v_info_split_2d.toFixed(4)}, merge ${scores.v_info_merge_2d.toFixed(4)})` +
+        (scores.v_rand_3d !== undefined ? `; 3D V_rand ${scores.v_rand_3d.toFixed(4)} (split ${scores.v_rand_split_3d!.toFixed(4)}, merge ${scores.v_rand_merge_3d!.toFixed(4)})` : ''),
+    );
+  }
+  console.log(
+    JSON.stringify({
+      output,
+      count: result.count,
+      seconds: Number(result.seconds.toFixed(3)),
+      voxel_size: voxelSize ?? FALLBACK_VOXEL_SIZE,
+      largest_share: Number(sizes.largestShare.toFixed(4)),
+      top_ten_share: Number(sizes.topTenShare.toFixed(4)),
+      scores,
+    }),
+  );
+}
+
+/** A neuron holding more than this share of the volume is most likely a merge of several. */
+const GIANT_SHARE = 0.1;
+
+function percent(share: number): string {
+  return `${(100 * share).toFixed(1)} %`;
 }
 
 interface Tuning {
