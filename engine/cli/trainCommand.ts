@@ -23,8 +23,8 @@ Prints the verdict, then one JSON line.
   --labels FILE      label stack of the same shape, 8-bit
   --mask FILE        optional: nonzero = labelled pixel
   --out DIR          output model folder
-  --init MODEL       start from this model folder (fine-tuning defaults: --lr 5e-4, 10 warm-up
-                     steps, judged every 20 steps, 25% of patches from the model's replay set)
+  --init MODEL       start from this model folder (fine-tuning defaults: 10 warm-up steps,
+                     judged every 20 steps)
   --minutes N        stop after N minutes of wall time (all sittings together)
   --steps N          stop after N steps
   --val-slices a-b   validation slices, from 0, inclusive (default: pixels set aside automatically)
@@ -33,11 +33,11 @@ Prints the verdict, then one JSON line.
   --seed N           random seed (default 1)
   --batch N          patches per step (default 2, or --workers when more)
   --patch N          patch edge in pixels (default 256)
-  --lr X             Adam learning rate (default 0.001 from scratch, 0.0005 with --init)
+  --lr X             Adam learning rate (default 0.001)
   --lr-decay KIND    cosine (default: from --lr down to --lr/100 over the budget) or none
   --warmup N         steps of linear learning-rate warm-up (default 0 from scratch, 10 with --init)
   --epoch-steps N    steps between judgements (default 100 from scratch, 20 with --init)
-  --replay-share X   with --init: share of patches from the model's replay set (default 0.25; 0: none)
+  --replay-share X   with --init: share of patches from the model's replay set (default 0: none)
   --workers N        worker threads, one core each (default: 2 where there are 2 cores, else 1);
                      with N > 1 each step's patches are split between them and their gradients
                      averaged, so --batch must be at least N; --resume may change N`;
