@@ -104,4 +104,22 @@ describe('linkSlices', () => {
     expect(() => linkSlices(new Uint32Array(5), 2, 2, 2)).toThrow(/hold 5 voxels, not 2 × 2 × 2/);
     expect(() => linkSlices(new Uint32Array(8), 2, 2, 2, { linkThreshold: 2 })).toThrow(/linkThreshold must be from 0 to 1, got 2/);
   });
+
+  it('with the probability, does not link segments that overlap only on the membrane between them', () => {
+    // Slice 0: cell 1 (x 0–5) | cell 2 (x 6–9); slice 1: the membrane leans, cell 3 reaches x 0–7.
+    // Segment 3 overlaps 2 in x 6–7, which is membrane (probability 250) in both slices: by
+    // pixel counts that is half of 2, a link (a merge of two neurons); weighed, it is not.
+    const { labels, width, height, depth } = stack([
+      ['1111112222', '1111112222'],
+      ['3333333344', '3333333344'],
+    ]);
+    const probability = Uint8Array.from(labels, (_, i) => ((i % width === 6 || i % width === 7) ? 250 : 10));
+    expect(linkSlices(labels, width, height, depth).count).toBe(1);
+    const weighed = linkSlices(labels, width, height, depth, { probability });
+    expect(weighed.count).toBe(2);
+    expect(at(weighed.ids, width, height, 0, 0, 1)).toBe(at(weighed.ids, width, height, 0, 0, 0));
+    expect(at(weighed.ids, width, height, 9, 0, 1)).toBe(at(weighed.ids, width, height, 9, 0, 0));
+    expect(at(weighed.ids, width, height, 9, 0, 0)).not.toBe(at(weighed.ids, width, height, 0, 0, 0));
+    expect(() => linkSlices(labels, width, height, depth, { probability: new Uint8Array(3) })).toThrow(/probability holds 3 voxels/);
+  });
 });

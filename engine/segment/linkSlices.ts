@@ -20,6 +20,14 @@ export interface LinkSlicesOptions {
    * it keeps a segment straddling two neurons from joining both.
    */
   requireBestPartner?: boolean;
+  /**
+   * The membrane probability the segments came from (uint8, 255 = membrane, z-major). With it,
+   * overlaps and areas are weighted by how far from membrane each pixel is (255 − probability;
+   * for an overlap, of the more membrane-like of its two pixels): two neurons whose segments
+   * overlap only along the membrane between them (it leans from slice to slice) are not
+   * linked, while a neuron's interiors, which overlap away from membranes, still are.
+   */
+  probability?: Uint8Array;
   signal?: AbortSignal;
   /** Slice pairs done of depth − 1. */
   onProgress?: (done: number, total: number) => void;
@@ -62,12 +70,16 @@ export function linkSlices(labels: Uint32Array, width: number, height: number, d
   if (base[depth]! > 2 ** 31 - 1) throw new RangeError(`linkSlices: the slices hold ${base[depth]} segment ids in all, too many to link; relabel each slice 1..N first.`);
   const parent = new Int32Array(base[depth]!);
   for (let i = 0; i < parent.length; i++) parent[i] = i;
+  const { probability } = options;
+  if (probability && probability.length !== labels.length) throw new RangeError(`linkSlices: the probability holds ${probability.length} voxels, not ${labels.length}.`);
   const areas = new Float64Array(base[depth]!);
-  for (let z = 0; z < depth; z++) for (let i = z * plane, end = i + plane; i < end; i++) areas[base[z]! + labels[i]!]!++;
+  for (let z = 0; z < depth; z++) {
+    for (let i = z * plane, end = i + plane; i < end; i++) areas[base[z]! + labels[i]!]! += probability ? 255 - probability[i]! : 1;
+  }
 
   for (let z = 0; z + 1 < depth; z++) {
     throwIfCancelled(options.signal);
-    const overlaps = countOverlaps(labels, z, plane, maxIds[z + 1]! + 1);
+    const overlaps = probability ? weighOverlaps(labels, probability, z, plane, maxIds[z + 1]! + 1) : countOverlaps(labels, z, plane, maxIds[z + 1]! + 1);
     const baseA = base[z]!;
     const baseB = base[z + 1]!;
     const bestOfA = new Map<number, { partner: number; overlap: number }>();
@@ -136,5 +148,22 @@ function countOverlaps(labels: Uint32Array, z: number, plane: number, idsB: numb
   if (run > 0) counts.set(lastKey, (counts.get(lastKey) ?? 0) + run);
   const pairs: [number, number, number][] = [];
   for (const [key, count] of counts) pairs.push([Math.floor(key / idsB), key % idsB, count]);
+  return pairs;
+}
+
+/** As countOverlaps, each pixel weighted by 255 − the larger of its two probabilities. */
+function weighOverlaps(labels: Uint32Array, probability: Uint8Array, z: number, plane: number, idsB: number): [number, number, number][] {
+  const sums = new Map<number, number>();
+  const below = z * plane;
+  const above = below + plane;
+  for (let i = 0; i < plane; i++) {
+    const a = labels[below + i]!;
+    const b = labels[above + i]!;
+    if (a === 0 || b === 0) continue;
+    const key = a * idsB + b;
+    sums.set(key, (sums.get(key) ?? 0) + 255 - Math.max(probability[below + i]!, probability[above + i]!));
+  }
+  const pairs: [number, number, number][] = [];
+  for (const [key, sum] of sums) if (sum > 0) pairs.push([Math.floor(key / idsB), key % idsB, sum]);
   return pairs;
 }
