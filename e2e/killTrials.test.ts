@@ -4,10 +4,11 @@
  * trials run in `npm test`; `npm run kill-trials` runs 100 (MEMBRANA_KILL_TRIALS sets the count,
  * MEMBRANA_KILL_SEED the first seed). Needs the build (`npm run build`).
  */
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, truncate, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { JOURNAL_MAGIC } from '../engine/project/journalFormat.js';
 import { ARTIFACTS } from './launchServe.js';
 import { KillTrialRunner, type TrialKind, type TrialReport } from './killTrial.js';
 
@@ -77,4 +78,16 @@ describe('SIGKILL of serve mode while editing', () => {
       expect(report.recoveredAfter!).toBeLessThanOrEqual(report.sent);
     }, 120_000);
   }
+
+  it('notices lost acknowledged edits: a trial whose journal is emptied between kill and restart fails', async () => {
+    const report = await runner.trial({
+      kind: 'corrections',
+      seed: firstSeed + 1000,
+      prepared,
+      maxCalls,
+      afterKill: (dir) => truncate(path.join(dir, 'journal.bin'), JOURNAL_MAGIC.byteLength),
+    });
+    expect(report.lastAcknowledged).toBeGreaterThan(0);
+    expect(report.failures.join('\n')).toMatch(/match no state after/);
+  }, 120_000);
 });
