@@ -15,18 +15,19 @@ export function checkChunkReads<T extends AnyArray>(array: T, folder: string): T
   const expected = array.chunks.reduce((a, b) => a * b, 1);
   const patched = async (...args: Parameters<T['getChunk']>) => {
     const coords = args[0] as number[];
-    const where = `${folder}: the chunk at index [${coords.join(', ')}]`;
+    // Named as ChunkCache and readRegion name chunks: "chunk (z, y, x) (1, 0, 0)".
+    const where = `${folder}: chunk ${coords.length === 3 ? '(z, y, x) ' : ''}(${coords.join(', ')})`;
     let chunk: Awaited<ReturnType<T['getChunk']>>;
     try {
       chunk = (await original(...(args as Parameters<AnyArray['getChunk']>))) as Awaited<ReturnType<T['getChunk']>>;
     } catch (error) {
       if ((error as { name?: string }).name === 'AbortError' || error instanceof ZarrError) throw error;
       const cause = (error as Error).cause as Error | undefined;
-      throw new ZarrError('CORRUPT_CHUNK', folder, `${where} cannot be decoded: ${(error as Error).message}${cause?.message ? ` (${cause.message})` : ''}.`, ZARR_HINTS.corruptChunk, { cause: error });
+      throw new ZarrError('CORRUPT_CHUNK', folder, `${where} cannot be read: ${(error as Error).message}${cause?.message ? ` (${cause.message})` : ''}.`, ZARR_HINTS.corruptChunk, { cause: error });
     }
     const length = (chunk as { data: { length: number } }).data.length;
     if (length !== expected) {
-      throw new ZarrError('CORRUPT_CHUNK', folder, `${where} decodes to ${length.toLocaleString('en')} values, but a chunk of [${array.chunks.join(', ')}] holds ${expected.toLocaleString('en')}: it is damaged or was written with another data type or compressor.`, ZARR_HINTS.corruptChunk);
+      throw new ZarrError('CORRUPT_CHUNK', folder, `${where} cannot be read: it decodes to ${length.toLocaleString('en')} values, but a chunk of [${array.chunks.join(', ')}] holds ${expected.toLocaleString('en')}: it is damaged or was written with another data type or compressor.`, ZARR_HINTS.corruptChunk);
     }
     return chunk;
   };
