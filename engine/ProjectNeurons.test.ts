@@ -151,6 +151,19 @@ describe('neurons through the engine', () => {
     expect(merged!.ids.length).toBe(4 * 64 * 32);
     expect(merged!.ids.every((id) => id === 7)).toBe(true);
     expect(merged!.segmentation.canUndo).toBe(true);
+    // Edits sent together (quick clicks) act on the ids their predecessors leave: relabelling 7
+    // to a new id and, without waiting, merging that new id into 1,000,000 moves all of 7's voxels.
+    await service.handlers.undoSegments({ projectId: project.id }, context);
+    const unmerged = (await service.handlers.segmentation({ projectId: project.id }, context))!;
+    const fresh = 1_000_001; // the next id the layer hands out: one above the largest
+    expect(unmerged.count).toBe(2);
+    const relabel = service.handlers.editSegments({ projectId: project.id, operation: { kind: 'relabel', id: 7 } }, context);
+    const merge = service.handlers.editSegments({ projectId: project.id, operation: { kind: 'merge', keep: 1_000_000, remove: fresh } }, context);
+    const [relabelled, mergedFresh] = await Promise.all([relabel, merge]);
+    expect(relabelled!.touched).toContain(fresh);
+    expect(mergedFresh!.ids.length).toBe(merged!.ids.length);
+    const ids = (await service.handlers.getSegmentSlice({ projectId: project.id, z: 2 }, context))!.ids;
+    expect(new Set(ids)).toEqual(new Set([1_000_000]));
   });
 
   it('refuses to import labels of another size, float voxels or a folder that is not OME-Zarr, naming it', async () => {

@@ -30,6 +30,8 @@ const DISPLAY_DECIMATION = 0.25;
  */
 export class ProjectNeurons {
   private layer: SegmentLayer | null = null;
+  /** Edits, undos and redos run one after another in arrival order (see `serially`). */
+  private queue: Promise<unknown> = Promise.resolve();
   private readonly meshes = new Map<number, NeuronMesh>();
 
   private constructor(private readonly project: Project) {}
@@ -141,7 +143,22 @@ export class ProjectNeurons {
     return { z, width, height, ids: layer.ids.slice(z * width * height, (z + 1) * width * height) };
   }
 
-  async edit(operation: SegmentOperation): Promise<SegmentEditResult | null> {
+  /**
+   * An operation is worked out from the ids as they are after every earlier edit: with calls in
+   * flight (quick clicks), a merge computed on arrival would miss voxels an earlier edit still
+   * in the queue was about to give the segment it merges.
+   */
+  edit(operation: SegmentOperation): Promise<SegmentEditResult | null> {
+    return this.serially(() => this.editNow(operation));
+  }
+
+  private serially<T>(run: () => Promise<T>): Promise<T> {
+    const next = this.queue.then(run, run);
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  private async editNow(operation: SegmentOperation): Promise<SegmentEditResult | null> {
     const layer = this.need();
     const { width, height } = this.project.volume;
     let op: SegmentOp | null;
@@ -178,12 +195,12 @@ export class ProjectNeurons {
     return this.result(await layer.edit(operation.kind, op.indices, op.after));
   }
 
-  async undo(): Promise<SegmentEditResult | null> {
-    return this.result(await this.need().undo());
+  undo(): Promise<SegmentEditResult | null> {
+    return this.serially(async () => this.result(await this.need().undo()));
   }
 
-  async redo(): Promise<SegmentEditResult | null> {
-    return this.result(await this.need().redo());
+  redo(): Promise<SegmentEditResult | null> {
+    return this.serially(async () => this.result(await this.need().redo()));
   }
 
   list(): SegmentInfo[] {
