@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { installedProviders, onnxBindingFolder, providerOrder } from './executionProviders.js';
-import { softwareAdapter } from './webGpuAdapter.js';
+import { softwareAdapterReason as softwareAdapter } from '../model/gpuAdapter.js';
 
 describe('execution providers', () => {
   it('offers, fastest first, what each platform build of onnxruntime-node carries', () => {

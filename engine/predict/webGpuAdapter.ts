@@ -1,5 +1,7 @@
-import { existsSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { adapterName, noGpuDevice, softwareAdapterReason, type AdapterFacts } from '../model/gpuAdapter.js';
+
+export type { AdapterFacts };
 
 /**
  * Why automatic selection should not put the network on WebGPU here, or null to try it.
@@ -14,46 +16,12 @@ import { createRequire } from 'node:module';
  * MEMBRANA_EP=webgpu skips these checks (tests use it on SwiftShader).
  */
 export async function webGpuSkipReason(platform: NodeJS.Platform = process.platform): Promise<string | null> {
-  if (platform === 'linux' && !hasLinuxGpuDevice()) return 'no GPU device (/dev/dri/renderD*, /dev/nvidia*); a software WebGPU adapter would be far slower than the CPU';
+  if (noGpuDevice(platform)) return 'no GPU device (/dev/dri/renderD*, /dev/nvidia*); a software WebGPU adapter would be far slower than the CPU';
   const facts = await probeAdapter();
   if (facts === 'unknown') return null;
   if (facts === null) return 'Dawn found no WebGPU adapter (no Vulkan, Metal or Direct3D 12 GPU driver)';
-  const software = softwareAdapter(facts);
-  return software ? `the WebGPU adapter, ${adapterLabel(facts)}, is ${software}, far slower than the CPU` : null;
-}
-
-/** What an adapter says about itself (GPUAdapterInfo), as far as choosing a provider needs. */
-export interface AdapterFacts {
-  vendor: string;
-  architecture: string;
-  device: string;
-  description: string;
-  isFallbackAdapter: boolean;
-}
-
-/** Why an adapter computes on the CPU, or null for a GPU. Dawn flags CPU adapters; names are checked too, for drivers that do not. */
-export function softwareAdapter(facts: AdapterFacts): string | null {
-  if (facts.isFallbackAdapter) return 'a fallback (CPU) adapter';
-  const match = /swiftshader|lavapipe|llvmpipe|softpipe|microsoft basic render|\bwarp\b/i.exec([facts.vendor, facts.architecture, facts.device, facts.description].join(' '));
-  return match ? `a software renderer (${match[0]})` : null;
-}
-
-/** 'nvidia hopper, NVIDIA H200' */
-export function adapterLabel(facts: AdapterFacts): string {
-  return [[facts.vendor, facts.architecture].filter(Boolean).join(' '), facts.device || facts.description].filter(Boolean).join(', ') || 'an unnamed adapter';
-}
-
-function hasLinuxGpuDevice(): boolean {
-  try {
-    if (existsSync('/dev/dri') && readdirSync('/dev/dri').some((name) => name.startsWith('renderD'))) return true;
-  } catch {
-    // unreadable /dev/dri: fall through to the NVIDIA nodes
-  }
-  try {
-    return readdirSync('/dev').some((name) => /^nvidia\d+$/.test(name));
-  } catch {
-    return false;
-  }
+  const software = softwareAdapterReason(facts);
+  return software ? `the WebGPU adapter, ${adapterName(facts)}, is ${software}, far slower than the CPU` : null;
 }
 
 let probed: Promise<AdapterFacts | null | 'unknown'> | null = null;
