@@ -38,7 +38,8 @@ Prints the verdict, then one JSON line.
   --warmup N         steps of linear learning-rate warm-up (default 0 from scratch, 10 with --init)
   --epoch-steps N    steps between judgements (default 100 from scratch, 20 with --init)
   --replay-share X   with --init: share of patches from the model's replay set (default 0: none)
-  --workers N        worker threads, one core each (default: 2 where there are 2 cores, else 1);
+  --workers N        worker threads, one core each (default: 2 where there are 2 cores, else 1;
+                     1 on a GPU backend);
                      with N > 1 each step's patches are split between them and their gradients
                      averaged, so --batch must be at least N; --resume may change N`;
 
@@ -79,9 +80,11 @@ export async function trainCommand(argv: string[]): Promise<void> {
   const steps = positiveNumber('steps', values.steps);
   if (minutes === undefined && steps === undefined) throw new UsageError('give a budget: --minutes N or --steps N.');
 
-  const workers = positiveNumber('workers', values.workers) ?? Math.min(2, os.availableParallelism(), positiveNumber('batch', values.batch) ?? 2);
-
   const backend = await selectBackend();
+  // A GPU backend in each worker would open one device per worker on the same GPU: one is enough.
+  const onGpu = backend.choice === 'webgpu' || backend.choice === 'node-gpu';
+  const workers = positiveNumber('workers', values.workers) ?? (onGpu ? 1 : Math.min(2, os.availableParallelism(), positiveNumber('batch', values.batch) ?? 2));
+
   for (const line of backend.skipped) console.error(`(backend ${line})`);
   const [images, labels, mask] = await Promise.all([
     readVolume(path.resolve(values.images)),
