@@ -1,3 +1,4 @@
+import type { QualityMetrics } from '../../protocol/contract.js';
 import { CORRECTION_LABEL } from '../review/SliceCorrection.js';
 
 /** Edge of the square blocks that held-out pixels are counted in (and resampled by, see compareTallies). */
@@ -23,23 +24,11 @@ export interface BlockTally {
   crossEntropy: number;
 }
 
-/** Pixel-level scores on labelled pixels: meaningful for sparse corrections, unlike V_rand and V_info. */
-export interface PixelScores {
-  /** Mean of the membrane and the cell error rates (each class weighs half; one class alone when only it is labelled). */
-  error: number;
-  membrane_error: number | null;
-  cell_error: number | null;
-  /** F1 of membrane as the positive class, and of cell; null when that class has no labelled pixel. */
-  membrane_f1: number | null;
-  cell_f1: number | null;
-  /** Mean binary cross-entropy per labelled pixel (nats). */
-  cross_entropy: number;
-  labelled_pixels: number;
-  membrane_pixels: number;
-  cell_pixels: number;
-  /** Blocks with a labelled pixel (the samples behind compareTallies' noise). */
-  blocks: number;
-}
+/**
+ * Pixel-level scores on labelled pixels: meaningful for sparse corrections, unlike V_rand and
+ * V_info. The contract's QualityMetrics carries them, plus the slices and the segment scores.
+ */
+export type PixelScores = Omit<QualityMetrics, 'slices' | 'pixel_error' | 'v_rand' | 'v_info'>;
 
 /**
  * Tallies a slice's prediction (8-bit membrane probability, 255 = membrane) against its
