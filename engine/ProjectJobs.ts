@@ -11,6 +11,7 @@ import type { Project } from './project/ProjectStore.js';
 import { rankUncertainTiles } from './review/rankTiles.js';
 import { fineTune } from './train/fineTune.js';
 import { replaySetFor } from './train/replaySet.js';
+import { trainingDefaults } from './train/trainingDefaults.js';
 
 /**
  * The long jobs on one project: prediction, fine-tuning, scoring, review ranking. One runs at a
@@ -87,14 +88,16 @@ export class ProjectJobs {
       const started = performance.now();
       let result;
       try {
-        const replay = await replaySetFor(model);
+        const workers = Math.min(2, os.availableParallelism());
+        // The replay slices are read only when the fine-tuning recipe mixes them in (off by default).
+        const replay = trainingDefaults(true, workers).replayShare > 0 ? await replaySetFor(model) : null;
         result = await fineTune({
           model,
           images,
           corrections,
           validationSlices: [...validation].filter((z) => labelled.includes(z)).map(slot),
           steps,
-          workers: Math.min(2, os.availableParallelism()),
+          workers,
           ...(replay ? { replay } : {}),
           signal: context.signal,
           onProgress: (p) =>
