@@ -94,9 +94,9 @@ export interface EngineInfo {
 
 /** The compute backend the engine chose for its network (see engine/model/selectBackend.ts). */
 export interface BackendInfo {
-  /** 'node-gpu', 'webgpu', 'node', 'wasm' or 'cpu'. */
+  /** The prediction provider: 'cuda', 'dml', 'coreml', 'webgpu', 'cpu' (ONNX Runtime) or 'tfjs'. */
   choice: string;
-  /** For people, e.g. 'WebAssembly (SIMD)'. */
+  /** For people, e.g. 'ONNX Runtime CPU (2 threads)'. */
   description: string;
   /** Why faster backends were passed over, one line each. */
   skipped: string[];
