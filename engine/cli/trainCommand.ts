@@ -14,7 +14,7 @@ Trains the membrane network on an image stack and its labels (ISBI convention: 0
 255 = cell, any other value = unlabelled, so sparse labels such as the app's corrections work),
 with the same training loop as the app's fine-tune. Every epoch the model is judged on held-out
 labels: the --val-slices, or else about 20% of the labelled pixels set aside automatically as
-whole 64² tiles. DIR gets the best step (lowest held-out error), training-log.jsonl, and
+whole 64² tiles. DIR gets the best step (highest V_rand on fully labelled held-out slices, else lowest held-out error), training-log.jsonl, and
 checkpoint/ for --resume. With --init the starting model is judged first, and DIR gets the
 trained model only when it beats the start by more than the noise (2 standard errors over
 held-out tiles); otherwise the starting model, with the trained one in DIR/not-better.

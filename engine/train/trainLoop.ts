@@ -40,7 +40,7 @@ export interface LoopState {
   randomState: number;
   /** The starting model judged before any step (null: not a candidate, or nothing held out). */
   start: Judged | null;
-  /** The best step judged so far (lowest held-out error; the earlier on ties). */
+  /** The best step judged so far (judgedBetter; the earlier on ties). */
   best: Judged | null;
   history: Record<string, number | null>[];
   settings: LoopSettings;
@@ -141,7 +141,7 @@ export async function trainLoop(options: TrainLoopOptions): Promise<LoopResult> 
     if (!scored) return;
     const judged: Judged = { step: state.step, ...scored };
     if (state.step === 0 && options.judgeStart) state.start = judged;
-    const better = state.step > 0 && (!state.best || judged.scores.error < state.best.scores.error);
+    const better = state.step > 0 && (!state.best || judgedBetter(judged.scores, state.best.scores));
     if (better) {
       state.best = judged;
       bestWeights = await copyWeights(model);
@@ -218,4 +218,15 @@ export async function trainLoop(options: TrainLoopOptions): Promise<LoopResult> 
   // Early stopping: the best step judged in this sitting goes back into the model.
   if (bestWeights) restoreWeights(model, bestWeights);
   return { cancelled, losses, train_px_per_s: trainingSeconds > 0 ? Math.round((losses.length * settings.batch * settings.patch ** 2) / trainingSeconds) : 0 };
+}
+
+/**
+ * Whether scores a beat scores b. On fully labelled held-out slices the ISBI segment score
+ * decides (V_rand, higher is better): a one-pixel gap in a membrane merges two neurons, which is
+ * what a proofreader has to fix, while it barely moves the pixel error. Otherwise (sparse
+ * corrections) the held-out pixel error decides, lower is better.
+ */
+export function judgedBetter(a: HeldOutScores, b: HeldOutScores): boolean {
+  if (a.v_rand !== null && b.v_rand !== null && a.v_rand !== b.v_rand) return a.v_rand > b.v_rand;
+  return a.error < b.error;
 }
