@@ -13,7 +13,7 @@
  * Nothing is marked for validation: held-out corrections are set aside automatically.
  * Options: --scenario mild|hard|sparse (repeatable; default all), --minutes M (training budget
  * per run, default 2), --steps N (a step budget too), --workers N (default 2 where there are 2 cores), --path cli|app (mild:
- * default both), --replay-share X, --lr X (override the defaults to compare recipes).
+ * default both), --replay-share X, --lr X, --context N (override the defaults to compare recipes).
  */
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -28,6 +28,7 @@ import { selectBackend } from '../model/selectBackend.js';
 import { fineTune } from '../train/fineTune.js';
 import { predictSlicesOf } from '../train/predictSlicesOf.js';
 import { replaySetFor } from '../train/replaySet.js';
+import { REVIEWED_CONTEXT } from '../train/reviewedContext.js';
 import { trainModel } from '../train/trainModel.js';
 import { correctWhereWrong, hardShift, hardShiftLabels, mildShift, type Stack } from './benchShifts.js';
 
@@ -40,6 +41,7 @@ const { values } = parseArgs({
     path: { type: 'string' },
     'replay-share': { type: 'string' },
     lr: { type: 'string' },
+    context: { type: 'string' },
   },
 });
 const minutes = Number(values.minutes);
@@ -49,6 +51,8 @@ const workers = values.workers !== undefined ? Number(values.workers) : Math.min
 const scenarios = values.scenario ?? ['mild', 'hard', 'sparse'];
 const replayShare = values['replay-share'] !== undefined ? Number(values['replay-share']) : undefined;
 const learningRate = values.lr !== undefined ? Number(values.lr) : undefined;
+/** --context N: radius of the reviewed context around sparse corrections (0: off); default the recipe's. */
+const reviewedContext = values.context === undefined ? undefined : Number(values.context) === 0 ? null : { ...REVIEWED_CONTEXT, radius: Number(values.context) };
 
 const dataDir = path.join(findAppRoot(), '..', 'shared', 'data', 'isbi2012');
 const volumeFile = path.join(dataDir, 'train-volume.tif');
@@ -111,7 +115,7 @@ async function runScenario(name: string, images: Stack, labels: Stack, correctio
   let steps: number, bestStep: number, verdict: string, used: boolean, heldBefore: number | null, heldAfter: number | null;
   if (how === 'app') {
     const replay = await replaySetFor(shipped);
-    const result = await fineTune({ model: shipped, images, corrections, validationSlices: [], minutes, steps: stepBudget ?? 10_000, workers, ...(replay ? { replay } : {}), replayShare, learningRate });
+    const result = await fineTune({ model: shipped, images, corrections, validationSlices: [], minutes, steps: stepBudget ?? 10_000, workers, ...(replay ? { replay } : {}), replayShare, learningRate, reviewedContext });
     ({ steps, bestStep } = result);
     verdict = result.verdict.reason;
     used = result.verdict.better;
@@ -127,7 +131,7 @@ async function runScenario(name: string, images: Stack, labels: Stack, correctio
     for (const c of corrections) for (let i = 0; i < plane; i++) labelStack[c.z * plane + i] = c.labels[i] === 1 ? 0 : c.labels[i] === 2 ? 255 : 128;
     const outDir = path.join(tmp, `${name}-${how}`);
     const stack = (data: Uint8Array, source: string): Volume => ({ ...images, data, dtype: 'uint8', source, name: source, format: 'bench', voxelSize: pixelVoxelSize() });
-    const result = await trainModel({ images: stack(images.data, 'shifted'), labels: stack(labelStack, 'corrections'), init: shippedModelDir(), outDir, minutes, steps: stepBudget, validation: null, workers, backend: backend.description, replayShare, learningRate });
+    const result = await trainModel({ images: stack(images.data, 'shifted'), labels: stack(labelStack, 'corrections'), init: shippedModelDir(), outDir, minutes, steps: stepBudget, validation: null, workers, backend: backend.description, replayShare, learningRate, reviewedContext });
     steps = result.steps;
     bestStep = result.best?.step ?? 0;
     verdict = result.verdict?.reason ?? '';

@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 import { readVolume } from '../io/readVolume.js';
 import type { Volume } from '../io/Volume.js';
 import { selectBackend } from '../model/selectBackend.js';
+import { REVIEWED_CONTEXT, type ReviewedContextOptions } from '../train/reviewedContext.js';
 import { describeScores, trainModel } from '../train/trainModel.js';
 import { UsageError } from './CliError.js';
 import { progressPrinter } from './progressPrinter.js';
@@ -14,8 +15,8 @@ Trains the membrane network on an image stack and its labels (ISBI convention: 0
 255 = cell, any other value = unlabelled, so sparse labels such as the app's corrections work),
 with the same training loop as the app's fine-tune. Every epoch the model is judged on held-out
 labels: the --val-slices, or else about 20% of the labelled pixels set aside automatically as
-whole 64² tiles. DIR gets the best step (highest V_rand on fully labelled held-out slices, else lowest held-out error), training-log.jsonl, and
-checkpoint/ for --resume. With --init the starting model is judged first, and DIR gets the
+whole 64² tiles. DIR gets the best step (highest V_rand on fully labelled held-out slices,
+else lowest held-out error), training-log.jsonl, and checkpoint/ for --resume. With --init the starting model is judged first, and DIR gets the
 trained model only when it beats the start by more than the noise (2 standard errors over
 held-out tiles); otherwise the starting model, with the trained one in DIR/not-better.
 Prints the verdict, then one JSON line.
@@ -38,6 +39,9 @@ Prints the verdict, then one JSON line.
   --warmup N         steps of linear learning-rate warm-up (default 0 from scratch, 10 with --init)
   --epoch-steps N    steps between judgements (default 100 from scratch, 20 with --init)
   --replay-share X   with --init: share of patches from the model's replay set (default 0: none)
+  --context N        with --init and sparse labels: pixels within N px of a label where the
+                     starting model is confident (p <= 0.25 or >= 0.75) count as confirmed, as
+                     in the app (default 32; 0: only the labelled pixels)
   --workers N        worker threads, one core each (default: 2 where there are 2 cores, else 1;
                      1 on a GPU backend);
                      with N > 1 each step's patches are split between them and their gradients
@@ -72,6 +76,7 @@ export async function trainCommand(argv: string[]): Promise<void> {
       'epoch-steps': { type: 'string' },
       warmup: { type: 'string' },
       'replay-share': { type: 'string' },
+      context: { type: 'string' },
       workers: { type: 'string' },
     },
   });
@@ -119,6 +124,7 @@ export async function trainCommand(argv: string[]): Promise<void> {
     epochSteps: positiveNumber('epoch-steps', values['epoch-steps']),
     warmupSteps: wholeOrZero('warmup', values.warmup),
     replayShare: share('replay-share', values['replay-share']),
+    ...contextOption(values.context),
     workers,
     backend: backend.description,
     signal: controller.signal,
@@ -178,4 +184,11 @@ function restrictToSlices(mask: Volume | null, images: Volume, [first, last]: [n
   data.fill(0, 0, first * plane);
   data.fill(0, (last + 1) * plane);
   return { ...(mask ?? images), dtype: 'uint8', data, source: `${mask?.source ?? 'all pixels'}, slices ${first}-${last}` };
+}
+
+/** --context N: the radius of the reviewed context (0 turns it off); absent: the default. */
+function contextOption(value: string | undefined): { reviewedContext?: ReviewedContextOptions | null } {
+  const radius = wholeOrZero('context', value);
+  if (radius === undefined) return {};
+  return { reviewedContext: radius === 0 ? null : { ...REVIEWED_CONTEXT, radius } };
 }

@@ -9,6 +9,7 @@ import { checkCorrections, type SliceCorrection } from '../review/SliceCorrectio
 import { correctionSlices, type CorrectionSlice } from './correctionBatches.js';
 import { splitHeldOut } from './heldOutSplit.js';
 import { Random } from './Random.js';
+import { addReviewedContext, REVIEWED_CONTEXT, type ReviewedContextOptions } from './reviewedContext.js';
 import { loopSettings } from './trainingDefaults.js';
 import { trainLoop, type LoopState } from './trainLoop.js';
 import { judgeVerdict, type Verdict } from './verdict.js';
@@ -57,6 +58,11 @@ export interface FineTuneOptions {
   replayShare?: number;
   /** Steps between judgements on the held-out corrections (default: trainingDefaults). */
   evalEvery?: number;
+  /**
+   * Around sparse corrections, the starting model's confident prediction counts as confirmed by
+   * the expert (withReviewedContext; default REVIEWED_CONTEXT); null: only the painted pixels.
+   */
+  reviewedContext?: ReviewedContextOptions | null;
   signal?: AbortSignal;
   onProgress?: (progress: FineTuneProgress) => void;
 }
@@ -124,7 +130,9 @@ export async function fineTune(options: FineTuneOptions): Promise<FineTuneResult
   );
   const validation = new Set(options.validationSlices);
   for (const z of validation) if (!Number.isInteger(z) || z < 0 || z >= depth) throw new RangeError(`Validation slice ${z} is outside the stack (slices 0-${depth - 1}).`);
-  const split = splitHeldOut(corrections, validation, width, height, { seed: settings.seed });
+  const context = options.reviewedContext === undefined ? REVIEWED_CONTEXT : options.reviewedContext;
+  const labelled = context ? await addReviewedContext(start, images, corrections, context, workers, signal) : corrections;
+  const split = splitHeldOut(labelled, validation, width, height, { seed: settings.seed });
   const training = correctionSlices(images, split.train);
   if (training.length === 0) {
     throw Object.assign(new Error('There are no corrections to learn from. Paint some corrections on slices that are not marked for validation first.'), { code: 'NO_CORRECTIONS' });

@@ -12,6 +12,7 @@ import { correctionSlices } from './correctionBatches.js';
 import { splitHeldOut } from './heldOutSplit.js';
 import { labelsToCorrections } from './labelsToCorrections.js';
 import { Random } from './Random.js';
+import { addReviewedContext, REVIEWED_CONTEXT, type ReviewedContextOptions } from './reviewedContext.js';
 import { replaySetFor } from './replaySet.js';
 import { hasCheckpoint, loadCheckpoint, saveCheckpoint, weightNames, type TrainingState } from './trainingCheckpoint.js';
 import { loopSettings } from './trainingDefaults.js';
@@ -45,6 +46,11 @@ export interface TrainOptions {
   epochSteps?: number;
   /** Chance that a patch comes from the starting model's replay set (with init; default from trainingDefaults). */
   replayShare?: number;
+  /**
+   * With init: around sparse labels, the starting model's confident prediction counts as
+   * confirmed (withReviewedContext; default REVIEWED_CONTEXT, as the app's fine-tune); null: only the labelled pixels.
+   */
+  reviewedContext?: ReviewedContextOptions | null;
   /** Minutes between periodic checkpoints. */
   checkpointMinutes?: number;
   architecture?: UnetArchitecture;
@@ -128,7 +134,19 @@ export async function trainModel(options: TrainOptions): Promise<TrainResult> {
   const validation = new Set<number>();
   if (options.validation) for (let z = options.validation[0]; z <= options.validation[1]; z++) validation.add(z);
   const corrections = labelsToCorrections({ ...labels, data: labels.data as Uint8Array }, options.mask ? { data: options.mask.data as Uint8Array } : null);
-  const split = splitHeldOut(corrections, validation, images.width, images.height, { seed: settings.seed });
+  const context = fromModel ? (options.reviewedContext === undefined ? REVIEWED_CONTEXT : options.reviewedContext) : null;
+  let labelled = corrections;
+  if (context) {
+    // The starting model's predictions: a resumed run's model has moved on, so read the start again.
+    const resumed = state.step > 0;
+    const start = resumed ? await loadModelFolder(options.init!) : { dir: options.init!, model, meta };
+    try {
+      labelled = await addReviewedContext(start, images, corrections, context, workers, options.signal);
+    } finally {
+      if (resumed) start.model.dispose();
+    }
+  }
+  const split = splitHeldOut(labelled, validation, images.width, images.height, { seed: settings.seed });
   const training = correctionSlices(images, split.train);
   if (training.length === 0) throw new Error(`${labels.source} has no labelled pixels outside the held-out ones (label membrane 0, cell 255).`);
   if (split.heldOut.length === 0) log(`Held out: ${split.how}; every step is kept, the last one is written.`);
