@@ -1,3 +1,5 @@
+import { FRAME_DEFAULTS, frameRegion } from './frameRegion.js';
+
 /** A point in CSS pixels (screen) or in image pixels, depending on context. */
 export interface Point {
   x: number;
@@ -78,10 +80,21 @@ export class Viewport {
     this.#fitted = true;
   }
 
-  /** Centres a region of the image (e.g. a tile to check), zoomed so it fills about half the view. */
+  /**
+   * Shows a region of the image (a place to check, a neuron's point) with context around it:
+   * about a third of the view, up to 400 %, centred, kept off the view's edge (see frameRegion).
+   */
   showRegion(x: number, y: number, width: number, height: number): void {
-    const scale = clampScale(Math.min(this.#viewWidth / (2 * width), this.#viewHeight / (2 * height)));
-    this.#centreOn({ x: x + width / 2, y: y + height / 2 }, scale);
+    if (this.#viewWidth <= 0 || this.#viewHeight <= 0 || width <= 0 || height <= 0) return;
+    const view = frameRegion(
+      { x, y, width, height },
+      { width: this.#viewWidth, height: this.#viewHeight },
+      { width: this.#imageWidth, height: this.#imageHeight },
+      { ...FRAME_DEFAULTS, minScale: Math.min(this.fitScale(), FRAME_DEFAULTS.maxScale) },
+    );
+    this.#scale = clampScale(view.scale);
+    this.#offsetX = view.offsetX;
+    this.#offsetY = view.offsetY;
     this.#fitted = false;
   }
 

@@ -87,15 +87,25 @@ describe('Viewport', () => {
 });
 
 describe('showRegion', () => {
-  it('centres the region and zooms so it fills half the view', () => {
+  it('centres the region at a third of the view', () => {
     const viewport = new Viewport();
     viewport.setViewSize(800, 600);
     viewport.setImageSize(1000, 1000);
-    viewport.showRegion(100, 200, 100, 100);
-    expect(viewport.scale).toBeCloseTo(3, 6);
+    viewport.showRegion(400, 450, 100, 100);
+    expect(viewport.scale).toBeCloseTo(2, 6);
     const centre = viewport.screenToImage({ x: 400, y: 300 });
-    expect(centre.x).toBeCloseTo(150, 6);
-    expect(centre.y).toBeCloseTo(250, 6);
+    expect(centre.x).toBeCloseTo(450, 6);
+    expect(centre.y).toBeCloseTo(500, 6);
     expect(viewport.fitted).toBe(false);
+  });
+
+  it('keeps a region at the image corner off the view edge', () => {
+    const viewport = new Viewport();
+    viewport.setViewSize(800, 600);
+    viewport.setImageSize(1000, 1000);
+    viewport.showRegion(0, 0, 100, 100);
+    const corner = viewport.imageToScreen({ x: 0, y: 0 });
+    expect(corner.x).toBeCloseTo((800 - 200) / 4, 6);
+    expect(corner.y).toBeCloseTo((600 - 200) / 4, 6);
   });
 });
