@@ -1,12 +1,37 @@
 /**
- * A segment's colour, the same in the slice view and the 3D view: hues spread by the golden
- * ratio over a hash of the id, so neighbouring ids (often neighbouring neurons) look different.
+ * The hue bands (HSV degrees) segment colours are drawn from: red-orange, yellow-green to teal,
+ * and blue. Left out are the membrane overlay's purples, magentas and roses (250–12°), the
+ * yellow of membrane corrections (38–62°) and the cyan of cell corrections (180–210°), so a
+ * neuron never reads as predicted membrane or as a painted correction (`palettes.test.ts`).
+ */
+export const SEGMENT_HUE_BANDS: readonly (readonly [from: number, to: number])[] = [
+  [12, 38],
+  [62, 180],
+  [210, 250],
+];
+
+const BAND_SPAN = SEGMENT_HUE_BANDS.reduce((sum, [from, to]) => sum + to - from, 0);
+
+/** Position t (0..1) along the allowed bands, laid end to end, as a hue in 0..1. */
+function bandHue(t: number): number {
+  let rest = t * BAND_SPAN;
+  for (const [from, to] of SEGMENT_HUE_BANDS) {
+    if (rest <= to - from) return (from + rest) / 360;
+    rest -= to - from;
+  }
+  return SEGMENT_HUE_BANDS[SEGMENT_HUE_BANDS.length - 1]![1] / 360;
+}
+
+/**
+ * A segment's colour, the same in the slice view and the 3D view: hues step by the golden ratio
+ * from one id to the next, so consecutive ids (often neighbouring neurons) get far-apart hues;
+ * saturation and value vary with a hash of the id.
  */
 export function segmentColor(id: number): [number, number, number] {
   let h = Math.imul(id ^ (id >>> 16), 0x45d9f3b);
   h = Math.imul(h ^ (h >>> 16), 0x45d9f3b);
   h ^= h >>> 16;
-  const hue = ((h >>> 0) / 4294967296 + id * 0.618033988749895) % 1;
+  const hue = bandHue((id * 0.618033988749895) % 1);
   const saturation = 0.55 + ((h >>> 8) & 0xff) / 255 / 3;
   const value = 0.8 + ((h >>> 16) & 0xff) / 255 / 5;
   return hsvToRgb(hue, saturation, value);

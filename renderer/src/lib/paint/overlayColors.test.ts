@@ -1,28 +1,29 @@
 import { describe, expect, it } from 'vitest';
-import { colormapColor, colormapCssGradient, colormapRgb, COLORMAP_NAMES, cssRgb, packRgba } from './overlayColors.js';
+import { asColormapName, colormapColor, colormapCssGradient, colormapRgb, COLORMAP_NAMES, cssRgb, packRgba } from './overlayColors.js';
 
 describe('colormapColor', () => {
-  it('keeps magenta one hue at every level', () => {
-    expect(colormapColor('magenta', 0)).toEqual([255, 0, 255]);
-    expect(colormapColor('magenta', 255)).toEqual([255, 0, 255]);
+  it('keeps magenta and violet one hue at every level', () => {
+    for (const name of ['magenta', 'violet'] as const) expect(colormapColor(name, 0)).toEqual(colormapColor(name, 255));
+    expect(colormapColor('magenta', 200)).toEqual([255, 0, 150]);
   });
 
-  it('hits the viridis control points at both ends and the middle', () => {
-    expect(colormapColor('viridis', 0)).toEqual([68, 1, 84]);
-    expect(colormapColor('viridis', 127.5)).toEqual([33, 145, 140]);
-    expect(colormapColor('viridis', 255)).toEqual([253, 231, 37]);
-  });
-
-  it('runs hot from black through red and yellow to white', () => {
-    expect(colormapColor('hot', 0)).toEqual([0, 0, 0]);
-    expect(colormapColor('hot', 85)).toEqual([255, 0, 0]);
-    expect(colormapColor('hot', 170)).toEqual([255, 255, 0]);
-    expect(colormapColor('hot', 255)).toEqual([255, 255, 255]);
+  it('hits the magma control points at both ends and the middle', () => {
+    expect(colormapColor('magma', 0)).toEqual([0, 0, 4]);
+    expect(colormapColor('magma', 127.5)).toEqual([100, 26, 128]);
+    expect(colormapColor('magma', 255)).toEqual([222, 73, 104]);
   });
 
   it('clamps levels outside 0..255', () => {
-    expect(colormapColor('viridis', -5)).toEqual(colormapColor('viridis', 0));
-    expect(colormapColor('hot', 900)).toEqual([255, 255, 255]);
+    expect(colormapColor('magma', -5)).toEqual(colormapColor('magma', 0));
+    expect(colormapColor('magma', 900)).toEqual(colormapColor('magma', 255));
+  });
+});
+
+describe('asColormapName', () => {
+  it('accepts our maps and refuses others, such as the retired viridis', () => {
+    expect(asColormapName('magma')).toBe('magma');
+    expect(asColormapName('viridis')).toBeNull();
+    expect(asColormapName(3)).toBeNull();
   });
 });
 
@@ -35,8 +36,8 @@ describe('colormapRgb', () => {
     }
   });
 
-  it('changes viridis smoothly (no jump larger than a few levels)', () => {
-    const table = colormapRgb('viridis');
+  it('changes magma smoothly (no jump larger than a few levels)', () => {
+    const table = colormapRgb('magma');
     for (let k = 3; k < table.length; k++) expect(Math.abs(table[k]! - table[k - 3]!)).toBeLessThanOrEqual(3);
   });
 });
@@ -54,6 +55,6 @@ describe('packRgba', () => {
 describe('css colours', () => {
   it('formats swatches and legends', () => {
     expect(cssRgb([255, 214, 0])).toBe('rgb(255 214 0)');
-    expect(colormapCssGradient('hot', 2)).toBe('linear-gradient(to right, rgb(0 0 0), rgb(255 255 255))');
+    expect(colormapCssGradient('magma', 2)).toBe('linear-gradient(to right, rgb(0 0 4), rgb(222 73 104))');
   });
 });

@@ -1,28 +1,45 @@
 /** The colour maps the prediction overlay offers. */
-export type ColormapName = 'magenta' | 'viridis' | 'hot';
+export type ColormapName = 'magenta' | 'violet' | 'magma';
 
-export const COLORMAP_NAMES: readonly ColormapName[] = ['magenta', 'viridis', 'hot'];
+export const COLORMAP_NAMES: readonly ColormapName[] = ['magenta', 'violet', 'magma'];
+
+/** What the colour-map selector shows for each map. */
+export const COLORMAP_LABELS: Record<ColormapName, string> = {
+  magenta: 'Magenta',
+  violet: 'Violet',
+  magma: 'Magma (purple → rose)',
+};
 
 export type Rgb = readonly [red: number, green: number, blue: number];
 
 /**
- * Corrections get fixed colours outside every colour map's hues, so a painted pixel never reads
- * as a prediction: yellow for painted membrane, cyan for painted cell.
+ * Corrections get fixed colours: yellow for painted membrane, cyan for painted cell. Every
+ * overlay colour map keeps to purples, magentas and roses, away from both for normal vision and
+ * for each kind of colour blindness (`palettes.test.ts` measures it), so a painted pixel never
+ * reads as a prediction.
  */
 export const MEMBRANE_CORRECTION_RGB: Rgb = [255, 214, 0];
 export const CELL_CORRECTION_RGB: Rgb = [0, 200, 255];
 
-/** matplotlib's viridis sampled at 9 evenly spaced points; perceptually uniform and colour-blind safe. */
-const VIRIDIS_STOPS: readonly Rgb[] = [
-  [68, 1, 84],
-  [71, 45, 123],
-  [59, 82, 139],
-  [44, 114, 142],
-  [33, 145, 140],
-  [40, 174, 128],
-  [94, 201, 98],
-  [173, 220, 48],
-  [253, 231, 37],
+/**
+ * The single-hue maps. Magenta leans to rose (blue 150, not 255): full magenta turns the same
+ * light blue as the cyan cell corrections for deuteranopes (ΔE00 6.9); this one stays 26 apart.
+ */
+const MAGENTA: Rgb = [255, 0, 150];
+const VIOLET: Rgb = [150, 0, 200];
+
+/**
+ * matplotlib's magma from 0 to 0.6, at 7 evenly spaced points: black, purple, magenta, rose. Its
+ * upper 40 % (orange to pale yellow) is left out: it would read as a membrane correction.
+ */
+const MAGMA_STOPS: readonly Rgb[] = [
+  [0, 0, 4],
+  [20, 14, 54],
+  [59, 15, 112],
+  [100, 26, 128],
+  [140, 41, 129],
+  [183, 55, 121],
+  [222, 73, 104],
 ];
 
 /** Linear interpolation between evenly spaced stops at t in 0..1. */
@@ -45,20 +62,25 @@ function byte(value: number): number {
 }
 
 /**
- * The colour for level 0..255 of a colour map. Magenta is one hue at every level: in probability
- * mode the opacity carries the level, and a constant hue keeps the EM texture readable under it.
- * Hot runs black → red → yellow → white.
+ * The colour for level 0..255 of a colour map. Magenta and violet are one hue at every level: in
+ * probability mode the opacity carries the level, and a constant hue keeps the EM texture
+ * readable under it. Magma also darkens towards low levels.
  */
 export function colormapColor(name: ColormapName, level: number): Rgb {
   const t = Math.max(0, Math.min(255, level)) / 255;
   switch (name) {
     case 'magenta':
-      return [255, 0, 255];
-    case 'viridis':
-      return interpolate(VIRIDIS_STOPS, t);
-    case 'hot':
-      return [byte(t * 3 * 255), byte((t * 3 - 1) * 255), byte((t * 3 - 2) * 255)];
+      return MAGENTA;
+    case 'violet':
+      return VIOLET;
+    case 'magma':
+      return interpolate(MAGMA_STOPS, t);
   }
+}
+
+/** A stored or typed colour-map name, or null when it is not one of ours. */
+export function asColormapName(value: unknown): ColormapName | null {
+  return typeof value === 'string' && (COLORMAP_NAMES as readonly string[]).includes(value) ? (value as ColormapName) : null;
 }
 
 /** All 256 levels of a colour map as packed r, g, b bytes (768 entries). */

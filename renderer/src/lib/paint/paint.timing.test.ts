@@ -49,7 +49,7 @@ describe.skipIf(!enabled)('paint timing on 4096²', () => {
     mode: 'probability',
     threshold: 128,
     opacity: 0.6,
-    colormap: 'viridis',
+    colormap: 'magma',
     showCorrections: true,
     correctionOpacity: 0.8,
   };

@@ -35,27 +35,27 @@ describe('overlayLut', () => {
 describe('renderOverlay', () => {
   it('fades the colour in with the probability in probability mode', () => {
     expect(render(Uint8Array.from([0, 51, 255]), null, { opacity: 1 })).toEqual([
-      [255, 0, 255, 0],
-      [255, 0, 255, 51],
-      [255, 0, 255, 255],
+      [255, 0, 150, 0],
+      [255, 0, 150, 51],
+      [255, 0, 150, 255],
     ]);
     expect(render(Uint8Array.from([255, 100]), null, { opacity: 0.5 })).toEqual([
-      [255, 0, 255, 128],
-      [255, 0, 255, 50],
+      [255, 0, 150, 128],
+      [255, 0, 150, 50],
     ]);
   });
 
   it('takes the colour of each level from the colour map', () => {
-    const [pixel] = render(Uint8Array.from([200]), null, { colormap: 'viridis' });
-    expect(pixel).toEqual([...colormapColor('viridis', 200), 200]);
+    const [pixel] = render(Uint8Array.from([200]), null, { colormap: 'magma' });
+    expect(pixel).toEqual([...colormapColor('magma', 200), 200]);
   });
 
   it('shows a hard mask at the top colour in threshold mode', () => {
-    expect(render(Uint8Array.from([0, 127, 128, 255]), null, { mode: 'threshold', threshold: 128, opacity: 0.6, colormap: 'hot' })).toEqual([
+    expect(render(Uint8Array.from([0, 127, 128, 255]), null, { mode: 'threshold', threshold: 128, opacity: 0.6, colormap: 'magma' })).toEqual([
       [0, 0, 0, 0],
       [0, 0, 0, 0],
-      [255, 255, 255, 153],
-      [255, 255, 255, 153],
+      [222, 73, 104, 153],
+      [222, 73, 104, 153],
     ]);
   });
 
@@ -63,7 +63,7 @@ describe('renderOverlay', () => {
     const prediction = Uint8Array.from([255, 255, 0, 9]);
     const labels = Uint8Array.from([0, 1, 2, 7]);
     expect(render(prediction, labels, { correctionOpacity: 0.5 })).toEqual([
-      [255, 0, 255, 255],
+      [255, 0, 150, 255],
       [...MEMBRANE_CORRECTION_RGB, 128],
       [...CELL_CORRECTION_RGB, 128],
       [0, 0, 0, 0], // an unknown label value is transparent rather than a wrong colour
@@ -74,8 +74,8 @@ describe('renderOverlay', () => {
     const prediction = Uint8Array.from([255, 255]);
     const labels = Uint8Array.from([0, 2]);
     expect(render(prediction, labels, { showCorrections: false })).toEqual([
-      [255, 0, 255, 255],
-      [255, 0, 255, 255],
+      [255, 0, 150, 255],
+      [255, 0, 150, 255],
     ]);
     expect(render(prediction, labels, { showPrediction: false })).toEqual([
       [0, 0, 0, 0],
