@@ -16,7 +16,7 @@ tester.run('local/layering', rule as never, {
   valid: [
     { filename: at('engine/EngineService.ts'), code: "import { x } from '../protocol/contract.js'; import fs from 'node:fs';" },
     { filename: at('renderer/src/App.ts'), code: "import type { VolumeInfo } from '../../protocol/contract.js'; import { mount } from 'svelte';" },
-    { filename: at('electron/main.ts'), code: "import { app } from 'electron'; import { EngineService } from '../engine/EngineService.js';" },
+    { filename: at('electron/main.ts'), code: "import { app } from 'electron'; import { EngineService } from '../engine/service/EngineService.js';" },
     { filename: at('protocol/RpcClient.ts'), code: "import { CALL_NAMES } from './contract.js';" },
     { filename: at('protocol/wire.test.ts'), code: "import { it } from 'vitest';" },
     { filename: at('renderer/vite.config.ts'), code: "import { fileURLToPath } from 'node:url';" },
@@ -31,6 +31,6 @@ tester.run('local/layering', rule as never, {
     { filename: at('renderer/src/x.ts'), code: "const e = require('electron');", errors: [{ messageId: 'forbidden' }] },
     { filename: at('protocol/x.ts'), code: "import { Worker } from 'node:worker_threads';", errors: [{ messageId: 'forbidden' }] },
     { filename: at('protocol/x.ts'), code: "import { it } from 'vitest';", errors: [{ messageId: 'forbidden' }] },
-    { filename: at('protocol/x.ts'), code: "import { EngineService } from '../engine/EngineService.js';", errors: [{ messageId: 'forbidden' }] },
+    { filename: at('protocol/x.ts'), code: "import { EngineService } from '../engine/service/EngineService.js';", errors: [{ messageId: 'forbidden' }] },
   ],
 });

@@ -19,7 +19,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { findAppRoot } from '../appRoot.js';
+import { findAppRoot } from '../base/appRoot.js';
 import { readVolume } from '../io/readVolume.js';
 import { pixelVoxelSize, type Volume } from '../io/Volume.js';
 import { evaluateSlices } from '../metrics/evaluateSlices.js';

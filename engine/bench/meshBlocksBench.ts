@@ -13,7 +13,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { findAppRoot } from '../appRoot.js';
+import { findAppRoot } from '../base/appRoot.js';
 import { readTiff } from '../io/readTiff.js';
 import { isClosed, isManifold, signedVolume } from '../mesh/meshChecks.js';
 import { meshNeurons } from '../mesh/meshNeuron.js';

@@ -11,7 +11,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { findAppRoot } from '../appRoot.js';
+import { findAppRoot } from '../base/appRoot.js';
 import { readTiff } from '../io/readTiff.js';
 import { writeTiff } from '../io/writeTiff.js';
 import { DEFAULT_ARCHITECTURE } from '../model/buildUnet.js';

@@ -11,7 +11,7 @@
 import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { EngineService } from '../EngineService.js';
+import { EngineService } from '../service/EngineService.js';
 import { shippedModelDir } from '../model/modelFolder.js';
 import { CORRECTIONS_ZARR } from '../project/CorrectionChunks.js';
 import { MEMBRANE } from '../project/CorrectionLayer.js';

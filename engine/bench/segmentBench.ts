@@ -14,7 +14,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { VoxelSize } from '../../protocol/contract.js';
-import { findAppRoot } from '../appRoot.js';
+import { findAppRoot } from '../base/appRoot.js';
 import { readTiff } from '../io/readTiff.js';
 import { readVolume } from '../io/readVolume.js';
 import { writeTiff } from '../io/writeTiff.js';

@@ -15,7 +15,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { findAppRoot } from '../appRoot.js';
+import { findAppRoot } from '../base/appRoot.js';
 import { readVolume } from '../io/readVolume.js';
 import { createOmeZarr } from '../zarr/omeZarr.js';
 import { writeRegion } from '../zarr/readRegion.js';

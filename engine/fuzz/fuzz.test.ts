@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { findAppRoot } from '../appRoot.js';
+import { findAppRoot } from '../base/appRoot.js';
 import { shippedModelDir } from '../model/modelFolder.js';
 import { runOne, runPool, summarize, type RunRecord } from './fuzzCampaign.js';
 import { FULL_CAMPAIGN, generateFuzzInputs, type FuzzCommand, type FuzzFixtures, type FuzzInput } from './fuzzInputs.js';

@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { findAppRoot } from '../appRoot.js';
+import { findAppRoot } from '../base/appRoot.js';
 import { shippedModelDir } from '../model/modelFolder.js';
 import { FULL_CAMPAIGN, generateFuzzInputs, type FuzzCommand, type FuzzFixtures, type FuzzInput } from './fuzzInputs.js';
 import { judgeRun, type Verdict } from './judgeRun.js';

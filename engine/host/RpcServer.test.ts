@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { EngineHandlers, RpcMessage } from '../../protocol/contract.js';
-import type { EngineEventSource } from '../EngineService.js';
+import type { EngineEventSource } from '../service/EngineService.js';
 import { serveRpc } from './RpcServer.js';
 
 describe('serveRpc and the engine events', () => {

@@ -8,7 +8,7 @@ import {
   type RpcMessage,
 } from '../../protocol/contract.js';
 import type { MessageLink } from '../../protocol/RpcClient.js';
-import type { EngineEventSource } from '../EngineService.js';
+import type { EngineEventSource } from '../service/EngineService.js';
 import { toErrorInfo } from './toErrorInfo.js';
 
 export interface RpcServer {

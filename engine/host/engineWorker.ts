@@ -1,6 +1,6 @@
 /** Worker-thread entry: the engine for serve mode, off the server's event loop. */
 import { parentPort, workerData } from 'node:worker_threads';
-import { EngineService, type EngineServiceOptions } from '../EngineService.js';
+import { EngineService, type EngineServiceOptions } from '../service/EngineService.js';
 import { portLink } from './portLink.js';
 import { serveRpc } from './RpcServer.js';
 

@@ -6,7 +6,7 @@
  */
 import type { EngineControlMessage } from '../../protocol/electronBridge.js';
 import type { RpcMessage } from '../../protocol/contract.js';
-import { EngineService } from '../EngineService.js';
+import { EngineService } from '../service/EngineService.js';
 import { serveRpc, type RpcServer } from './RpcServer.js';
 
 /** Electron's MessagePortMain, as far as the engine uses it. */

@@ -3,7 +3,7 @@ import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import type { io } from '@tensorflow/tfjs-core';
-import { findAppRoot } from '../appRoot.js';
+import { findAppRoot } from '../base/appRoot.js';
 import type { UnetArchitecture } from './buildUnet.js';
 import { ModelError } from './ModelError.js';
 import { validateModelSpec } from './validateModelSpec.js';

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import type { Worker } from 'node:worker_threads';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { findAppRoot } from '../appRoot.js';
+import { findAppRoot } from '../base/appRoot.js';
 import { buildUnet } from '../model/buildUnet.js';
 import { DEFAULT_NORMALIZATION, loadModelFolder, saveModelFolder, type LoadedModel, type ModelMeta } from '../model/modelFolder.js';
 import { selectBackend } from '../model/selectBackend.js';

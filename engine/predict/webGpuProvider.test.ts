@@ -3,7 +3,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { findAppRoot } from '../appRoot.js';
+import { findAppRoot } from '../base/appRoot.js';
 import { workerBuild } from '../workers/testing/workerBuild.js';
 
 // The WebGPU provider on SwiftShader, Chromium's Vulkan driver on the CPU (CI installs chromium

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { findAppRoot } from '../appRoot.js';
+import { findAppRoot } from '../base/appRoot.js';
 import { readVolume } from '../io/readVolume.js';
 import { shippedModelDir } from '../model/modelFolder.js';
 import { openPredictor } from '../predict/openPredictor.js';

@@ -5,7 +5,7 @@ import { execFile, execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { findAppRoot } from '../../appRoot.js';
+import { findAppRoot } from '../../base/appRoot.js';
 
 const ICD = '/usr/lib/chromium/vk_swiftshader_icd.json';
 const CHECK = fileURLToPath(new URL('./webgpuTrainingCheck.mjs', import.meta.url));

@@ -1,6 +1,6 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { findAppRoot } from '../../appRoot.js';
+import { findAppRoot } from '../../base/appRoot.js';
 
 /**
  * Whether the compiled worker that tests of a worker pool run is there and current: worker threads

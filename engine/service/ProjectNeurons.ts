@@ -1,18 +1,18 @@
-import type { CallContext, MeshFormat, NeuronMesh, SegmentationInfo, SegmentEditResult, SegmentInfo, SegmentOperation, SegmentSlice, VoxelSize } from '../protocol/contract.js';
+import type { CallContext, MeshFormat, NeuronMesh, SegmentationInfo, SegmentEditResult, SegmentInfo, SegmentOperation, SegmentSlice, VoxelSize } from '../../protocol/contract.js';
 import path from 'node:path';
 import { CallError } from './CallError.js';
-import { nanometresPerUnit, toNanometres } from './io/physicalUnit.js';
-import type { VoxelSizeNm } from './mesh/Mesh.js';
-import { exportNeuronMeshes } from './mesh/exportNeuronMeshes.js';
-import { meshNeurons } from './mesh/meshNeuron.js';
-import type { Project } from './project/ProjectStore.js';
-import { SegmentLayer, type SegmentChange } from './project/SegmentLayer.js';
-import { CELL, MEMBRANE } from './project/CorrectionLayer.js';
-import { mergeOp, relabelOp, SeedError, segmentBox, splitAlongLineOp, splitBySeedsOp, type SegmentOp } from './project/segmentOps.js';
-import { segmentVolume } from './segment/segmentVolume.js';
-import { WATERSHED_DEFAULTS } from './segment/watershed2d.js';
-import { openOmeZarr, type OmeZarr } from './zarr/omeZarr.js';
-import { readSlice } from './zarr/readRegion.js';
+import { nanometresPerUnit, toNanometres } from '../io/physicalUnit.js';
+import type { VoxelSizeNm } from '../mesh/Mesh.js';
+import { exportNeuronMeshes } from '../mesh/exportNeuronMeshes.js';
+import { meshNeurons } from '../mesh/meshNeuron.js';
+import type { Project } from '../project/ProjectStore.js';
+import { SegmentLayer, type SegmentChange } from '../project/SegmentLayer.js';
+import { CELL, MEMBRANE } from '../project/CorrectionLayer.js';
+import { mergeOp, relabelOp, SeedError, segmentBox, splitAlongLineOp, splitBySeedsOp, type SegmentOp } from '../project/segmentOps.js';
+import { segmentVolume } from '../segment/segmentVolume.js';
+import { WATERSHED_DEFAULTS } from '../segment/watershed2d.js';
+import { openOmeZarr, type OmeZarr } from '../zarr/omeZarr.js';
+import { readSlice } from '../zarr/readRegion.js';
 
 /** The voxel size in nanometres (files without a unit are taken as nanometres). */
 function inNanometres(voxelSize: VoxelSize): VoxelSizeNm {

@@ -2,12 +2,12 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Volume } from './io/Volume.js';
+import type { Volume } from '../io/Volume.js';
 import { ProjectJobs, trainingImages } from './ProjectJobs.js';
-import { createOmeZarr } from './zarr/omeZarr.js';
-import { writeRegion } from './zarr/readRegion.js';
-import { Project } from './project/ProjectStore.js';
-import { rankUncertainTiles } from './review/rankTiles.js';
+import { createOmeZarr } from '../zarr/omeZarr.js';
+import { writeRegion } from '../zarr/readRegion.js';
+import { Project } from '../project/ProjectStore.js';
+import { rankUncertainTiles } from '../review/rankTiles.js';
 
 let root: string;
 let project: Project;

@@ -2,9 +2,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { CallContext } from '../protocol/contract.js';
+import type { CallContext } from '../../protocol/contract.js';
 import { EngineService } from './EngineService.js';
-import { writeTiff } from './io/writeTiff.js';
+import { writeTiff } from '../io/writeTiff.js';
 
 const context: CallContext = { signal: new AbortController().signal, progress: () => undefined };
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'membrana-service-'));
@@ -59,9 +59,9 @@ describe('EngineService.openLabels', () => {
   const { handlers } = service;
 
   it('opens a label image inside an OME-Zarr image by name, or a segmentation by its folder, read tile by tile', async () => {
-    const { createOmeZarr } = await import('./zarr/omeZarr.js');
-    const { createLabelImage } = await import('./zarr/labelImage.js');
-    const { fullRegion, writeRegion } = await import('./zarr/readRegion.js');
+    const { createOmeZarr } = await import('../zarr/omeZarr.js');
+    const { createLabelImage } = await import('../zarr/labelImage.js');
+    const { fullRegion, writeRegion } = await import('../zarr/readRegion.js');
     const dir = path.join(tmp, 'with-labels.ome.zarr');
     const image = await createOmeZarr(dir, { shape: [2, 300, 400], dtype: 'uint8', version: 2, levels: 1 });
     const labels = await createLabelImage(image, 'neurons');
@@ -80,7 +80,7 @@ describe('EngineService.openLabels', () => {
   });
 
   it('refuses labels of another size, a float image, a folder that is not OME-Zarr, and an unknown volume, naming what and why', async () => {
-    const { createOmeZarr } = await import('./zarr/omeZarr.js');
+    const { createOmeZarr } = await import('../zarr/omeZarr.js');
     const sample = await handlers.openSample({}, context);
     const other = path.join(tmp, 'other-size.ome.zarr');
     await createOmeZarr(other, { shape: [16, 384, 380], dtype: 'uint32', version: 2, levels: 1, label: true });
@@ -102,8 +102,8 @@ describe('a damaged OME-Zarr chunk', () => {
   const { handlers } = service;
 
   it('still opens the volume; the tiles over it fail naming the array and the chunk, the others load', async () => {
-    const { createOmeZarr } = await import('./zarr/omeZarr.js');
-    const { fullRegion, readRegion, writeRegion } = await import('./zarr/readRegion.js');
+    const { createOmeZarr } = await import('../zarr/omeZarr.js');
+    const { fullRegion, readRegion, writeRegion } = await import('../zarr/readRegion.js');
     const { readFileSync } = await import('node:fs');
     const dir = path.join(tmp, 'damaged.ome.zarr');
     const image = await createOmeZarr(dir, { shape: [3, 300, 300], dtype: 'uint8', chunks: [1, 256, 256], version: 2, levels: 1 });

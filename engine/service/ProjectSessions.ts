@@ -1,34 +1,26 @@
 import { createHash } from 'node:crypto';
 import path from 'node:path';
-import type { CallContext, EditResult, EngineHandlers, ProjectInfo, VolumeInfo } from '../protocol/contract.js';
-import type { Volume } from './io/Volume.js';
+import type { CallContext, EditResult, EngineHandlers, ProjectInfo, VolumeInfo } from '../../protocol/contract.js';
+import { shippedModelDir } from '../model/modelFolder.js';
+import { Project } from '../project/ProjectStore.js';
+import { defaultConfigDir, recentProjects, rememberProject } from '../project/RecentProjects.js';
 import { CallError } from './CallError.js';
-import type { EngineEventSource } from './EngineService.js';
+import type { EngineEventListener } from './EngineService.js';
 import { ProjectJobs } from './ProjectJobs.js';
 import { ProjectNeurons } from './ProjectNeurons.js';
-import { Project } from './project/ProjectStore.js';
-import { defaultConfigDir, recentProjects, rememberProject } from './project/RecentProjects.js';
-import { shippedModelDir } from './model/modelFolder.js';
+import type { VolumeHandlers } from './volumeCalls.js';
+import type { VolumeRegistry } from './VolumeRegistry.js';
 
 /** The calls of the contract that work on projects: all but those on plain volumes and the engine itself. */
-export type ProjectHandlers = Omit<EngineHandlers, 'hello' | 'openSample' | 'openPath' | 'openFiles' | 'getSlice' | 'getTile' | 'closeVolume' | 'openLabels' | 'backend'>;
+export type ProjectHandlers = Omit<EngineHandlers, keyof VolumeHandlers | 'hello' | 'backend'>;
 
 export interface ProjectSessionsOptions {
   /** Where recent-projects.json lives; default: defaultConfigDir(). */
   configDir?: string;
   /** The model a new project starts from; default: the shipped model. */
   modelDir?: string;
-  /** Registers a volume so getSlice serves it; returns its info. */
-  addVolume(volume: Volume, name?: string): VolumeInfo;
-  /** An open volume by id, or undefined. */
-  getVolume(volumeId: string): Volume | undefined;
-  /** The folder of a volume read tile by tile (OME-Zarr); undefined for a volume in memory. */
-  tiledFolder?(volumeId: string): string | undefined;
-  /** Opens an OME-Zarr volume to be read tile by tile (a tiled project's image); returns its info. */
-  addTiledVolume?(folder: string, name: string): Promise<VolumeInfo>;
-  closeVolume(volumeId: string): void;
   /** Tells every connected UI (EngineService.events). */
-  emit?: Parameters<EngineEventSource>[0];
+  emit?: EngineEventListener;
 }
 
 interface OpenProject {
@@ -48,7 +40,11 @@ export class ProjectSessions {
   private readonly open = new Map<string, OpenProject>();
   private readonly configDir: string;
 
-  constructor(private readonly options: ProjectSessionsOptions) {
+  /** `volumes`: the engine's open volumes, where a project's image is registered while it is open. */
+  constructor(
+    private readonly volumes: VolumeRegistry,
+    private readonly options: ProjectSessionsOptions = {},
+  ) {
     this.configDir = options.configDir ?? defaultConfigDir();
   }
 
@@ -57,9 +53,9 @@ export class ProjectSessions {
       const target = checkedDir(dir);
       const modelDir = this.options.modelDir ?? shippedModelDir();
       // A volume read tile by tile is not copied: the project refers to its folder.
-      const folder = this.options.tiledFolder?.(volumeId);
+      const folder = this.volumes.omeZarrFolder(volumeId);
       if (folder) return this.register(await Project.createOverOmeZarr(target, folder, modelDir, name?.trim() || undefined));
-      const volume = this.options.getVolume(volumeId);
+      const volume = this.volumes.inMemory(volumeId);
       if (!volume) throw new CallError('NO_SUCH_VOLUME', `Volume ${volumeId} is not open in the engine.`, 'Open the image stack again, then make the project.');
       return this.register(await Project.create(target, volume, modelDir, name?.trim() || undefined));
     },
@@ -75,7 +71,7 @@ export class ProjectSessions {
       if (entry) {
         this.open.delete(id);
         entry.jobs.dispose();
-        this.options.closeVolume(entry.volume.id);
+        this.volumes.close(entry.volume.id);
         await entry.neurons.close();
         await entry.project.close();
       }
@@ -199,14 +195,12 @@ export class ProjectSessions {
     let volume: VolumeInfo | null = null;
     let neurons: ProjectNeurons;
     try {
-      if (data) volume = this.options.addVolume({ ...project.volume, data }, project.name);
-      else if (this.options.addTiledVolume) volume = await this.options.addTiledVolume(project.omeZarr!.dir, project.name);
-      else throw new CallError('NOT_SUPPORTED', `${project.dir} is a project over an OME-Zarr volume, which this engine cannot show.`);
+      volume = data ? this.volumes.add({ ...project.volume, data }, project.name) : await this.volumes.openOmeZarr(project.omeZarr!.dir, project.name);
       volume.voxelSize = project.volume.voxelSize;
       neurons = await ProjectNeurons.open(project);
     } catch (error) {
       // Nothing half-open is left behind: the journal is closed, so opening again starts clean.
-      if (volume) this.options.closeVolume(volume.id);
+      if (volume) this.volumes.close(volume.id);
       await project.close().catch(() => undefined);
       throw error;
     }

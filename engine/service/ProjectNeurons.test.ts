@@ -2,10 +2,10 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CallContext, ProjectInfo } from '../protocol/contract.js';
-import { collectTransferables } from '../protocol/wire.js';
+import type { CallContext, ProjectInfo } from '../../protocol/contract.js';
+import { collectTransferables } from '../../protocol/wire.js';
 import { EngineService } from './EngineService.js';
-import { writeTiff } from './io/writeTiff.js';
+import { writeTiff } from '../io/writeTiff.js';
 
 // The project calls for neurons through the engine's handlers, on a small synthetic stack:
 // bright cells separated by dark membranes, 4 slices, 4 × 4 × 50 nm.
@@ -131,8 +131,8 @@ describe('neurons through the engine', () => {
   });
 
   it('imports a segmentation made elsewhere (a label OME-Zarr), keeping its ids, and archives the one it replaces', async () => {
-    const { createOmeZarr } = await import('./zarr/omeZarr.js');
-    const { fullRegion, writeRegion } = await import('./zarr/readRegion.js');
+    const { createOmeZarr } = await import('../zarr/omeZarr.js');
+    const { fullRegion, writeRegion } = await import('../zarr/readRegion.js');
     const { readdir } = await import('node:fs/promises');
     const store = path.join(tmp, 'cluster-neurons.ome.zarr');
     const labels = await createOmeZarr(store, { shape: [4, 64, 64], dtype: 'uint32', version: 2, levels: 1, label: true });
@@ -167,7 +167,7 @@ describe('neurons through the engine', () => {
   });
 
   it('refuses to import labels of another size, float voxels or a folder that is not OME-Zarr, naming it', async () => {
-    const { createOmeZarr } = await import('./zarr/omeZarr.js');
+    const { createOmeZarr } = await import('../zarr/omeZarr.js');
     const other = path.join(tmp, 'other.ome.zarr');
     await createOmeZarr(other, { shape: [4, 64, 65], dtype: 'uint32', version: 2, levels: 1 });
     await expect(service.handlers.importSegmentation({ projectId: project.id, path: other }, context)).rejects.toMatchObject({ code: 'SIZE_MISMATCH', message: expect.stringContaining('65 × 64 × 4') });

@@ -1,17 +1,17 @@
 import os from 'node:os';
-import type { CallContext, FineTuneResult, ModelVersionInfo, QualityMetrics, ReviewTile } from '../protocol/contract.js';
+import type { CallContext, FineTuneResult, ModelVersionInfo, QualityMetrics, ReviewTile } from '../../protocol/contract.js';
 import { CallError } from './CallError.js';
-import { scoreHeldOut } from './metrics/heldOutScores.js';
-import { loadModelFolder, saveModelFolder } from './model/modelFolder.js';
-import { openPredictor } from './predict/openPredictor.js';
-import type { Predictor } from './predict/Predictor.js';
-import { predictVolume } from './predict/predictVolume.js';
-import { allocateVoxels, type Volume } from './io/Volume.js';
-import type { Project } from './project/ProjectStore.js';
-import { rankUncertainTiles } from './review/rankTiles.js';
-import { fineTune } from './train/fineTune.js';
-import { replaySetFor } from './train/replaySet.js';
-import { trainingDefaults } from './train/trainingDefaults.js';
+import { scoreHeldOut } from '../metrics/heldOutScores.js';
+import { loadModelFolder, saveModelFolder } from '../model/modelFolder.js';
+import { openPredictor } from '../predict/openPredictor.js';
+import type { Predictor } from '../predict/Predictor.js';
+import { predictVolume } from '../predict/predictVolume.js';
+import { allocateVoxels, type Volume } from '../io/Volume.js';
+import type { Project } from '../project/ProjectStore.js';
+import { rankUncertainTiles } from '../review/rankTiles.js';
+import { fineTune } from '../train/fineTune.js';
+import { replaySetFor } from '../train/replaySet.js';
+import { trainingDefaults } from '../train/trainingDefaults.js';
 
 /**
  * The long jobs on one project: prediction, fine-tuning, scoring, review ranking. One runs at a
