@@ -17,12 +17,19 @@ const SPREAD_LOW = Uint8Array.from({ length: 16 }, (_, column) => (column & 1) |
 const SPREAD_HIGH = SPREAD_LOW.map((bits) => bits << 1);
 
 /**
+ * Where the surface crosses the lattice edge from mask element (i, j, k) to its neighbour one
+ * step along `axis` (0 = x, 1 = y, 2 = z): a fraction of the edge, strictly between 0 and 1.
+ */
+export type EdgeCrossing = (axis: number, i: number, j: number, k: number) => number;
+
+/**
  * The surface of a padded binary mask by marching cubes with a consistent table (see
  * marchingCubesTable.ts): closed, manifold and outward oriented. Cube corners are voxel centres,
  * so a flat wall lies on the voxel faces: voxel (x, y, z) spans [x, x + 1) × voxel size, as in
- * Neuroglancer. Positions in nanometres.
+ * Neuroglancer. Positions in nanometres. `crossing` may move each vertex along its own edge (the
+ * default is halfway); the triangles, and so closedness and orientation, stay the same.
  */
-export function marchingCubes(mask: PaddedMask, voxelSize: VoxelSizeNm): Mesh {
+export function marchingCubes(mask: PaddedMask, voxelSize: VoxelSizeNm, crossing?: EdgeCrossing): Mesh {
   const { data, width, height, depth } = mask;
   const [ox, oy, oz] = mask.origin;
   const { edges, triangles, start } = MARCHING_CUBES_TABLE;
@@ -45,8 +52,14 @@ export function marchingCubes(mask: PaddedMask, voxelSize: VoxelSizeNm): Mesh {
     const cache = axis === 0 ? xEdges[lk & 1]! : axis === 1 ? yEdges[lk & 1]! : zEdges;
     let vertex = cache[slot]!;
     if (vertex < 0) {
-      // Lattice point (li, lj, lk) is the centre of voxel origin + (li, lj, lk); the crossing is halfway along the edge.
-      positions.push((ox + li + (axis === 0 ? 1 : 0.5)) * voxelSize.x, (oy + lj + (axis === 1 ? 1 : 0.5)) * voxelSize.y, (oz + lk + (axis === 2 ? 1 : 0.5)) * voxelSize.z);
+      // Lattice point (li, lj, lk) is the centre of voxel origin + (li, lj, lk); the crossing is
+      // halfway along the edge unless `crossing` says otherwise (half + half is exact: same bits).
+      const along = crossing ? crossing(axis, li, lj, lk) : 0.5;
+      positions.push(
+        (ox + li + 0.5 + (axis === 0 ? along : 0)) * voxelSize.x,
+        (oy + lj + 0.5 + (axis === 1 ? along : 0)) * voxelSize.y,
+        (oz + lk + 0.5 + (axis === 2 ? along : 0)) * voxelSize.z,
+      );
       vertex = vertexCount++;
       cache[slot] = vertex;
     }
