@@ -274,6 +274,25 @@ export class Workspace {
     return this.#engine().recentProjects({});
   }
 
+  /**
+   * Goes to the place to check of this rank (0 = least certain) in the open project: its slice,
+   * with the region framed in context (Viewport.showRegion); the viewer outlines it.
+   */
+  showReview(index: number): void {
+    const tile = this.#project?.selectReview(index);
+    if (!tile) return;
+    this.slices.setZ(tile.z);
+    this.viewport.showRegion(tile.x, tile.y, tile.width, tile.height);
+  }
+
+  /** The next (N) or previous (Shift+N) place to check, cycling through the ranking. */
+  stepReview(delta: 1 | -1): void {
+    const project = this.#project;
+    const count = project?.review.length ?? 0;
+    if (!project || count === 0) return;
+    this.showReview((project.reviewIndex + delta + count) % count);
+  }
+
   reportError(error: UserError): void {
     this.#error = error;
   }

@@ -39,6 +39,9 @@ export class OverlayStyleState {
   get showCorrections(): boolean {
     return this.#showCorrections;
   }
+  get correctionOpacity(): number {
+    return this.#correctionOpacity;
+  }
 
   togglePrediction(): void {
     this.#showPrediction = !this.#showPrediction;
@@ -54,6 +57,10 @@ export class OverlayStyleState {
   }
   setOpacity(value: number): void {
     this.#opacity = Math.min(1, Math.max(0, value));
+  }
+  /** How strongly the corrections cover the image, 0–1. */
+  setCorrectionOpacity(value: number): void {
+    this.#correctionOpacity = Math.min(1, Math.max(0, value));
   }
   setColormap(colormap: OverlayStyle['colormap']): void {
     this.#colormap = colormap;

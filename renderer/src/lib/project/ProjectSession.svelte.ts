@@ -356,12 +356,17 @@ export class ProjectSession {
     }
   }
 
-  /** The next (or previous) place to check, cycling through the ranked tiles. */
-  stepReview(delta: 1 | -1): ReviewTile | null {
-    const tiles = this.#review;
-    if (tiles.length === 0) return null;
-    this.#reviewIndex = (this.#reviewIndex + delta + tiles.length) % tiles.length;
-    return tiles[this.#reviewIndex]!;
+  /** Makes the place of this rank (0 = least certain) the current one; null when there is none. */
+  selectReview(index: number): ReviewTile | null {
+    const tile = this.#review[index];
+    if (!tile) return null;
+    this.#reviewIndex = index;
+    return tile;
+  }
+
+  /** The place to check the user went to last (the viewer outlines it), or null. */
+  get currentReview(): ReviewTile | null {
+    return this.#review[this.#reviewIndex] ?? null;
   }
 
   close(): void {
