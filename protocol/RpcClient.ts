@@ -16,16 +16,18 @@ export interface MessageLink {
   onMessage(listener: (message: RpcMessage) => void): () => void;
 }
 
-/** An engine error as the caller sees it, with the file and hint the engine gave. */
+/** An engine error as the caller sees it, with the file(s) and hint the engine gave. */
 export class EngineError extends Error {
   readonly code: string;
   readonly file: string | undefined;
+  readonly files: string[] | undefined;
   readonly hint: string | undefined;
   constructor(info: ErrorInfo) {
     super(info.message);
     this.name = 'EngineError';
     this.code = info.code;
     this.file = info.file;
+    this.files = info.files;
     this.hint = info.hint;
   }
 }

@@ -383,6 +383,8 @@ export interface ErrorInfo {
   code: string;
   message: string;
   file?: string;
+  /** The files, when the error is about several (a prediction and its labels). */
+  files?: string[];
   hint?: string;
 }
 

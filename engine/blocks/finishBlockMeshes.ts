@@ -19,13 +19,13 @@ export async function finishedNeurons(store: MeshBlockStore, blocks: number, ids
   const { blocksDone, neurons } = await store.neurons();
   if (blocksDone < blocks) throw new Error(`Only ${blocksDone} of ${blocks} blocks of ${store.folder} are done: run the remaining shares (or once without --blocks) first.`);
   if (ids === undefined) {
-    if (neurons.size === 0) throw new MeshExportError('NO_NEURONS', input, `${input} holds no neuron (every voxel is 0), so there is nothing to export.`, 'Give the segmentation (neuron ids), not a membrane prediction or an empty label image.');
+    if (neurons.size === 0) throw new MeshExportError('NO_NEURONS', `${input} holds no neuron (every voxel is 0), so there is nothing to export.`, { file: input, hint: 'Give the segmentation (neuron ids), not a membrane prediction or an empty label image.' });
     return neurons;
   }
   const missing = [...new Set(ids)].filter((id) => !neurons.has(id));
   if (missing.length > 0) {
     const list = missing.length > 10 ? `${missing.slice(0, 10).join(', ')} and ${missing.length - 10} more` : missing.join(', ');
-    throw new MeshExportError('NO_NEURONS', input, `${input} has no neuron ${list} (no voxel holds ${missing.length === 1 ? 'that id' : 'those ids'}), so ${missing.length === 1 ? 'it' : 'they'} cannot be meshed.`, 'Check the ids against the segmentation (0 is background, never a neuron), or leave out --ids to mesh every neuron.');
+    throw new MeshExportError('NO_NEURONS', `${input} has no neuron ${list} (no voxel holds ${missing.length === 1 ? 'that id' : 'those ids'}), so ${missing.length === 1 ? 'it' : 'they'} cannot be meshed.`, { file: input, hint: 'Check the ids against the segmentation (0 is background, never a neuron), or leave out --ids to mesh every neuron.' });
   }
   return new Map([...new Set(ids)].sort((a, b) => a - b).map((id) => [id, neurons.get(id)!]));
 }

@@ -77,7 +77,7 @@ export async function meshOmeZarr(options: MeshOmeZarrOptions): Promise<MeshOmeZ
   const output = path.resolve(options.output);
   const precomputed = options.format === 'precomputed';
   if (precomputed && process.platform === 'win32') {
-    throw new MeshExportError('WRITE_FAILED', output, 'Neuroglancer precomputed meshes cannot be written on Windows: their manifests are named "<id>:0", and Windows file names cannot hold a colon.', 'Export the precomputed dataset on Linux or macOS (or into WSL), or choose glb, obj, ply or stl.');
+    throw new MeshExportError('WRITE_FAILED', 'Neuroglancer precomputed meshes cannot be written on Windows: their manifests are named "<id>:0", and Windows file names cannot hold a colon.', { file: output, hint: 'Export the precomputed dataset on Linux or macOS (or into WSL), or choose glb, obj, ply or stl.' });
   }
   const { level, voxelSize } = await openLabels(input, options);
   await checkOutputFolder(output, 'merge');
@@ -129,13 +129,13 @@ export async function meshOmeZarr(options: MeshOmeZarrOptions): Promise<MeshOmeZ
 /** Level 0 of a label image and its voxel size in nm, or an error that names the path and what to give. */
 export async function openLabels(input: string, options: Pick<MeshOmeZarrOptions, 'voxelSize' | 'onWarning'> = {}): Promise<{ level: OmeZarrLevel; voxelSize: VoxelSizeNm }> {
   if (!existsSync(input)) {
-    throw new ZarrError('NOT_OME_ZARR', input, `No OME-Zarr label image at ${input}.`, 'Check the path: give the label image folder itself (for example seg.ome.zarr, or image.ome.zarr/labels/segments).');
+    throw new ZarrError('NOT_OME_ZARR', `No OME-Zarr label image at ${input}.`, { file: input, hint: 'Check the path: give the label image folder itself (for example seg.ome.zarr, or image.ome.zarr/labels/segments).' });
   }
   const image = await openOmeZarr(input);
   const level = image.levels[0]!;
   if (level.dtype === 'float32') {
     const labels = image.labels.length > 0 ? ` It has label images: give ${image.labels.map((name) => path.join(input, 'labels', name)).join(' or ')}.` : '';
-    throw new MeshExportError('NOT_IDS', level.file, `${level.file} holds 32-bit floating point voxels, not neuron ids.${labels}`, 'Give the segmentation: a label image of whole-number ids (uint32, or 8/16-bit or uint64), one per neuron, 0 for background.');
+    throw new MeshExportError('NOT_IDS', `${level.file} holds 32-bit floating point voxels, not neuron ids.${labels}`, { file: level.file, hint: 'Give the segmentation: a label image of whole-number ids (uint32, or 8/16-bit or uint64), one per neuron, 0 for background.' });
   }
   if (options.voxelSize) {
     checkVoxelSize(options.voxelSize);

@@ -35,7 +35,7 @@ export interface OmeLevelZero {
  */
 export async function openOmeLevelZero(store: string): Promise<OmeLevelZero> {
   const folder = path.resolve(store);
-  if (!existsSync(folder)) throw new ZarrError('NOT_OME_ZARR', folder, `No OME-Zarr at ${folder}: check the path.`, 'Give the .ome.zarr folder (the one holding zarr.json or .zattrs).');
+  if (!existsSync(folder)) throw new ZarrError('NOT_OME_ZARR', `No OME-Zarr at ${folder}: check the path.`, { file: folder, hint: 'Give the .ome.zarr folder (the one holding zarr.json or .zattrs).' });
   const { multiscale, file } = await readMultiscale(folder);
   const levelPath = multiscale ? checkDatasetPath(multiscale.datasets[0]!.path, file) : '';
   const arrayDir = path.join(folder, levelPath);
@@ -43,10 +43,10 @@ export async function openOmeLevelZero(store: string): Promise<OmeLevelZero> {
   const v2 = await readZarrJson(path.join(arrayDir, '.zarray'));
   const metaFile = path.join(arrayDir, v2 !== undefined ? '.zarray' : 'zarr.json');
   const meta = v2 ?? (await readZarrJson(metaFile));
-  if (meta === undefined) throw new ZarrError('INVALID_METADATA', arrayDir, `${arrayDir} holds no Zarr array (neither .zarray nor zarr.json): check that ${folder} is an OME-Zarr image.`, ZARR_HINTS.reexport);
+  if (meta === undefined) throw new ZarrError('INVALID_METADATA', `${arrayDir} holds no Zarr array (neither .zarray nor zarr.json): check that ${folder} is an OME-Zarr image.`, { file: arrayDir, hint: ZARR_HINTS.reexport });
   const checked = validateArrayMetadata(meta, metaFile);
   if (checked.shape.length !== 3) {
-    throw new ZarrError('UNSUPPORTED', metaFile, `${arrayDir} has ${checked.shape.length} dimensions [${checked.shape.join(', ')}]; block-wise work needs a 3-D [z, y, x] image (one channel, one time point).`, 'Export a single-channel, single-timepoint 3D volume with axes z, y, x.');
+    throw new ZarrError('UNSUPPORTED', `${arrayDir} has ${checked.shape.length} dimensions [${checked.shape.join(', ')}]; block-wise work needs a 3-D [z, y, x] image (one channel, one time point).`, { file: metaFile, hint: 'Export a single-channel, single-timepoint 3D volume with axes z, y, x.' });
   }
   if (multiscale) {
     checkAxesMatch(multiscale.axes, checked.shape.length, file, arrayDir);
@@ -59,7 +59,7 @@ export async function openOmeLevelZero(store: string): Promise<OmeLevelZero> {
     array = checked.version === 2 ? await zarr.open.v2(location, { kind: 'array' }) : await zarr.open.v3(location, { kind: 'array' });
   } catch (error) {
     if (error instanceof ZarrError) throw error;
-    throw new ZarrError('INVALID_METADATA', metaFile, `${arrayDir} is not a readable Zarr array (${(error as Error).message}): check that ${folder} is an OME-Zarr image.`, ZARR_HINTS.reexport, { cause: error });
+    throw new ZarrError('INVALID_METADATA', `${arrayDir} is not a readable Zarr array (${(error as Error).message}): check that ${folder} is an OME-Zarr image.`, { file: metaFile, hint: ZARR_HINTS.reexport, cause: error });
   }
   return { store: folder, array: checkChunkReads(array, arrayDir), path: levelPath, multiscale };
 }
@@ -85,11 +85,11 @@ async function readMultiscale(folder: string): Promise<{ multiscale: Multiscale 
   // names, no scale) from other tools. What it uses is checked: the list, the level's path
   // (inside the store), the axes against the array's dimensions (by the caller), the scale.
   if (!Array.isArray(list) || list.length === 0 || typeof list[0] !== 'object' || list[0] === null) {
-    throw new ZarrError('INVALID_METADATA', file, `${file}: "multiscales" is not a list of multiscale images.`, ZARR_HINTS.reexport);
+    throw new ZarrError('INVALID_METADATA', `${file}: "multiscales" is not a list of multiscale images.`, { file, hint: ZARR_HINTS.reexport });
   }
   const first = (list as Multiscale[])[0]!;
   if (!Array.isArray(first.datasets) || typeof first.datasets[0]?.path !== 'string') {
-    throw new ZarrError('INVALID_METADATA', file, `The multiscales metadata in ${file} has no datasets[0].path: the OME-Zarr is incomplete or not NGFF 0.4/0.5.`, ZARR_HINTS.reexport);
+    throw new ZarrError('INVALID_METADATA', `The multiscales metadata in ${file} has no datasets[0].path: the OME-Zarr is incomplete or not NGFF 0.4/0.5.`, { file, hint: ZARR_HINTS.reexport });
   }
   return { multiscale: { ...first, version: first.version ?? (ome.version as string | undefined) }, file };
 }

@@ -9,7 +9,7 @@ import {
 } from '../../protocol/contract.js';
 import type { MessageLink } from '../../protocol/RpcClient.js';
 import type { EngineEventSource } from '../service/EngineService.js';
-import { toErrorInfo } from './toErrorInfo.js';
+import { toErrorInfo } from '../base/errorInfo.js';
 
 export interface RpcServer {
   emit<E extends EventName>(event: E, payload: EngineEvents[E]): void;

@@ -32,18 +32,16 @@ export class SliceStack {
     if (slice.depth !== 1) {
       throw new VolumeReadError(
         'UNSUPPORTED',
-        slice.source,
         `${slice.source} holds ${slice.depth} slices, but each image in a stack of slices must hold one.`,
-        `Open ${slice.name} on its own, or save its pages as separate images.`,
+        { file: slice.source, hint: `Open ${slice.name} on its own, or save its pages as separate images.` },
       );
     }
     const first = (this.first ??= slice);
     if (slice.width !== first.width || slice.height !== first.height) {
       throw new VolumeReadError(
         'SIZE_MISMATCH',
-        slice.source,
         `${slice.source} is ${slice.width} × ${slice.height} pixels, but ${first.source} is ${first.width} × ${first.height}; all slices must have the same size.`,
-        HINTS.sameSize,
+        { file: slice.source, hint: HINTS.sameSize },
       );
     }
     const pixels = first.width * first.height;
@@ -94,10 +92,8 @@ export class SliceStack {
       const { width, height } = this.first!;
       throw new VolumeReadError(
         'TOO_LARGE',
-        file,
         `${this.where.source} is too large to open: ${width} × ${height} × ${this.count} voxels of ${describeVoxelType(dtype)} (while reading ${file}).`,
-        HINTS.tooLarge,
-        { cause: error },
+        { file, hint: HINTS.tooLarge, cause: error },
       );
     }
   }

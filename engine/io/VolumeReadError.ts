@@ -1,3 +1,5 @@
+import { CodedError, type ErrorDetails } from '../base/CodedError.js';
+
 /**
  * Why a volume could not be read. Stable codes for the UI and the CLI:
  * - ENOENT: the path does not exist; EACCES: no permission; READ_FAILED: another file-system error
@@ -23,19 +25,15 @@ export type VolumeReadErrorCode =
   | 'NOT_A_FILE';
 
 /** A volume that could not be read: what failed (message, naming the file), where (file) and what to do (hint). */
-export class VolumeReadError extends Error {
-  override readonly name = 'VolumeReadError';
-  readonly code: VolumeReadErrorCode;
+export class VolumeReadError extends CodedError<VolumeReadErrorCode> {
+  override name = 'VolumeReadError';
   /** The path or dropped file name the error is about. */
-  readonly file: string;
+  declare readonly file: string;
   /** What the user can do about it, in one sentence. */
-  readonly hint: string;
+  declare readonly hint: string;
 
-  constructor(code: VolumeReadErrorCode, file: string, message: string, hint: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.code = code;
-    this.file = file;
-    this.hint = hint;
+  constructor(code: VolumeReadErrorCode, message: string, details: ErrorDetails & { file: string; hint: string }) {
+    super(code, message, details);
   }
 }
 

@@ -20,12 +20,12 @@ export function readImageBytes(bytes: Uint8Array, file: string): Volume {
     case undefined:
       break;
   }
-  if (bytes.length === 0) throw new VolumeReadError('NOT_AN_IMAGE', file, `${file} is empty (0 bytes).`, HINTS.recopy);
+  if (bytes.length === 0) throw new VolumeReadError('NOT_AN_IMAGE', `${file} is empty (0 bytes).`, { file, hint: HINTS.recopy });
   const other = sniffOtherFormat(bytes);
   if (other) {
-    throw new VolumeReadError('UNSUPPORTED', file, `${file} is a ${other} file, which Membrana cannot open.`, `Convert it to a TIFF stack (for example in Fiji: File › Save As › Tiff), then open that.`);
+    throw new VolumeReadError('UNSUPPORTED', `${file} is a ${other} file, which Membrana cannot open.`, { file, hint: `Convert it to a TIFF stack (for example in Fiji: File › Save As › Tiff), then open that.` });
   }
-  throw new VolumeReadError('NOT_AN_IMAGE', file, `${file} is not an image Membrana can read (${describeKind(bytes)}).`, HINTS.formats);
+  throw new VolumeReadError('NOT_AN_IMAGE', `${file} is not an image Membrana can read (${describeKind(bytes)}).`, { file, hint: HINTS.formats });
 }
 
 const SIGNATURES: [string, number[]][] = [

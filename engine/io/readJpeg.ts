@@ -19,9 +19,9 @@ export function readJpeg(bytes: Uint8Array, file: string): Volume {
     const ends = bytes.length >= 2 && bytes[bytes.length - 2] === 0xff && bytes[bytes.length - 1] === 0xd9;
     const reason = (error as Error).message;
     if (!ends) {
-      throw new VolumeReadError('TRUNCATED', file, `${file} is truncated: the JPEG data stops before its end marker (${reason}).`, HINTS.recopy, { cause: error });
+      throw new VolumeReadError('TRUNCATED', `${file} is truncated: the JPEG data stops before its end marker (${reason}).`, { file, hint: HINTS.recopy, cause: error });
     }
-    throw new VolumeReadError('CORRUPT', file, `${file} is a damaged JPEG: ${reason}.`, 'Export the image again, preferably as PNG or TIFF (lossless).', { cause: error });
+    throw new VolumeReadError('CORRUPT', `${file} is a damaged JPEG: ${reason}.`, { file, hint: 'Export the image again, preferably as PNG or TIFF (lossless).', cause: error });
   }
   const { width, height } = image;
   const data = new Uint8Array(width * height);

@@ -22,9 +22,11 @@ export function readPng(bytes: Uint8Array, file: string): Volume {
   try {
     png = PNG.sync.read(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), { skipRescale: true });
   } catch (error) {
-    throw new VolumeReadError('CORRUPT', file, `${file} is a damaged PNG: ${(error as Error).message}.`, 'Export the image again, or open it in an image editor and save it as a new PNG.', {
-      cause: error,
-    });
+    throw new VolumeReadError(
+    'CORRUPT',
+    `${file} is a damaged PNG: ${(error as Error).message}.`,
+    { file, hint: 'Export the image again, or open it in an image editor and save it as a new PNG.', cause: error },
+  );
   }
   const { width, height, depth: bits } = png;
   const colorType: number = png.colorType; // the typings leave out 3 (palette), which pngjs reports
@@ -66,7 +68,7 @@ export function readPng(bytes: Uint8Array, file: string): Volume {
  */
 function checkChunks(bytes: Uint8Array, file: string): void {
   if (bytes.length < 8 || SIGNATURE.some((b, i) => bytes[i] !== b)) {
-    throw new VolumeReadError('NOT_AN_IMAGE', file, `${file} is not a PNG image (it lacks the PNG signature).`, HINTS.formats);
+    throw new VolumeReadError('NOT_AN_IMAGE', `${file} is not a PNG image (it lacks the PNG signature).`, { file, hint: HINTS.formats });
   }
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   let at = 8;
@@ -75,16 +77,16 @@ function checkChunks(bytes: Uint8Array, file: string): void {
     const length = view.getUint32(at);
     const type = String.fromCharCode(bytes[at + 4]!, bytes[at + 5]!, bytes[at + 6]!, bytes[at + 7]!);
     if (at === 8 && type !== 'IHDR') {
-      throw new VolumeReadError('CORRUPT', file, `${file} is a damaged PNG: it starts with a ${JSON.stringify(type)} chunk instead of IHDR.`, HINTS.recopy);
+      throw new VolumeReadError('CORRUPT', `${file} is a damaged PNG: it starts with a ${JSON.stringify(type)} chunk instead of IHDR.`, { file, hint: HINTS.recopy });
     }
     const end = at + 12 + length;
     if (end > bytes.length) {
-      throw new VolumeReadError('TRUNCATED', file, `${file} is truncated: its ${JSON.stringify(type)} chunk should end at byte ${end}, but the file ends at byte ${bytes.length}.`, HINTS.recopy);
+      throw new VolumeReadError('TRUNCATED', `${file} is truncated: its ${JSON.stringify(type)} chunk should end at byte ${end}, but the file ends at byte ${bytes.length}.`, { file, hint: HINTS.recopy });
     }
     if (type === 'IDAT') sawImageData = true;
     if (type === 'IEND') return;
     at = end;
   }
   const missing = sawImageData ? 'its end marker (IEND)' : 'its image data';
-  throw new VolumeReadError('TRUNCATED', file, `${file} is truncated: ${missing} is missing after byte ${at}.`, HINTS.recopy);
+  throw new VolumeReadError('TRUNCATED', `${file} is truncated: ${missing} is missing after byte ${at}.`, { file, hint: HINTS.recopy });
 }

@@ -40,9 +40,8 @@ export function readTiff(bytes: Uint8Array, file: string): Volume {
     if (page.width !== first.width || page.height !== first.height || volumeVoxelType(page) !== dtype) {
       throw new VolumeReadError(
         'SIZE_MISMATCH',
-        file,
         `${file}: page ${page.index + 1} is ${describePage(page)}, but page ${first.index + 1} is ${describePage(first)}; all pages of a stack must have the same size and type.`,
-        HINTS.sameSize,
+        { file, hint: HINTS.sameSize },
       );
     }
   }
@@ -56,7 +55,7 @@ export function readTiff(bytes: Uint8Array, file: string): Volume {
     data = allocateVoxels(dtype, pixels * depth);
   } catch (error) {
     if (!(error instanceof RangeError)) throw error;
-    throw new VolumeReadError('TOO_LARGE', file, `${file} is too large to open: ${width} × ${height} × ${depth} voxels of ${describeType(dtype)}.`, HINTS.tooLarge, { cause: error });
+    throw new VolumeReadError('TOO_LARGE', `${file} is too large to open: ${width} × ${height} × ${depth} voxels of ${describeType(dtype)}.`, { file, hint: HINTS.tooLarge, cause: error });
   }
   let scratch: SampleArray | undefined;
   for (let z = 0; z < depth; z++) scratch = decodeTiffPage(tiff, pages[z]!, data.subarray(z * pixels, (z + 1) * pixels), scratch);

@@ -31,13 +31,13 @@ export async function readVolume(target: string): Promise<Volume> {
  * their name says they should be an image.
  */
 export function readVolumeFromFiles(files: readonly { name: string; data: Uint8Array }[]): Volume {
-  if (files.length === 0) throw new VolumeReadError('EMPTY_FOLDER', '(no files)', 'No files were given to open (nothing was dropped).', HINTS.formats);
+  if (files.length === 0) throw new VolumeReadError('EMPTY_FOLDER', 'No files were given to open (nothing was dropped).', { file: '(no files)', hint: HINTS.formats });
   const images = files.filter((file) => isSlice(file.name, file.data));
   if (images.length === 0) {
     if (files.length === 1) return readImageBytes(files[0]!.data, files[0]!.name);
     const names = files.map((file) => file.name);
     const list = names.length > 4 ? `${names.slice(0, 4).join(', ')} and ${names.length - 4} more` : names.join(', ');
-    throw new VolumeReadError('NOT_AN_IMAGE', names[0]!, `None of the dropped files is an image: ${list}.`, HINTS.formats);
+    throw new VolumeReadError('NOT_AN_IMAGE', `None of the dropped files is an image: ${list}.`, { file: names[0]!, hint: HINTS.formats });
   }
   if (images.length === 1) return readImageBytes(images[0]!.data, images[0]!.name);
   const sorted = [...images].sort((a, b) => naturalCompare(a.name, b.name));
@@ -84,7 +84,7 @@ export async function listSliceImages(folder: string): Promise<string[]> {
   }
   if (images.length === 0) {
     const others = candidates.length === 0 ? 'it is empty' : `it holds ${candidates.length} other file${candidates.length === 1 ? '' : 's'}`;
-    throw new VolumeReadError('EMPTY_FOLDER', folder, `${folder} contains no PNG, TIFF or JPEG images (${others}).`, 'Choose a folder that holds the slices as PNG or TIFF images, one file per slice, or open a TIFF stack.');
+    throw new VolumeReadError('EMPTY_FOLDER', `${folder} contains no PNG, TIFF or JPEG images (${others}).`, { file: folder, hint: 'Choose a folder that holds the slices as PNG or TIFF images, one file per slice, or open a TIFF stack.' });
   }
   return images;
 }
@@ -131,26 +131,26 @@ export async function readStart(file: string): Promise<Uint8Array> {
 
 /** NOT_A_FILE and TOO_LARGE as VolumeReadErrors about `file`. */
 export function volumeErrors(file: string): FileErrorFactory {
-  return (kind, message, hint) => new VolumeReadError(kind === 'NOT_A_FILE' ? 'NOT_A_FILE' : 'TOO_LARGE', file, message, hint);
+  return (kind, message, hint) => new VolumeReadError(kind === 'NOT_A_FILE' ? 'NOT_A_FILE' : 'TOO_LARGE', message, { file, hint });
 }
 
 export function fileSystemError(error: unknown, file: string): VolumeReadError {
   if (error instanceof VolumeReadError) return error;
   const code = (error as NodeJS.ErrnoException).code;
   if (code === 'ENOENT' || code === 'ENOTDIR') {
-    return new VolumeReadError('ENOENT', file, `${file} does not exist.`, 'Check the path for typing errors, or choose the file with File › Open.', { cause: error });
+    return new VolumeReadError('ENOENT', `${file} does not exist.`, { file, hint: 'Check the path for typing errors, or choose the file with File › Open.', cause: error });
   }
   if (code === 'ELOOP') {
-    return new VolumeReadError('NOT_A_FILE', file, `${file} is a symbolic link that leads back to itself.`, 'Point the link at the image file, or give the file itself.', { cause: error });
+    return new VolumeReadError('NOT_A_FILE', `${file} is a symbolic link that leads back to itself.`, { file, hint: 'Point the link at the image file, or give the file itself.', cause: error });
   }
   if (code === 'ENXIO') {
-    return new VolumeReadError('NOT_A_FILE', file, `${file} is not a regular file (a socket or a device without a driver).`, 'Give the path of the image file itself.', { cause: error });
+    return new VolumeReadError('NOT_A_FILE', `${file} is not a regular file (a socket or a device without a driver).`, { file, hint: 'Give the path of the image file itself.', cause: error });
   }
   if (code === 'EACCES' || code === 'EPERM') {
-    return new VolumeReadError('EACCES', file, `${file} cannot be read: permission denied.`, 'Give your user read permission on it, or copy it somewhere you can read.', { cause: error });
+    return new VolumeReadError('EACCES', `${file} cannot be read: permission denied.`, { file, hint: 'Give your user read permission on it, or copy it somewhere you can read.', cause: error });
   }
   const reason = error instanceof Error ? error.message : String(error);
-  return new VolumeReadError('READ_FAILED', file, `${file} could not be read: ${reason}.`, 'Check that the disk or network share is available, then try again.', { cause: error });
+  return new VolumeReadError('READ_FAILED', `${file} could not be read: ${reason}.`, { file, hint: 'Check that the disk or network share is available, then try again.', cause: error });
 }
 
 /** The folder all names share ('stack' for 'stack/s1.png', 'stack/s2.png'), or undefined. */

@@ -16,7 +16,7 @@ const MAX_EDGE = 2 ** 31 - 1;
 export function validatePngHeader(bytes: Uint8Array, file: string): void {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const length = view.getUint32(8);
-  const corrupt = (what: string) => new VolumeReadError('CORRUPT', file, `${file} is a damaged PNG: ${what}.`, 'Export the image again, or open it in an image editor and save it as a new PNG.');
+  const corrupt = (what: string) => new VolumeReadError('CORRUPT', `${file} is a damaged PNG: ${what}.`, { file, hint: 'Export the image again, or open it in an image editor and save it as a new PNG.' });
   if (length !== 13) throw corrupt(`its IHDR chunk is ${length} bytes long instead of 13`);
   const width = view.getUint32(16);
   const height = view.getUint32(20);
@@ -35,9 +35,8 @@ export function validatePngHeader(bytes: Uint8Array, file: string): void {
   if (total > budget || Math.max(rgba, scanlines) > MAX_ARRAY_BYTES) {
     throw new VolumeReadError(
       'TOO_LARGE',
-      file,
       `${file} is too large to open: ${width.toLocaleString('en')} × ${height.toLocaleString('en')} pixels take ${describeBytes(total)} to decode, more than ${total > budget ? `the ${describeBytes(budget)} Membrana may use (MEMBRANA_MEMORY_BUDGET)` : 'the 4 GiB one array can hold'}.`,
-      HINTS.tooLarge,
+      { file, hint: HINTS.tooLarge },
     );
   }
   checkImageData(bytes, file, width, height, CHANNELS[colourType]! * bitDepth, interlace === 1, corrupt);

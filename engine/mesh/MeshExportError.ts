@@ -1,3 +1,5 @@
+import { CodedError, type ErrorDetails } from '../base/CodedError.js';
+
 /**
  * Why meshes could not be exported. Stable codes for the UI and the CLI:
  * - NO_FOLDER: the folder to write into is not there (its parent is missing)
@@ -10,17 +12,12 @@
 export type MeshExportErrorCode = 'NO_FOLDER' | 'NOT_A_FOLDER' | 'FOLDER_NOT_EMPTY' | 'WRITE_FAILED' | 'NOT_IDS' | 'NO_NEURONS';
 
 /** What failed (message, naming the file), where (file) and what to do (hint). */
-export class MeshExportError extends Error {
-  override readonly name = 'MeshExportError';
-  readonly code: MeshExportErrorCode;
-  readonly file: string;
-  /** What the user can do about it, in one sentence. */
-  readonly hint: string;
+export class MeshExportError extends CodedError<MeshExportErrorCode> {
+  override name = 'MeshExportError';
+  declare readonly file: string;
+  declare readonly hint: string;
 
-  constructor(code: MeshExportErrorCode, file: string, message: string, hint: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.code = code;
-    this.file = file;
-    this.hint = hint;
+  constructor(code: MeshExportErrorCode, message: string, details: ErrorDetails & { file: string; hint: string }) {
+    super(code, message, details);
   }
 }

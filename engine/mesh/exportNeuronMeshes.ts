@@ -34,14 +34,14 @@ export interface NeuronExportSummary {
 export async function exportNeuronMeshes(segmentation: Segmentation, folder: string, options: ExportNeuronMeshesOptions): Promise<NeuronExportSummary> {
   const precomputed = options.format === 'precomputed';
   if (precomputed && process.platform === 'win32') {
-    throw new MeshExportError('WRITE_FAILED', folder, 'Neuroglancer precomputed meshes cannot be written on Windows: their manifests are named "<id>:0", and Windows file names cannot hold a colon.', 'Export the precomputed dataset on Linux or macOS (or into WSL), or choose glb, obj, ply or stl.');
+    throw new MeshExportError('WRITE_FAILED', 'Neuroglancer precomputed meshes cannot be written on Windows: their manifests are named "<id>:0", and Windows file names cannot hold a colon.', { file: folder, hint: 'Export the precomputed dataset on Linux or macOS (or into WSL), or choose glb, obj, ply or stl.' });
   }
   if (precomputed && options.units !== undefined && options.units !== 'nm') throw new RangeError(`Precomputed meshes are always in nanometres, as Neuroglancer reads them; leave out units "${options.units}".`);
   await checkOutputFolder(folder, precomputed ? 'whole' : 'merge');
   const meshes = await meshNeurons(segmentation.ids, segmentation.width, segmentation.height, segmentation.depth, segmentation.voxelSize, options);
   if (meshes.size === 0) {
     const asked = options.ids ? `none of the neurons ${options.ids.join(', ')}` : 'no neuron (every voxel is 0)';
-    throw new MeshExportError('NO_NEURONS', folder, `The segmentation holds ${asked}, so there is nothing to export.`, options.ids ? 'Check the ids against the segmentation (0 is boundary, never a neuron).' : 'Open the segmentation (neuron ids), not a membrane prediction or an empty stack.');
+    throw new MeshExportError('NO_NEURONS', `The segmentation holds ${asked}, so there is nothing to export.`, { file: folder, hint: options.ids ? 'Check the ids against the segmentation (0 is boundary, never a neuron).' : 'Open the segmentation (neuron ids), not a membrane prediction or an empty stack.' });
   }
   throwIfCancelled(options.signal);
   const files = precomputed ? exportPrecomputed(segmentation, meshes) : meshFiles(meshes, options.format as MeshFileFormat, options);

@@ -12,7 +12,7 @@ import type { Segmentation } from './exportPrecomputed.js';
  */
 export function segmentationFromVolume(volume: Pick<Volume, 'source' | 'width' | 'height' | 'depth' | 'dtype' | 'data' | 'voxelSize'>, voxelSize?: VoxelSizeNm): { segmentation: Segmentation; voxelSizeKnown: boolean } {
   if (volume.dtype === 'float32') {
-    throw new MeshExportError('NOT_IDS', volume.source, `${volume.source} holds 32-bit floating point voxels, not neuron ids.`, 'Open the segmentation: a uint32 (or 8/16-bit) TIFF stack with one whole-number id per neuron, 0 for boundaries.');
+    throw new MeshExportError('NOT_IDS', `${volume.source} holds 32-bit floating point voxels, not neuron ids.`, { file: volume.source, hint: 'Open the segmentation: a uint32 (or 8/16-bit) TIFF stack with one whole-number id per neuron, 0 for boundaries.' });
   }
   const ids = volume.data instanceof Uint32Array ? volume.data : Uint32Array.from(volume.data);
   const segmentation = { ids, width: volume.width, height: volume.height, depth: volume.depth, voxelSize: voxelSize ?? { x: 1, y: 1, z: 1 } };

@@ -47,7 +47,7 @@ export async function writeFolderAtomic(folder: string, files: ReadonlyMap<strin
     await rm(temp, { recursive: true, force: true });
     if (error instanceof MeshExportError) throw error;
     const reason = error instanceof Error ? error.message : String(error);
-    throw new MeshExportError('WRITE_FAILED', target, `The meshes could not be written to ${target}: ${reason}.`, 'Check that the disk has space and that you may write there, then export again.', { cause: error });
+    throw new MeshExportError('WRITE_FAILED', `The meshes could not be written to ${target}: ${reason}.`, { file: target, hint: 'Check that the disk has space and that you may write there, then export again.', cause: error });
   }
   return [...files.keys()].map((relative) => path.join(target, safeRelative(relative)));
 }
@@ -60,13 +60,13 @@ export async function checkOutputFolder(folder: string, mode: 'merge' | 'whole')
   const target = path.resolve(folder);
   const parent = await stat(path.dirname(target)).catch(() => undefined);
   if (!parent?.isDirectory()) {
-    throw new MeshExportError('NO_FOLDER', target, `The folder ${path.dirname(target)} does not exist, so ${target} cannot be made in it.`, 'Create the parent folder first, or choose another output folder.');
+    throw new MeshExportError('NO_FOLDER', `The folder ${path.dirname(target)} does not exist, so ${target} cannot be made in it.`, { file: target, hint: 'Create the parent folder first, or choose another output folder.' });
   }
   const stats = await stat(target).catch(() => undefined);
   if (!stats) return false;
-  if (!stats.isDirectory()) throw new MeshExportError('NOT_A_FOLDER', target, `${target} is a file, not a folder.`, 'Give a folder to export into (it is created when it does not exist).');
+  if (!stats.isDirectory()) throw new MeshExportError('NOT_A_FOLDER', `${target} is a file, not a folder.`, { file: target, hint: 'Give a folder to export into (it is created when it does not exist).' });
   if (mode === 'whole' && (await readdir(target)).length > 0) {
-    throw new MeshExportError('FOLDER_NOT_EMPTY', target, `${target} already holds files; a precomputed dataset needs a folder of its own.`, 'Choose a new or empty folder, or delete this one first.');
+    throw new MeshExportError('FOLDER_NOT_EMPTY', `${target} already holds files; a precomputed dataset needs a folder of its own.`, { file: target, hint: 'Choose a new or empty folder, or delete this one first.' });
   }
   return true;
 }

@@ -1,3 +1,5 @@
+import { CodedError, type ErrorDetails } from '../base/CodedError.js';
+
 /**
  * Why a prediction could not be scored against labels. Stable codes for the UI and the CLI:
  * - SHAPE_MISMATCH: the two stacks differ in width, height or slice count
@@ -7,18 +9,12 @@
 export type EvaluationErrorCode = 'SHAPE_MISMATCH' | 'NOT_BINARY' | 'OUT_OF_RANGE';
 
 /** A stack pair that cannot be scored: what failed (message, naming the files), and what to do (hint). */
-export class EvaluationError extends Error {
-  override readonly name = 'EvaluationError';
-  readonly code: EvaluationErrorCode;
-  /** The files the error is about. */
-  readonly files: string[];
-  /** What the user can do about it, in one sentence. */
-  readonly hint: string;
+export class EvaluationError extends CodedError<EvaluationErrorCode> {
+  override name = 'EvaluationError';
+  declare readonly files: readonly string[];
+  declare readonly hint: string;
 
-  constructor(code: EvaluationErrorCode, files: string[], message: string, hint: string) {
-    super(message);
-    this.code = code;
-    this.files = files;
-    this.hint = hint;
+  constructor(code: EvaluationErrorCode, message: string, details: ErrorDetails & { files: readonly string[]; hint: string }) {
+    super(code, message, details);
   }
 }

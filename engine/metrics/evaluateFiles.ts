@@ -23,9 +23,8 @@ export async function evaluateFiles(predictionPath: string, labelsPath: string, 
   if (prediction.width !== labels.width || prediction.height !== labels.height || prediction.depth !== labels.depth) {
     throw new EvaluationError(
       'SHAPE_MISMATCH',
-      [predictionPath, labelsPath],
       `The prediction ${predictionPath} is ${shape(prediction)} but the labels ${labelsPath} are ${shape(labels)}; they must have the same width, height and number of slices.`,
-      'Predict the very stack the labels belong to, or crop both to the same region and slices.',
+      { files: [predictionPath, labelsPath], hint: 'Predict the very stack the labels belong to, or crop both to the same region and slices.' },
     );
   }
   const warnings: string[] = [];
@@ -60,11 +59,10 @@ function binaryLabels(labels: Volume, file: string, warnings: string[]): Uint8Ar
     const zeroOne = values.length === 1 && values[0] === 1;
     throw new EvaluationError(
       'NOT_BINARY',
-      [file],
       `The labels ${file} are not binary: besides 0 (membrane) and 255 (cell), ${count} voxels hold ${listed}.`,
-      zeroOne
+      { files: [file], hint: zeroOne
         ? 'It looks like a 0/1 mask: multiply it by 255 (in Fiji: Process › Math › Multiply…) so that cell is 255, then evaluate again.'
-        : 'Use labels with 0 = membrane and 255 = cell only (in Fiji: Image › Type › 8-bit, then Process › Binary › Make Binary), then evaluate again.',
+        : 'Use labels with 0 = membrane and 255 = cell only (in Fiji: Image › Type › 8-bit, then Process › Binary › Make Binary), then evaluate again.' },
     );
   }
   const fraction = cells / data.length;
@@ -99,11 +97,10 @@ function membraneProbability(prediction: Volume, file: string): Float32Array {
     const range = invalid > 0 ? `${invalid} voxels that are not a number` : `values from ${min} to ${max}`;
     throw new EvaluationError(
       'OUT_OF_RANGE',
-      [file],
       `The prediction ${file} is 32-bit float with ${range}; a membrane probability map must lie within 0-1.`,
-      max > 1 && max <= 255 && invalid === 0 && min >= 0
+      { files: [file], hint: max > 1 && max <= 255 && invalid === 0 && min >= 0
         ? 'It looks like an 8-bit map stored as float: divide it by 255 (in Fiji: Process › Math › Divide…) or save it as 8-bit.'
-        : 'Save the probabilities (after the sigmoid or softmax), not logits, with 1 = membrane.',
+        : 'Save the probabilities (after the sigmoid or softmax), not logits, with 1 = membrane.' },
     );
   }
   return values;

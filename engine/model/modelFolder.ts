@@ -119,7 +119,7 @@ export interface LoadedModel {
 export async function loadModelFolder(dir: string): Promise<LoadedModel> {
   const folder = path.resolve(dir);
   const hint = MODEL_FOLDER_HINT;
-  if (!existsSync(folder)) throw new ModelError('MODEL_NOT_FOUND', folder, `No model folder at ${folder}.`, hint);
+  if (!existsSync(folder)) throw new ModelError('MODEL_NOT_FOUND', `No model folder at ${folder}.`, { file: folder, hint });
   const meta = validateModelSpec(await readModelJson<unknown>(path.join(folder, META_JSON), hint), path.join(folder, META_JSON), hint);
   const { modelTopology, weightSpecs, weightData } = await readModelArtifacts(folder, hint);
   const { tf, tfl } = await loadTfjs();
@@ -130,7 +130,7 @@ export async function loadModelFolder(dir: string): Promise<LoadedModel> {
   } catch (error) {
     // TensorFlow.js's own words (shape mismatches, unknown layer classes) name no file.
     const file = path.join(folder, MODEL_JSON);
-    throw new ModelError('MODEL_CORRUPT', file, `${file} does not describe a model that loads: ${(error as Error).message.split('\n')[0]}.`, hint);
+    throw new ModelError('MODEL_CORRUPT', `${file} does not describe a model that loads: ${(error as Error).message.split('\n')[0]}.`, { file, hint });
   }
   return { dir: folder, model, meta };
 }

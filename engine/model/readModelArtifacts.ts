@@ -26,23 +26,23 @@ export interface ModelArtifacts {
  */
 export async function readModelArtifacts(dir: string, hint = MODEL_FOLDER_HINT): Promise<ModelArtifacts> {
   const folder = path.resolve(dir);
-  if (!existsSync(folder)) throw new ModelError('MODEL_NOT_FOUND', folder, `No model folder at ${folder}.`, hint);
+  if (!existsSync(folder)) throw new ModelError('MODEL_NOT_FOUND', `No model folder at ${folder}.`, { file: folder, hint });
   const manifestFile = path.join(folder, MODEL_JSON);
   const manifest = await readModelJson<{ modelTopology?: object; weightsManifest?: { paths: string[]; weights: io.WeightsManifestEntry[] }[] }>(manifestFile, hint);
   const group = manifest.weightsManifest?.[0];
   if (!manifest.modelTopology || !group || !Array.isArray(group.weights)) {
-    throw new ModelError('MODEL_CORRUPT', manifestFile, `${manifestFile} lacks the model topology or weights manifest.`, hint);
+    throw new ModelError('MODEL_CORRUPT', `${manifestFile} lacks the model topology or weights manifest.`, { file: manifestFile, hint });
   }
   const weightsFile = path.join(folder, group.paths?.[0] ?? WEIGHTS_BIN);
   // model.json names its weights file; a name reaching outside the folder is not one Membrana wrote.
   if (path.dirname(weightsFile) !== folder) {
-    throw new ModelError('MODEL_CORRUPT', manifestFile, `${manifestFile} names its weights file ${JSON.stringify(group.paths[0])}, outside the model folder.`, hint);
+    throw new ModelError('MODEL_CORRUPT', `${manifestFile} names its weights file ${JSON.stringify(group.paths[0])}, outside the model folder.`, { file: manifestFile, hint });
   }
   const weightSpecs = validateWeightSpecs(group.weights, manifestFile, hint);
   const weights = await readModelFile(weightsFile, Math.min(memoryBudget(), MAX_ARRAY_BYTES), hint);
   const expected = weightSpecs.reduce((n, w) => n + w.shape.reduce((a, b) => a * b, 1) * 4, 0);
   if (weights.byteLength !== expected) {
-    throw new ModelError('MODEL_CORRUPT', weightsFile, `${weightsFile} has ${weights.byteLength} bytes but the model needs ${expected}: it is truncated or from another model.`, hint);
+    throw new ModelError('MODEL_CORRUPT', `${weightsFile} has ${weights.byteLength} bytes but the model needs ${expected}: it is truncated or from another model.`, { file: weightsFile, hint });
   }
   checkWeightsFinite(weights, weightSpecs, weightsFile);
   return { modelTopology: manifest.modelTopology, weightSpecs, weightData: new Uint8Array(weights.buffer, weights.byteOffset, weights.byteLength) };
@@ -54,7 +54,7 @@ export async function readModelJson<T>(file: string, hint = MODEL_FOLDER_HINT): 
   try {
     return JSON.parse(text) as T;
   } catch (error) {
-    throw new ModelError('MODEL_CORRUPT', file, `${file} is not valid JSON (${(error as Error).message}).`, hint);
+    throw new ModelError('MODEL_CORRUPT', `${file} is not valid JSON (${(error as Error).message}).`, { file, hint });
   }
 }
 
@@ -64,11 +64,11 @@ export async function readModelJson<T>(file: string, hint = MODEL_FOLDER_HINT): 
  */
 async function readModelFile(file: string, maxBytes: number, hint: string): Promise<Buffer> {
   try {
-    return await readRegularFile(file, maxBytes, (_kind, message) => new ModelError('MODEL_CORRUPT', file, message, hint), 'a model file');
+    return await readRegularFile(file, maxBytes, (_kind, message) => new ModelError('MODEL_CORRUPT', message, { file, hint }), 'a model file');
   } catch (error) {
     if (error instanceof ModelError) throw error;
     const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'ENOTDIR') throw new ModelError('MODEL_NOT_FOUND', file, `The model file ${file} is missing.`, hint);
-    throw new ModelError('MODEL_CORRUPT', file, `The model file ${file} cannot be read: ${(error as Error).message}.`, hint);
+    if (code === 'ENOENT' || code === 'ENOTDIR') throw new ModelError('MODEL_NOT_FOUND', `The model file ${file} is missing.`, { file, hint });
+    throw new ModelError('MODEL_CORRUPT', `The model file ${file} cannot be read: ${(error as Error).message}.`, { file, hint });
   }
 }

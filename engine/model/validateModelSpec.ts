@@ -28,7 +28,7 @@ function isWhole(value: unknown, min: number, max: number): value is number {
  */
 export function validateModelSpec(json: unknown, file: string, hint: string): ModelMeta {
   if (!isObject(json) || json.format !== 'membrana-membrane-model' || json.version !== 1) {
-    throw new ModelError('MODEL_UNSUPPORTED', file, `${file} is not a Membrana membrane model (version 1).`, hint);
+    throw new ModelError('MODEL_UNSUPPORTED', `${file} is not a Membrana membrane model (version 1).`, { file, hint });
   }
   const problems: string[] = [];
   const architecture = json.architecture;
@@ -53,21 +53,21 @@ export function validateModelSpec(json: unknown, file: string, hint: string): Mo
     if (!isWhole(tile.overlap, 0, sizeOk ? Math.ceil((tile.size as number) / 2) - 1 : TILE_RANGE[1])) problems.push(`tile.overlap must be a whole number of pixels, 0 or more and less than half a tile, not ${JSON.stringify(tile.overlap)}`);
   }
   if (json.training !== undefined && !isObject(json.training)) problems.push('training must be an object when present');
-  if (problems.length > 0) throw new ModelError('MODEL_CORRUPT', file, `${file} is not a valid Membrana model description: ${problems.join('; ')}.`, hint);
+  if (problems.length > 0) throw new ModelError('MODEL_CORRUPT', `${file} is not a valid Membrana model description: ${problems.join('; ')}.`, { file, hint });
   return json as unknown as ModelMeta;
 }
 
 /** model.json's weight list: unique names, float32, shapes of whole non-negative sizes. */
 export function validateWeightSpecs(specs: unknown, file: string, hint: string): io.WeightsManifestEntry[] {
-  if (!Array.isArray(specs) || specs.length === 0) throw new ModelError('MODEL_CORRUPT', file, `${file} lists no weights.`, hint);
+  if (!Array.isArray(specs) || specs.length === 0) throw new ModelError('MODEL_CORRUPT', `${file} lists no weights.`, { file, hint });
   const names = new Set<string>();
   specs.forEach((spec: unknown, i) => {
     const at = isObject(spec) && typeof spec.name === 'string' ? `weight "${spec.name}"` : `weight ${i + 1}`;
-    if (!isObject(spec) || typeof spec.name !== 'string') throw new ModelError('MODEL_CORRUPT', file, `${file}: ${at} has no name.`, hint);
-    if (names.has(spec.name)) throw new ModelError('MODEL_CORRUPT', file, `${file}: ${at} is listed twice.`, hint);
+    if (!isObject(spec) || typeof spec.name !== 'string') throw new ModelError('MODEL_CORRUPT', `${file}: ${at} has no name.`, { file, hint });
+    if (names.has(spec.name)) throw new ModelError('MODEL_CORRUPT', `${file}: ${at} is listed twice.`, { file, hint });
     names.add(spec.name);
-    if (spec.dtype !== 'float32') throw new ModelError('MODEL_CORRUPT', file, `${file}: ${at} has data type ${JSON.stringify(spec.dtype)}; Membrana models hold float32 weights.`, hint);
-    if (!Array.isArray(spec.shape) || !spec.shape.every((n) => isWhole(n, 0, 1 << 20))) throw new ModelError('MODEL_CORRUPT', file, `${file}: ${at} has the shape ${JSON.stringify(spec.shape)}, not a list of whole sizes.`, hint);
+    if (spec.dtype !== 'float32') throw new ModelError('MODEL_CORRUPT', `${file}: ${at} has data type ${JSON.stringify(spec.dtype)}; Membrana models hold float32 weights.`, { file, hint });
+    if (!Array.isArray(spec.shape) || !spec.shape.every((n) => isWhole(n, 0, 1 << 20))) throw new ModelError('MODEL_CORRUPT', `${file}: ${at} has the shape ${JSON.stringify(spec.shape)}, not a list of whole sizes.`, { file, hint });
   });
   return specs as io.WeightsManifestEntry[];
 }
@@ -84,7 +84,7 @@ export function checkWeightsFinite(weights: Uint8Array, specs: readonly io.Weigh
     for (let i = at; i < at + count; i++) {
       const value = floats[i]!;
       if (value - value !== 0) {
-        throw new ModelError('MODEL_CORRUPT', file, `${file}: weight "${spec.name}" holds ${Number.isNaN(value) ? 'NaN' : value > 0 ? '+Infinity' : '-Infinity'} (value ${i - at + 1} of ${count}); a model with such weights cannot predict.`, 'The model is damaged, or its training diverged: train it again (for example with a lower --lr), or use the model Membrana ships.');
+        throw new ModelError('MODEL_CORRUPT', `${file}: weight "${spec.name}" holds ${Number.isNaN(value) ? 'NaN' : value > 0 ? '+Infinity' : '-Infinity'} (value ${i - at + 1} of ${count}); a model with such weights cannot predict.`, { file, hint: 'The model is damaged, or its training diverged: train it again (for example with a lower --lr), or use the model Membrana ships.' });
       }
     }
     at += count;

@@ -107,7 +107,7 @@ describe.skipIf(build !== null && 'missing' in build)('PredictionPool', () => {
     const broken = path.join(tmp, 'broken');
     await saveModelFolder(broken, buildUnet(architecture, 1), meta);
     truncateSync(path.join(broken, 'weights.bin'), 100);
-    await expect(PredictionPool.start({ dir: broken }, 2)).rejects.toMatchObject({ name: 'ModelError', code: 'MODEL_CORRUPT', message: expect.stringContaining(broken) });
+    await expect(PredictionPool.start({ dir: broken }, 2)).rejects.toMatchObject({ code: 'MODEL_CORRUPT', message: expect.stringContaining(broken), file: expect.stringContaining(broken), hint: expect.any(String) });
     await expect(PredictionPool.start({ dir: path.join(tmp, 'nowhere') }, 1)).rejects.toMatchObject({ code: 'MODEL_NOT_FOUND', message: expect.stringContaining(path.join(tmp, 'nowhere')) });
   }, 60_000);
 

@@ -14,7 +14,7 @@ import type { TilingOptions } from './SliceTiling.js';
 /** membrana.json of a model folder, checked as loadModelFolder checks it. */
 export async function readModelMeta(dir: string): Promise<ModelMeta> {
   const folder = path.resolve(dir);
-  if (!existsSync(folder)) throw new ModelError('MODEL_NOT_FOUND', folder, `No model folder at ${folder}.`, MODEL_FOLDER_HINT);
+  if (!existsSync(folder)) throw new ModelError('MODEL_NOT_FOUND', `No model folder at ${folder}.`, { file: folder, hint: MODEL_FOLDER_HINT });
   const file = path.join(folder, META_JSON);
   return validateModelSpec(await readModelJson<unknown>(file), file, MODEL_FOLDER_HINT);
 }

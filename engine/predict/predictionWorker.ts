@@ -5,7 +5,7 @@
  * per core). Runs tile batches one at a time.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { toErrorInfo } from '../host/toErrorInfo.js';
+import { toErrorInfo } from '../base/errorInfo.js';
 import type { ModelMeta } from '../model/modelFolder.js';
 import type { FromPredictionWorker, PredictionWorkerData, ToPredictionWorker } from './predictionMessages.js';
 import { failedProviders, recordFailedProviders } from './startOnnxSession.js';

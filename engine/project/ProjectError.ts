@@ -1,3 +1,5 @@
+import { CodedError } from '../base/CodedError.js';
+
 /**
  * Why a project operation failed. Stable codes for the UI and the CLI:
  * - NOT_A_PROJECT: the folder has no project.json; PROJECT_EXISTS: create() into a non-empty folder
@@ -31,18 +33,6 @@ export type ProjectErrorCode =
   | 'TOO_LARGE';
 
 /** A project error for people: what failed (message, naming the file or value), where (file) and what to do (hint). */
-export class ProjectError extends Error {
-  override readonly name = 'ProjectError';
-  readonly code: ProjectErrorCode;
-  /** The file or folder the error is about, when there is one. */
-  readonly file?: string;
-  /** What the user can do about it, in one sentence. */
-  readonly hint?: string;
-
-  constructor(code: ProjectErrorCode, message: string, details: { file?: string; hint?: string; cause?: unknown } = {}) {
-    super(message, details.cause === undefined ? undefined : { cause: details.cause });
-    this.code = code;
-    if (details.file !== undefined) this.file = details.file;
-    if (details.hint !== undefined) this.hint = details.hint;
-  }
+export class ProjectError extends CodedError<ProjectErrorCode> {
+  override name = 'ProjectError';
 }

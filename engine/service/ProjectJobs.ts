@@ -77,7 +77,7 @@ export class ProjectJobs {
       const validation = new Set(layer.validationSlices());
       const labelled = layer.labelledSlices();
       if (!labelled.some((z) => !validation.has(z))) {
-        throw new CallError('NO_CORRECTIONS', 'There are no corrections to learn from.', 'Paint some corrections on slices that are not marked for validation first.');
+        throw new CallError('NO_CORRECTIONS', 'There are no corrections to learn from.', { hint: 'Paint some corrections on slices that are not marked for validation first.' });
       }
       // Only the labelled and validation slices matter; a tiled project reads just those.
       const { images, slot, slices: stackSlices } = await trainingImages(project, [...new Set([...labelled, ...validation])].sort((a, b) => a - b));
@@ -207,7 +207,7 @@ export class ProjectJobs {
   }
 
   private async exclusive<T>(what: string, job: () => Promise<T>): Promise<T> {
-    if (this.running) throw new CallError('BUSY', `The project is ${this.running}; ${what} has to wait.`, `Wait for ${this.running} to finish, or cancel it.`);
+    if (this.running) throw new CallError('BUSY', `The project is ${this.running}; ${what} has to wait.`, { hint: `Wait for ${this.running} to finish, or cancel it.` });
     this.running = what;
     try {
       return await job();

@@ -4,7 +4,7 @@ import { CallError } from './CallError.js';
 import { nanometresPerUnit, toNanometres } from '../io/physicalUnit.js';
 import type { VoxelSizeNm } from '../mesh/Mesh.js';
 import { exportNeuronMeshes } from '../mesh/exportNeuronMeshes.js';
-import { meshNeurons } from '../mesh/meshNeuron.js';
+import { meshNeurons, VIEW_MESH_OPTIONS } from '../mesh/meshNeuron.js';
 import type { Project } from '../project/ProjectStore.js';
 import { SegmentLayer, type SegmentChange } from '../project/SegmentLayer.js';
 import { CELL, MEMBRANE } from '../project/CorrectionLayer.js';
@@ -20,9 +20,6 @@ function inNanometres(voxelSize: VoxelSize): VoxelSizeNm {
   const scale = typeof factor === 'number' ? factor : 1;
   return { x: toNanometres(voxelSize.x, scale), y: toNanometres(voxelSize.y, scale), z: toNanometres(voxelSize.z, scale) };
 }
-
-/** Display meshes are decimated to this share of their triangles, so hundreds stay fluid in 3D. */
-const DISPLAY_DECIMATION = 0.25;
 
 /**
  * A project's neurons: the segmentation run, proofreading edits on it (through SegmentLayer),
@@ -63,21 +60,20 @@ export class ProjectNeurons {
     try {
       labels = await openOmeZarr(folder);
     } catch (error) {
-      throw new CallError('NOT_OME_ZARR', `${folder} cannot be opened as OME-Zarr: ${(error as Error).message}`, 'Choose the .ome.zarr folder of the segmentation (membrana segment … -o neurons.ome.zarr).', folder);
+      throw new CallError('NOT_OME_ZARR', `${folder} cannot be opened as OME-Zarr: ${(error as Error).message}`, { file: folder, hint: 'Choose the .ome.zarr folder of the segmentation (membrana segment … -o neurons.ome.zarr).' });
     }
     const [d, h, w] = labels.levels[0]!.shape;
     if (w !== width || h !== height || d !== depth) {
-      throw new CallError('SIZE_MISMATCH', `${folder} is ${w} × ${h} × ${d}, but the project's volume is ${width} × ${height} × ${depth}.`, 'Import the segmentation made from this project\'s volume.', folder);
+      throw new CallError('SIZE_MISMATCH', `${folder} is ${w} × ${h} × ${d}, but the project's volume is ${width} × ${height} × ${depth}.`, { file: folder, hint: 'Import the segmentation made from this project\'s volume.' });
     }
-    if (labels.dtype === 'float32') throw new CallError('NOT_LABELS', `${folder} holds float32 voxels, not neuron ids.`, 'Import a label image of whole-number ids.', folder);
+    if (labels.dtype === 'float32') throw new CallError('NOT_LABELS', `${folder} holds float32 voxels, not neuron ids.`, { file: folder, hint: 'Import a label image of whole-number ids.' });
     // A uint8 image that is not marked as labels is an image or a membrane probability, not
     // neuron ids: importing it would replace the proofread neurons with intensities.
     if (labels.kind !== 'label' && labels.dtype === 'uint8') {
       throw new CallError(
         'NOT_LABELS',
         `${folder} is an 8-bit image without NGFF label metadata: it looks like an image or a membrane probability, not neuron ids.`,
-        'Import the segmentation (membrana segment … -o neurons.ome.zarr writes a label image of uint32 ids), not its probability or image.',
-        folder,
+        { file: folder, hint: 'Import the segmentation (membrana segment … -o neurons.ome.zarr writes a label image of uint32 ids), not its probability or image.' },
       );
     }
     const started = performance.now();
@@ -112,7 +108,7 @@ export class ProjectNeurons {
     const probability = new Uint8Array(plane * depth);
     for (let z = 0; z < depth; z++) {
       const slice = await project.loadPrediction(project.activeModel, z);
-      if (!slice) throw new CallError('NOT_PREDICTED', `Slice ${z} has no prediction from model ${project.activeModel}.`, 'Predict the whole stack first (Shift+P).');
+      if (!slice) throw new CallError('NOT_PREDICTED', `Slice ${z} has no prediction from model ${project.activeModel}.`, { hint: 'Predict the whole stack first (Shift+P).' });
       probability.set(slice, z * plane);
     }
     const corrections = project.corrections;
@@ -169,12 +165,12 @@ export class ProjectNeurons {
         break;
       case 'splitLine': {
         const split = splitAlongLineOp(layer.ids, width, height, operation.z, operation.line, layer.newId(), this.minCutPiece());
-        if (split.segment === null) throw new CallError('NOTHING_TO_SPLIT', `The line on slice ${operation.z} crosses no segment.`, 'Draw the cut line across the segment to split, from boundary to boundary.');
+        if (split.segment === null) throw new CallError('NOTHING_TO_SPLIT', `The line on slice ${operation.z} crosses no segment.`, { hint: 'Draw the cut line across the segment to split, from boundary to boundary.' });
         if (!split.op) {
           throw new CallError(
             'SPLIT_DID_NOT_SEPARATE',
             `The line does not cut segment ${split.segment} in two on slice ${operation.z}; nothing was changed.`,
-            'Draw the cut line right across the segment, from one boundary to the other (past its far edge), or split it with seeds (J).',
+            { hint: 'Draw the cut line right across the segment, from one boundary to the other (past its far edge), or split it with seeds (J).' },
           );
         }
         op = split.op;
@@ -265,8 +261,7 @@ export class ProjectNeurons {
       const { width, height, depth, voxelSize } = this.project.volume;
       const built = await meshNeurons(layer.ids, width, height, depth, inNanometres(voxelSize), {
         ids: missing,
-        decimate: DISPLAY_DECIMATION,
-        smoothing: 2,
+        ...VIEW_MESH_OPTIONS,
         signal: context.signal,
         onProgress: (progress) => context.progress(progress),
       });
@@ -308,7 +303,7 @@ export class ProjectNeurons {
     const { project } = this;
     const { width, height, voxelSize } = project.volume;
     const box = segmentBox(layer.ids, width, height, id);
-    if (!box || id === 0) throw new CallError('BAD_ARGUMENT', `There is no segment ${id} to split.`, 'Place the seeds on a segment shown in the view.');
+    if (!box || id === 0) throw new CallError('BAD_ARGUMENT', `There is no segment ${id} to split.`, { hint: 'Place the seeds on a segment shown in the view.' });
     const bw = box.x1 - box.x0;
     const bh = box.y1 - box.y0;
     const relief = new Uint8Array(bw * bh * (box.z1 - box.z0));
@@ -334,13 +329,13 @@ export class ProjectNeurons {
       throw new CallError(
         'NOT_PREDICTED',
         `Segment ${id} lies on slices ${box.z0}–${box.z1 - 1}, and ${missing.length === 1 ? 'slice' : 'slices'} ${listSlices(missing)} ${missing.length === 1 ? 'has' : 'have'} no membrane prediction, so the split cannot follow the membranes there. Nothing was changed.`,
-        'Predict the whole stack (Shift+P) or those slices (P on each), then split again.',
+        { hint: 'Predict the whole stack (Shift+P) or those slices (P on each), then split again.' },
       );
     }
     try {
       return splitBySeedsOp(layer.ids, width, height, box, relief, inNanometres(voxelSize), id, seeds, seeds.slice(1).map(() => layer.newId()));
     } catch (error) {
-      if (error instanceof SeedError) throw new CallError('BAD_ARGUMENT', error.message, 'Place every seed inside the segment to split, each on its own spot.');
+      if (error instanceof SeedError) throw new CallError('BAD_ARGUMENT', error.message, { hint: 'Place every seed inside the segment to split, each on its own spot.' });
       throw error;
     }
   }
@@ -352,7 +347,7 @@ export class ProjectNeurons {
   }
 
   private need(): SegmentLayer {
-    if (!this.layer) throw new CallError('NOT_SEGMENTED', 'The project has no segmentation yet.', 'Run Segment in the Neurons panel first.');
+    if (!this.layer) throw new CallError('NOT_SEGMENTED', 'The project has no segmentation yet.', { hint: 'Run Segment in the Neurons panel first.' });
     return this.layer;
   }
 

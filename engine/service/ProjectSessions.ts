@@ -56,7 +56,7 @@ export class ProjectSessions {
       const folder = this.volumes.omeZarrFolder(volumeId);
       if (folder) return this.register(await Project.createOverOmeZarr(target, folder, modelDir, name?.trim() || undefined));
       const volume = this.volumes.inMemory(volumeId);
-      if (!volume) throw new CallError('NO_SUCH_VOLUME', `Volume ${volumeId} is not open in the engine.`, 'Open the image stack again, then make the project.');
+      if (!volume) throw new CallError('NO_SUCH_VOLUME', `Volume ${volumeId} is not open in the engine.`, { hint: 'Open the image stack again, then make the project.' });
       return this.register(await Project.create(target, volume, modelDir, name?.trim() || undefined));
     },
     openProject: async ({ dir }) => {
@@ -90,7 +90,7 @@ export class ProjectSessions {
       const entry = this.get(id);
       checkSlice(entry.project, first);
       checkSlice(entry.project, last);
-      if (last < first) throw new CallError('BAD_ARGUMENT', `Slice range ${first}–${last} is empty.`, 'Give the first slice, then the last.');
+      if (last < first) throw new CallError('BAD_ARGUMENT', `Slice range ${first}–${last} is empty.`, { hint: 'Give the first slice, then the last.' });
       await entry.jobs.predict(Array.from({ length: last - first + 1 }, (_, k) => first + k), context, tta === true);
       return this.info(entry);
     },
@@ -217,7 +217,7 @@ export class ProjectSessions {
 
   private get(id: string): OpenProject {
     const entry = this.open.get(id);
-    if (!entry) throw new CallError('NO_SUCH_PROJECT', 'That project is not open in the engine (it may have restarted).', 'Open the project again from File › Open recent.');
+    if (!entry) throw new CallError('NO_SUCH_PROJECT', 'That project is not open in the engine (it may have restarted).', { hint: 'Open the project again from File › Open recent.' });
     return entry;
   }
 
@@ -253,7 +253,7 @@ function checkSegmentable(project: Project): void {
     throw new CallError(
       'TOO_LARGE',
       `${project.name} has ${(width * height * depth).toLocaleString('en')} voxels; the app holds neurons of up to ${MAX_SEGMENT_VOXELS.toLocaleString('en')} voxels in memory.`,
-      'Segment it block-wise with `membrana predict` and `membrana segment` on the OME-Zarr volume (they run on a cluster too), and show the result with Open › As labels.',
+      { hint: 'Segment it block-wise with `membrana predict` and `membrana segment` on the OME-Zarr volume (they run on a cluster too), and show the result with Open › As labels.' },
     );
   }
 }
@@ -272,13 +272,13 @@ function projectId(dir: string): string {
 }
 
 function checkedDir(dir: unknown): string {
-  if (typeof dir !== 'string' || dir.trim() === '') throw new CallError('BAD_ARGUMENT', 'No folder given.', 'Type the path of the project folder.');
+  if (typeof dir !== 'string' || dir.trim() === '') throw new CallError('BAD_ARGUMENT', 'No folder given.', { hint: 'Type the path of the project folder.' });
   return path.resolve(dir.trim());
 }
 
 function checkSlice(project: Project, z: unknown): asserts z is number {
   const depth = project.volume.depth;
   if (!Number.isInteger(z) || (z as number) < 0 || (z as number) >= depth) {
-    throw new CallError('BAD_ARGUMENT', `Slice ${String(z)} is outside the project's stack (0–${depth - 1}).`, 'Pick a slice inside the stack.');
+    throw new CallError('BAD_ARGUMENT', `Slice ${String(z)} is outside the project's stack (0–${depth - 1}).`, { hint: 'Pick a slice inside the stack.' });
   }
 }

@@ -69,7 +69,7 @@ export class VolumeRegistry {
     if ('zarr' in entry) return readLazySlice(entry, z);
     const { volume } = entry;
     if (!Number.isInteger(z) || z < 0 || z >= volume.depth) {
-      throw new CallError('BAD_ARGUMENT', `Slice ${String(z)} is outside ${volume.name} (0–${volume.depth - 1}).`, 'Pick a slice inside the stack.');
+      throw new CallError('BAD_ARGUMENT', `Slice ${String(z)} is outside ${volume.name} (0–${volume.depth - 1}).`, { hint: 'Pick a slice inside the stack.' });
     }
     const n = volume.width * volume.height;
     const data = volume.data.slice(z * n, (z + 1) * n).buffer as ArrayBuffer;
@@ -80,7 +80,7 @@ export class VolumeRegistry {
   async tile(volumeId: string, level: number, z: number, tx: number, ty: number, signal?: AbortSignal): Promise<Tile> {
     const entry = this.get(volumeId);
     if (!('zarr' in entry)) {
-      throw new CallError('BAD_ARGUMENT', `${entry.info.name} is held in memory and is read by whole slices, not by tiles.`, 'Ask for its slices (getSlice).');
+      throw new CallError('BAD_ARGUMENT', `${entry.info.name} is held in memory and is read by whole slices, not by tiles.`, { hint: 'Ask for its slices (getSlice).' });
     }
     return readLazyTile(entry, this.chunks, level, z, tx, ty, signal);
   }
@@ -97,7 +97,7 @@ export class VolumeRegistry {
 
   private get(volumeId: string): OpenVolume {
     const entry = this.open.get(volumeId);
-    if (!entry) throw new CallError('NO_SUCH_VOLUME', `Volume ${volumeId} is not open in the engine.`, 'Open the file again.');
+    if (!entry) throw new CallError('NO_SUCH_VOLUME', `Volume ${volumeId} is not open in the engine.`, { hint: 'Open the file again.' });
     return entry;
   }
 }

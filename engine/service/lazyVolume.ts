@@ -91,7 +91,7 @@ export async function readLazyTile({ zarr, info }: LazyVolume, chunks: ChunkCach
 /** A whole finest-scale slice, for volumes small enough to hold one. */
 export async function readLazySlice({ zarr, info }: LazyVolume, z: number): Promise<Slice> {
   if (info.width * info.height > MAX_WHOLE_SLICE) {
-    throw new CallError('TOO_LARGE', `A slice of ${info.name} is ${info.width} × ${info.height} pixels; it is viewed tile by tile.`, 'Use the tiles (getTile) at the scale you show.');
+    throw new CallError('TOO_LARGE', `A slice of ${info.name} is ${info.width} × ${info.height} pixels; it is viewed tile by tile.`, { hint: 'Use the tiles (getTile) at the scale you show.' });
   }
   if (!Number.isInteger(z) || z < 0 || z >= info.depth) throw new CallError('BAD_ARGUMENT', `Slice ${String(z)} is outside ${info.name} (0–${info.depth - 1}).`);
   const data = await readSlice(zarr.levels[0]!, z);

@@ -7,7 +7,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
-import { toErrorInfo } from '../host/toErrorInfo.js';
+import { toErrorInfo } from '../base/errorInfo.js';
 import { releaseBackend, selectBackend } from '../model/selectBackend.js';
 import { tf, tfl } from '../model/tfjs.js';
 import { readAdamState, setAdamLearningRate, writeAdamState } from './adamState.js';

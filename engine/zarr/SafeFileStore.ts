@@ -19,11 +19,11 @@ export class SafeFileStore extends FileSystemStore {
     const file = path.join(this.root, key.replace(/^\/+/, ''));
     const limit = /(^|\/)(\.zarray|\.zattrs|\.zgroup|zarr\.json)$/.test(key) ? MAX_METADATA_BYTES : Math.min(memoryBudget(), MAX_ARRAY_BYTES);
     try {
-      return await readRegularFile(file, limit, (kind, message, hint) => new ZarrError(kind === 'NOT_A_FILE' ? 'NOT_A_FILE' : 'CORRUPT_CHUNK', file, message, hint), 'a Zarr file');
+      return await readRegularFile(file, limit, (kind, message, hint) => new ZarrError(kind === 'NOT_A_FILE' ? 'NOT_A_FILE' : 'CORRUPT_CHUNK', message, { file, hint }), 'a Zarr file');
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
       if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
-      if (code === 'ELOOP') throw new ZarrError('NOT_A_FILE', file, `${file} is a symbolic link that leads back to itself.`, 'Point the link at the chunk file, or copy the dataset again.');
+      if (code === 'ELOOP') throw new ZarrError('NOT_A_FILE', `${file} is a symbolic link that leads back to itself.`, { file, hint: 'Point the link at the chunk file, or copy the dataset again.' });
       throw error;
     }
   }

@@ -1,3 +1,5 @@
+import { CodedError, type ErrorDetails } from '../base/CodedError.js';
+
 export type ZarrErrorCode =
   | 'NOT_OME_ZARR'
   | 'INVALID_METADATA'
@@ -11,19 +13,15 @@ export type ZarrErrorCode =
   | 'NOT_A_FILE';
 
 /** A problem with an OME-Zarr folder or an import into one: says which file, what is wrong and what to do. */
-export class ZarrError extends Error {
+export class ZarrError extends CodedError<ZarrErrorCode> {
   override name = 'ZarrError';
+  /** The file or folder the problem is in. */
+  declare readonly file: string;
+  /** What the user can do about it. */
+  declare readonly hint: string;
 
-  constructor(
-    readonly code: ZarrErrorCode,
-    /** The file or folder the problem is in. */
-    readonly file: string,
-    message: string,
-    /** What the user can do about it. */
-    readonly hint: string,
-    options?: ErrorOptions,
-  ) {
-    super(message, options);
+  constructor(code: ZarrErrorCode, message: string, details: ErrorDetails & { file: string; hint: string }) {
+    super(code, message, details);
   }
 }
 

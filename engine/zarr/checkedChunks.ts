@@ -23,11 +23,11 @@ export function checkChunkReads<T extends AnyArray>(array: T, folder: string): T
     } catch (error) {
       if ((error as { name?: string }).name === 'AbortError' || error instanceof ZarrError) throw error;
       const cause = (error as Error).cause as Error | undefined;
-      throw new ZarrError('CORRUPT_CHUNK', folder, `${where} cannot be read: ${(error as Error).message}${cause?.message ? ` (${cause.message})` : ''}.`, ZARR_HINTS.corruptChunk, { cause: error });
+      throw new ZarrError('CORRUPT_CHUNK', `${where} cannot be read: ${(error as Error).message}${cause?.message ? ` (${cause.message})` : ''}.`, { file: folder, hint: ZARR_HINTS.corruptChunk, cause: error });
     }
     const length = (chunk as { data: { length: number } }).data.length;
     if (length !== expected) {
-      throw new ZarrError('CORRUPT_CHUNK', folder, `${where} cannot be read: it decodes to ${length.toLocaleString('en')} values, but a chunk of [${array.chunks.join(', ')}] holds ${expected.toLocaleString('en')}: it is damaged or was written with another data type or compressor.`, ZARR_HINTS.corruptChunk);
+      throw new ZarrError('CORRUPT_CHUNK', `${where} cannot be read: it decodes to ${length.toLocaleString('en')} values, but a chunk of [${array.chunks.join(', ')}] holds ${expected.toLocaleString('en')}: it is damaged or was written with another data type or compressor.`, { file: folder, hint: ZARR_HINTS.corruptChunk });
     }
     return chunk;
   };

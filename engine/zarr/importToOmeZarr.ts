@@ -53,7 +53,7 @@ export async function importToOmeZarr(source: string, dir: string, options: Impo
     const chunks = options.chunks ?? DEFAULT_CHUNKS;
     const slabBytes = Math.min(chunks[0], input.depth) * input.width * input.height * BYTES_PER_VOXEL[input.dtype];
     if (!fitsInMemory(slabBytes)) {
-      throw new VolumeReadError('TOO_LARGE', source, `${source}: one z-chunk of ${Math.min(chunks[0], input.depth)} slices of ${input.width} × ${input.height} voxels takes ${describeBytes(slabBytes)}, more than the ${describeBytes(memoryBudget())} an import may use.`, 'Import with fewer slices per chunk (--chunks 1,256,256), or crop the slices.');
+      throw new VolumeReadError('TOO_LARGE', `${source}: one z-chunk of ${Math.min(chunks[0], input.depth)} slices of ${input.width} × ${input.height} voxels takes ${describeBytes(slabBytes)}, more than the ${describeBytes(memoryBudget())} an import may use.`, { file: source, hint: 'Import with fewer slices per chunk (--chunks 1,256,256), or crop the slices.' });
     }
     await rm(temp, { recursive: true, force: true });
     const image = await createOmeZarr(temp, {
@@ -92,7 +92,7 @@ export async function importToOmeZarr(source: string, dir: string, options: Impo
   } catch (error) {
     // Only what this import made is removed: never a folder the user had before.
     await rm(temp, { recursive: true, force: true });
-    if (signal?.aborted) throw new ZarrError('CANCELLED', dir, `The import of ${source} into ${dir} was cancelled.`, ZARR_HINTS.cancelled, { cause: error });
+    if (signal?.aborted) throw new ZarrError('CANCELLED', `The import of ${source} into ${dir} was cancelled.`, { file: dir, hint: ZARR_HINTS.cancelled, cause: error });
     throw error;
   } finally {
     await input.close();
@@ -107,7 +107,7 @@ async function assertNewOrEmpty(dir: string): Promise<void> {
     throw error;
   });
   if (entries.length > 0) {
-    throw new ZarrError('ALREADY_EXISTS', dir, `${dir} already exists and is not empty.`, 'Choose a new folder for the OME-Zarr dataset, or delete the old one first.');
+    throw new ZarrError('ALREADY_EXISTS', `${dir} already exists and is not empty.`, { file: dir, hint: 'Choose a new folder for the OME-Zarr dataset, or delete the old one first.' });
   }
 }
 
@@ -115,6 +115,6 @@ async function assertNewOrEmpty(dir: string): Promise<void> {
 async function moveIntoPlace(temp: string, dir: string): Promise<void> {
   await rename(temp, dir).catch(async (error: NodeJS.ErrnoException) => {
     if (error.code !== 'ENOTEMPTY' && error.code !== 'EEXIST') throw error;
-    throw new ZarrError('ALREADY_EXISTS', dir, `${dir} was filled by something else while the import ran; the import was not put there.`, 'Choose a new folder for the OME-Zarr dataset, or delete the old one first.');
+    throw new ZarrError('ALREADY_EXISTS', `${dir} was filled by something else while the import ran; the import was not put there.`, { file: dir, hint: 'Choose a new folder for the OME-Zarr dataset, or delete the old one first.' });
   });
 }

@@ -19,7 +19,7 @@ export interface CreateLabelImageOptions {
  */
 export async function createLabelImage(image: OmeZarr, name: string, options: CreateLabelImageOptions = {}): Promise<OmeZarr> {
   if (!/^[\w.-]+$/.test(name)) {
-    throw new ZarrError('UNSUPPORTED', image.dir, `"${name}" cannot name a label image: use letters, digits, '.', '-' and '_' only.`, 'Choose a plain name such as "segments" or "membranes".');
+    throw new ZarrError('UNSUPPORTED', `"${name}" cannot name a label image: use letters, digits, '.', '-' and '_' only.`, { file: image.dir, hint: 'Choose a plain name such as "segments" or "membranes".' });
   }
   const names = await labelNames(image.dir, image.version);
   const labelsDir = path.join(image.dir, 'labels');
@@ -45,7 +45,7 @@ export async function openLabelImage(imageDir: string, name: string): Promise<Om
   const dir = path.join(imageDir, 'labels', name);
   const labels = await openOmeZarr(dir);
   if (labels.kind !== 'label') {
-    throw new ZarrError('INVALID_METADATA', dir, `${dir} has no NGFF "image-label" metadata, so it is not a label image.`, ZARR_HINTS.reexport);
+    throw new ZarrError('INVALID_METADATA', `${dir} has no NGFF "image-label" metadata, so it is not a label image.`, { file: dir, hint: ZARR_HINTS.reexport });
   }
   return labels;
 }

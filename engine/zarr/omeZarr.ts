@@ -73,11 +73,11 @@ function ngffVersion(version: ZarrVersion): NgffVersion {
 export async function createOmeZarr(dir: string, options: CreateOmeZarrOptions): Promise<OmeZarr> {
   const { shape, dtype, version = 3, compression = 'gzip', label = false } = options;
   if (shape.length !== 3 || !shape.every((n) => Number.isInteger(n) && n > 0)) {
-    throw new ZarrError('UNSUPPORTED', dir, `${dir}: the shape [${shape.join(', ')}] is not three positive whole numbers [z, y, x].`, 'Give the volume size as [depth, height, width] in voxels.');
+    throw new ZarrError('UNSUPPORTED', `${dir}: the shape [${shape.join(', ')}] is not three positive whole numbers [z, y, x].`, { file: dir, hint: 'Give the volume size as [depth, height, width] in voxels.' });
   }
   const chunks = options.chunks ?? DEFAULT_CHUNKS;
   if (chunks.length !== 3 || !chunks.every((n) => Number.isInteger(n) && n > 0)) {
-    throw new ZarrError('UNSUPPORTED', dir, `${dir}: the chunk size [${chunks.join(', ')}] is not three positive whole numbers [z, y, x].`, 'Give chunks like 16,256,256.');
+    throw new ZarrError('UNSUPPORTED', `${dir}: the chunk size [${chunks.join(', ')}] is not three positive whole numbers [z, y, x].`, { file: dir, hint: 'Give chunks like 16,256,256.' });
   }
   if (!options.overwrite) await assertEmpty(dir);
   const count = options.levels ?? defaultLevelCount(shape);
@@ -109,7 +109,7 @@ async function assertEmpty(dir: string): Promise<void> {
     throw error;
   });
   if (entries.length > 0) {
-    throw new ZarrError('ALREADY_EXISTS', dir, `${dir} already exists and is not empty.`, 'Choose a new folder for the OME-Zarr dataset, or delete the old one first.');
+    throw new ZarrError('ALREADY_EXISTS', `${dir} already exists and is not empty.`, { file: dir, hint: 'Choose a new folder for the OME-Zarr dataset, or delete the old one first.' });
   }
 }
 
@@ -117,14 +117,14 @@ async function assertEmpty(dir: string): Promise<void> {
 export async function openOmeZarr(dir: string): Promise<OmeZarr> {
   const stats = await stat(dir).catch(() => undefined);
   if (!stats?.isDirectory()) {
-    throw new ZarrError('NOT_OME_ZARR', dir, `${dir} is not a folder, so it is not an OME-Zarr dataset.`, 'Choose the .ome.zarr folder itself (the one holding zarr.json or .zattrs).');
+    throw new ZarrError('NOT_OME_ZARR', `${dir} is not a folder, so it is not an OME-Zarr dataset.`, { file: dir, hint: 'Choose the .ome.zarr folder itself (the one holding zarr.json or .zattrs).' });
   }
   const v3 = await readJson(path.join(dir, 'zarr.json'));
   const v2 = v3 === undefined ? await readJson(path.join(dir, '.zattrs')) : undefined;
   const version: ZarrVersion = v3 !== undefined ? 3 : 2;
   const file = metadataFile(dir, version);
   if (v3 === undefined && v2 === undefined) {
-    throw new ZarrError('NOT_OME_ZARR', dir, `${dir} is not an OME-Zarr dataset: it holds neither zarr.json (Zarr v3) nor .zattrs (Zarr v2).`, 'Choose the .ome.zarr folder itself, or convert the stack with `membrana import`.');
+    throw new ZarrError('NOT_OME_ZARR', `${dir} is not an OME-Zarr dataset: it holds neither zarr.json (Zarr v3) nor .zattrs (Zarr v2).`, { file: dir, hint: 'Choose the .ome.zarr folder itself, or convert the stack with `membrana import`.' });
   }
   let attributes: unknown = v2;
   if (version === 3) {
@@ -136,16 +136,16 @@ export async function openOmeZarr(dir: string): Promise<OmeZarr> {
   const ngff = ngffVersion(version);
   const block = ngffBlock(attributes, ngff);
   if (!block || !Array.isArray(block.multiscales)) {
-    throw new ZarrError('NOT_OME_ZARR', file, `${file} has no NGFF "multiscales" metadata${version === 3 ? ' under attributes.ome' : ''}, so ${dir} is not an OME-Zarr image.`, ZARR_HINTS.reexport);
+    throw new ZarrError('NOT_OME_ZARR', `${file} has no NGFF "multiscales" metadata${version === 3 ? ' under attributes.ome' : ''}, so ${dir} is not an OME-Zarr image.`, { file, hint: ZARR_HINTS.reexport });
   }
   const problems = ngffProblems(attributes, ngff);
   if (problems.length > 0) {
-    throw new ZarrError('INVALID_METADATA', file, `${file} breaks the OME-NGFF ${ngff} rules: ${problems.slice(0, 5).join('; ')}${problems.length > 5 ? ` (and ${problems.length - 5} more)` : ''}.`, ZARR_HINTS.reexport);
+    throw new ZarrError('INVALID_METADATA', `${file} breaks the OME-NGFF ${ngff} rules: ${problems.slice(0, 5).join('; ')}${problems.length > 5 ? ` (and ${problems.length - 5} more)` : ''}.`, { file, hint: ZARR_HINTS.reexport });
   }
   const multiscale = (block.multiscales as NgffMultiscale[])[0]!;
   const axisNames = multiscale.axes.map((axis) => axis.name.toLowerCase());
   if (axisNames.join(',') !== 'z,y,x' || multiscale.axes.some((axis) => axis.type !== 'space')) {
-    throw new ZarrError('UNSUPPORTED', file, `${file}: the axes are ${multiscale.axes.map((a) => `${a.name} (${a.type ?? 'no type'})`).join(', ')}; Membrana reads 3D images with space axes z, y, x.`, 'Export a single-channel, single-timepoint 3D volume with axes z, y, x.');
+    throw new ZarrError('UNSUPPORTED', `${file}: the axes are ${multiscale.axes.map((a) => `${a.name} (${a.type ?? 'no type'})`).join(', ')}; Membrana reads 3D images with space axes z, y, x.`, { file, hint: 'Export a single-channel, single-timepoint 3D volume with axes z, y, x.' });
   }
   const kind = 'image-label' in block ? 'label' : 'image';
   const levels: OmeZarrLevel[] = [];
@@ -156,7 +156,7 @@ export async function openOmeZarr(dir: string): Promise<OmeZarr> {
   }
   const dtype = levels[0]!.dtype;
   if (levels.some((level) => level.storedType !== levels[0]!.storedType)) {
-    throw new ZarrError('INVALID_METADATA', file, `${file}: the levels have different data types (${levels.map((l) => l.storedType).join(', ')}).`, ZARR_HINTS.reexport);
+    throw new ZarrError('INVALID_METADATA', `${file}: the levels have different data types (${levels.map((l) => l.storedType).join(', ')}).`, { file, hint: ZARR_HINTS.reexport });
   }
   return {
     dir,
@@ -176,11 +176,11 @@ async function openLevel(dir: string, version: ZarrVersion, relative: string, tr
   const array = await openArrayNode(dir, relative, version);
   const file = path.join(dir, relative);
   if (array.shape.length !== 3) {
-    throw new ZarrError('INVALID_METADATA', file, `${file} has ${array.shape.length} dimensions, but the image has 3 axes (z, y, x).`, ZARR_HINTS.reexport);
+    throw new ZarrError('INVALID_METADATA', `${file} has ${array.shape.length} dimensions, but the image has 3 axes (z, y, x).`, { file, hint: ZARR_HINTS.reexport });
   }
   const storedType = array.dtype as string;
   if (!READABLE_TYPES.has(storedType) || (storedType === 'uint64' && kind !== 'label')) {
-    throw new ZarrError('UNSUPPORTED', file, `${file} holds ${storedType} voxels; Membrana reads uint8, uint16, uint32 and float32 images and uint32/uint64 labels.`, 'Convert the data to one of those types (for example with ome-zarr-py or Fiji), then open it again.');
+    throw new ZarrError('UNSUPPORTED', `${file} holds ${storedType} voxels; Membrana reads uint8, uint16, uint32 and float32 images and uint32/uint64 labels.`, { file, hint: 'Convert the data to one of those types (for example with ome-zarr-py or Fiji), then open it again.' });
   }
   const scale = transformations.find((t) => t.type === 'scale') as { scale: Triple } | undefined;
   const translation = transformations.find((t) => t.type === 'translation') as { translation: Triple } | undefined;

@@ -27,7 +27,7 @@ export function checkRegion(level: OmeZarrLevel, region: Region): void {
     const [start, end] = region[axis];
     const size = level.shape[a]!;
     if (!(Number.isInteger(start) && Number.isInteger(end) && start >= 0 && start < end && end <= size)) {
-      throw new ZarrError('OUT_OF_BOUNDS', level.file, `${level.file}: the ${axis} range [${start}, ${end}) is not inside [0, ${size}).`, ZARR_HINTS.region);
+      throw new ZarrError('OUT_OF_BOUNDS', `${level.file}: the ${axis} range [${start}, ${end}) is not inside [0, ${size}).`, { file: level.file, hint: ZARR_HINTS.region });
     }
   });
 }
@@ -66,7 +66,7 @@ export function readSlice(level: OmeZarrLevel, z: number, signal?: AbortSignal):
  */
 export function chunkError(level: OmeZarrLevel, where: string, error: unknown): unknown {
   if ((error as { name?: string }).name === 'AbortError' || error instanceof ZarrError) return error;
-  return new ZarrError('CORRUPT_CHUNK', level.file, `${level.file}: ${where} cannot be read: ${(error as Error).message}${(error as Error).cause ? ` (${String(((error as Error).cause as Error).message ?? (error as Error).cause)})` : ''}.`, ZARR_HINTS.corruptChunk);
+  return new ZarrError('CORRUPT_CHUNK', `${level.file}: ${where} cannot be read: ${(error as Error).message}${(error as Error).cause ? ` (${String(((error as Error).cause as Error).message ?? (error as Error).cause)})` : ''}.`, { file: level.file, hint: ZARR_HINTS.corruptChunk });
 }
 
 /** uint64 label ids as uint32; an id that does not fit is an error naming the file. */
@@ -75,7 +75,7 @@ export function narrowIds(ids: BigUint64Array, level: OmeZarrLevel): Uint32Array
   for (let i = 0; i < ids.length; i++) {
     const id = ids[i]!;
     if (id > 0xffffffffn) {
-      throw new ZarrError('IDS_TOO_LARGE', level.file, `${level.file} holds the label id ${id}, larger than the 32-bit ids Membrana uses (up to 4294967295).`, 'Relabel the segments with consecutive ids (for example with fastremap.renumber in Python), then open them again.');
+      throw new ZarrError('IDS_TOO_LARGE', `${level.file} holds the label id ${id}, larger than the 32-bit ids Membrana uses (up to 4294967295).`, { file: level.file, hint: 'Relabel the segments with consecutive ids (for example with fastremap.renumber in Python), then open them again.' });
     }
     out[i] = Number(id);
   }
@@ -90,7 +90,7 @@ export async function writeRegion(level: OmeZarrLevel, region: Region, data: Vox
   checkRegion(level, region);
   const expected = regionSize(region);
   if (data.length !== expected) {
-    throw new ZarrError('OUT_OF_BOUNDS', level.file, `${level.file}: ${data.length} voxels were given for a region of ${expected}.`, 'Pass exactly one value per voxel of the region (z-major, then row-major).');
+    throw new ZarrError('OUT_OF_BOUNDS', `${level.file}: ${data.length} voxels were given for a region of ${expected}.`, { file: level.file, hint: 'Pass exactly one value per voxel of the region (z-major, then row-major).' });
   }
   const shape = [region.z[1] - region.z[0], region.y[1] - region.y[0], region.x[1] - region.x[0]];
   const stride = [shape[1]! * shape[2]!, shape[2]!, 1];

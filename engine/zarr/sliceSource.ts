@@ -45,7 +45,7 @@ async function openFolder(folder: string, name: string): Promise<SliceSource> {
   const files = await listSliceImages(folder);
   const read = async (file: string) => {
     const slice = readImageBytes(await readBytes(file), file);
-    if (slice.depth !== 1) throw new VolumeReadError('UNSUPPORTED', file, `${file} holds ${slice.depth} slices, but each image in a folder of slices must hold one.`, 'Import the stack on its own, or save its pages as separate images.');
+    if (slice.depth !== 1) throw new VolumeReadError('UNSUPPORTED', `${file} holds ${slice.depth} slices, but each image in a folder of slices must hold one.`, { file, hint: 'Import the stack on its own, or save its pages as separate images.' });
     return slice;
   };
   const first = await read(files[0]!);
@@ -59,11 +59,11 @@ async function openFolder(folder: string, name: string): Promise<SliceSource> {
     async readSlice(z, out) {
       const slice = z === 0 ? first : await read(files[z]!);
       if (slice.width !== first.width || slice.height !== first.height) {
-        throw new VolumeReadError('SIZE_MISMATCH', slice.source, `${slice.source} is ${slice.width} × ${slice.height} pixels, but ${first.source} is ${first.width} × ${first.height}; all slices must have the same size.`, HINTS.sameSize);
+        throw new VolumeReadError('SIZE_MISMATCH', `${slice.source} is ${slice.width} × ${slice.height} pixels, but ${first.source} is ${first.width} × ${first.height}; all slices must have the same size.`, { file: slice.source, hint: HINTS.sameSize });
       }
       // Narrower slices keep their values in the wider type; a wider one cannot fit what is already written.
       if (WIDTH_ORDER.indexOf(slice.dtype) > WIDTH_ORDER.indexOf(first.dtype)) {
-        throw new VolumeReadError('SIZE_MISMATCH', slice.source, `${slice.source} is ${describeVoxelType(slice.dtype)}, but ${first.source} is ${describeVoxelType(first.dtype)}; an import keeps the first slice's type.`, HINTS.sameSize);
+        throw new VolumeReadError('SIZE_MISMATCH', `${slice.source} is ${describeVoxelType(slice.dtype)}, but ${first.source} is ${describeVoxelType(first.dtype)}; an import keeps the first slice's type.`, { file: slice.source, hint: HINTS.sameSize });
       }
       out.set(slice.data);
     },

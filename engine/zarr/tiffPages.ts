@@ -46,7 +46,7 @@ export async function openTiffPages(file: string): Promise<TiffPages> {
   try {
     const reader = new IfdReader(handle, file, size);
     const ifds = await reader.readChain();
-    if (ifds.length === 0) throw new VolumeReadError('CORRUPT', file, `${file} is damaged: it contains no pages (its first directory offset is 0).`, HINTS.reexportTiff);
+    if (ifds.length === 0) throw new VolumeReadError('CORRUPT', `${file} is damaged: it contains no pages (its first directory offset is 0).`, { file, hint: HINTS.reexportTiff });
     const metas = ifds.map((raw) => metadataTiff(raw, reader.littleEndian, file));
     let chosen = metas.filter(({ tiff, ifd }) => !isAuxiliaryPage(tiff, ifd));
     if (chosen.length === 0) chosen = metas;
@@ -75,7 +75,7 @@ export async function openTiffPages(file: string): Promise<TiffPages> {
         const { raw, shift } = pages[z]!;
         const { tiff, page } = await reader.page(raw, shift);
         if (page.width !== width || page.height !== height || volumeVoxelType(page) !== dtype) {
-          throw new VolumeReadError('SIZE_MISMATCH', file, `${file}: page ${raw.index + 1} is ${page.width} × ${page.height} ${volumeVoxelType(page)}, but page 1 is ${width} × ${height} ${dtype}; all pages of a stack must have the same size and type.`, HINTS.sameSize);
+          throw new VolumeReadError('SIZE_MISMATCH', `${file}: page ${raw.index + 1} is ${page.width} × ${page.height} ${volumeVoxelType(page)}, but page 1 is ${width} × ${height} ${dtype}; all pages of a stack must have the same size and type.`, { file, hint: HINTS.sameSize });
         }
         scratch = decodeTiffPage(tiff, page, out, scratch);
       },
@@ -110,7 +110,7 @@ function contiguousImages(first: TiffPage, raw: RawIfd, images: number, size: nu
   if (first.compression !== 1 || !contiguous) return [{ raw, shift: 0 }];
   const imageBytes = counts.reduce((sum, count) => sum + count, 0);
   const end = offsets[0]! + imageBytes * images;
-  if (end > size) throw new VolumeReadError('TRUNCATED', file, `${file} is truncated (page 1): its description promises ${images} images ending at byte ${end}, but the file ends at byte ${size}.`, HINTS.recopy);
+  if (end > size) throw new VolumeReadError('TRUNCATED', `${file} is truncated (page 1): its description promises ${images} images ending at byte ${end}, but the file ends at byte ${size}.`, { file, hint: HINTS.recopy });
   const one = { ...raw, dataOffsets: offsets, dataCounts: counts };
   return Array.from({ length: images }, (_, k) => ({ raw: { ...one, index: k }, shift: k * imageBytes }));
 }
@@ -130,7 +130,7 @@ class IfdReader {
   private async bytes(offset: number, length: number, what: string, page?: number): Promise<Uint8Array> {
     const truncated = () => {
       const where = page === undefined ? '' : ` (page ${page + 1})`;
-      return new VolumeReadError('TRUNCATED', this.file, `${this.file} is truncated${where}: ${what} should end at byte ${(offset + length).toLocaleString('en')}, but the file ends at byte ${this.size.toLocaleString('en')}.`, HINTS.recopy);
+      return new VolumeReadError('TRUNCATED', `${this.file} is truncated${where}: ${what} should end at byte ${(offset + length).toLocaleString('en')}, but the file ends at byte ${this.size.toLocaleString('en')}.`, { file: this.file, hint: HINTS.recopy });
     };
     if (!(Number.isSafeInteger(offset) && Number.isSafeInteger(length) && offset >= 0 && length >= 0 && offset + length <= this.size)) throw truncated();
     const buffer = new Uint8Array(length);
@@ -142,19 +142,19 @@ class IfdReader {
     const header = await this.bytes(0, Math.min(16, this.size), 'the TIFF header');
     const order = String.fromCharCode(header[0] ?? 0, header[1] ?? 0);
     if (header.length < 8 || (order !== 'II' && order !== 'MM')) {
-      throw new VolumeReadError('NOT_AN_IMAGE', this.file, `${this.file} is not a TIFF file (it does not start with II or MM).`, HINTS.formats);
+      throw new VolumeReadError('NOT_AN_IMAGE', `${this.file} is not a TIFF file (it does not start with II or MM).`, { file: this.file, hint: HINTS.formats });
     }
     this.littleEndian = order === 'II';
     const view = new DataView(header.buffer);
     const magic = view.getUint16(2, this.littleEndian);
-    if (magic !== 42 && magic !== 43) throw new VolumeReadError('NOT_AN_IMAGE', this.file, `${this.file} is not a TIFF file (version ${magic}, expected 42 or 43).`, HINTS.formats);
+    if (magic !== 42 && magic !== 43) throw new VolumeReadError('NOT_AN_IMAGE', `${this.file} is not a TIFF file (version ${magic}, expected 42 or 43).`, { file: this.file, hint: HINTS.formats });
     this.bigTiff = magic === 43;
     let offset = this.bigTiff ? Number(view.getBigUint64(8, this.littleEndian)) : view.getUint32(4, this.littleEndian);
     const ifds: RawIfd[] = [];
     const seen = new Set<number>();
     while (offset !== 0) {
       const index = ifds.length;
-      if (seen.has(offset) || index >= MAX_PAGES) throw new VolumeReadError('CORRUPT', this.file, `${this.file} is damaged (page ${index + 1}): the list of pages loops back to byte ${offset}.`, HINTS.recopy);
+      if (seen.has(offset) || index >= MAX_PAGES) throw new VolumeReadError('CORRUPT', `${this.file} is damaged (page ${index + 1}): the list of pages loops back to byte ${offset}.`, { file: this.file, hint: HINTS.recopy });
       seen.add(offset);
       const { ifd, next } = await this.readIfd(offset, index);
       ifds.push(ifd);
@@ -169,7 +169,7 @@ class IfdReader {
     const countBytes = await this.bytes(offset, countSize, 'its directory', index);
     const countView = new DataView(countBytes.buffer);
     const count = this.bigTiff ? Number(countView.getBigUint64(0, this.littleEndian)) : countView.getUint16(0, this.littleEndian);
-    if (count === 0) throw new VolumeReadError('CORRUPT', this.file, `${this.file} is damaged (page ${index + 1}): its directory at byte ${offset} has no entries.`, HINTS.reexportTiff);
+    if (count === 0) throw new VolumeReadError('CORRUPT', `${this.file} is damaged (page ${index + 1}): its directory at byte ${offset} has no entries.`, { file: this.file, hint: HINTS.reexportTiff });
     const body = await this.bytes(offset + countSize, count * entrySize + (this.bigTiff ? 8 : 4), `its directory of ${count} entries`, index);
     const view = new DataView(body.buffer);
     const entries: RawEntry[] = [];
@@ -207,7 +207,7 @@ class IfdReader {
   async page(raw: RawIfd, shift: number): Promise<{ tiff: TiffFile; page: TiffPage }> {
     const chunk = raw.tiled ? 'tile' : 'strip';
     const truncated = (i: number) =>
-      new VolumeReadError('TRUNCATED', this.file, `${this.file} is truncated (page ${raw.index + 1}): ${chunk} ${i + 1} should end at byte ${(raw.dataOffsets[i]! + shift + raw.dataCounts[i]!).toLocaleString('en')}, but the file ends at byte ${this.size.toLocaleString('en')}.`, HINTS.recopy);
+      new VolumeReadError('TRUNCATED', `${this.file} is truncated (page ${raw.index + 1}): ${chunk} ${i + 1} should end at byte ${(raw.dataOffsets[i]! + shift + raw.dataCounts[i]!).toLocaleString('en')}, but the file ends at byte ${this.size.toLocaleString('en')}.`, { file: this.file, hint: HINTS.recopy });
     // Every strip inside the file, and all of them within the budget, before one byte is allocated.
     let total = 0;
     for (let i = 0; i < raw.dataCounts.length; i++) {
@@ -216,7 +216,7 @@ class IfdReader {
       total += raw.dataCounts[i]!;
     }
     if (total > memoryBudget()) {
-      throw new VolumeReadError('TOO_LARGE', this.file, `${this.file} (page ${raw.index + 1}) holds ${describeBytes(total)} of ${chunk}s, more than the ${describeBytes(memoryBudget())} Membrana may use for one page.`, HINTS.tooLarge);
+      throw new VolumeReadError('TOO_LARGE', `${this.file} (page ${raw.index + 1}) holds ${describeBytes(total)} of ${chunk}s, more than the ${describeBytes(memoryBudget())} Membrana may use for one page.`, { file: this.file, hint: HINTS.tooLarge });
     }
     const data = new Uint8Array(total);
     let at = 0;

@@ -38,11 +38,11 @@ function isDimensionList(value: unknown, min: number): value is number[] {
 }
 
 function invalid(file: string, what: string): ZarrError {
-  return new ZarrError('INVALID_METADATA', file, `${file} breaks the Zarr specification: ${what}.`, ZARR_HINTS.reexport);
+  return new ZarrError('INVALID_METADATA', `${file} breaks the Zarr specification: ${what}.`, { file, hint: ZARR_HINTS.reexport });
 }
 
 function unsupported(file: string, what: string, hint: string = ZARR_HINTS.reexport): ZarrError {
-  return new ZarrError('UNSUPPORTED', file, `${file}: ${what}.`, hint);
+  return new ZarrError('UNSUPPORTED', `${file}: ${what}.`, { file, hint });
 }
 
 /** A v2 dtype string ('<u2', '|u1') as a v3 data type name, or undefined. */
@@ -164,7 +164,7 @@ export function validateGroupMetadata(json: unknown, file: string): void {
   const expected = path.basename(file) === '.zgroup' ? 2 : 3;
   if (json.zarr_format !== expected) throw invalid(file, `zarr_format is ${JSON.stringify(json.zarr_format)}, expected ${expected}`);
   if (expected === 3 && json.node_type !== 'group') {
-    throw new ZarrError('NOT_OME_ZARR', file, `${file} describes a Zarr ${JSON.stringify(json.node_type)}, not a group, but it holds the image's multiscales metadata.`, 'Choose the image folder (whose zarr.json says node_type "group" and lists multiscales).');
+    throw new ZarrError('NOT_OME_ZARR', `${file} describes a Zarr ${JSON.stringify(json.node_type)}, not a group, but it holds the image's multiscales metadata.`, { file, hint: 'Choose the image folder (whose zarr.json says node_type "group" and lists multiscales).' });
   }
 }
 
@@ -180,7 +180,7 @@ export function checkDatasetPath(value: string, file: string): string {
 /** The number of dimensions an NGFF image's axes give must be the array's. */
 export function checkAxesMatch(axes: unknown, dimensions: number, file: string, arrayFile: string): void {
   if (Array.isArray(axes) && axes.length !== dimensions) {
-    throw new ZarrError('INVALID_METADATA', file, `${file} lists ${axes.length} axes, but the array ${arrayFile} has ${dimensions} dimensions.`, ZARR_HINTS.reexport);
+    throw new ZarrError('INVALID_METADATA', `${file} lists ${axes.length} axes, but the array ${arrayFile} has ${dimensions} dimensions.`, { file, hint: ZARR_HINTS.reexport });
   }
 }
 
@@ -188,6 +188,6 @@ export function checkAxesMatch(axes: unknown, dimensions: number, file: string, 
 export function checkScale(scale: unknown, file: string, rank?: number): void {
   const ok = Array.isArray(scale) && (rank === undefined || scale.length === rank) && scale.every((s) => typeof s === 'number' && Number.isFinite(s) && s > 0);
   if (!ok) {
-    throw new ZarrError('INVALID_METADATA', file, `${file}: the scale ${JSON.stringify(scale)} is not ${rank ?? 'a list of'} positive sizes${rank === undefined ? '' : ', one per axis'}.`, ZARR_HINTS.reexport);
+    throw new ZarrError('INVALID_METADATA', `${file}: the scale ${JSON.stringify(scale)} is not ${rank ?? 'a list of'} positive sizes${rank === undefined ? '' : ', one per axis'}.`, { file, hint: ZARR_HINTS.reexport });
   }
 }

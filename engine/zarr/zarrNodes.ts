@@ -44,18 +44,18 @@ async function writeJson(file: string, value: unknown): Promise<void> {
 export async function readJson(file: string): Promise<unknown> {
   let text: string;
   try {
-    const bytes = await readRegularFile(file, MAX_METADATA_BYTES, (kind, message, hint) => new ZarrError(kind === 'NOT_A_FILE' ? 'NOT_A_FILE' : 'INVALID_METADATA', file, message, hint), 'a metadata file');
+    const bytes = await readRegularFile(file, MAX_METADATA_BYTES, (kind, message, hint) => new ZarrError(kind === 'NOT_A_FILE' ? 'NOT_A_FILE' : 'INVALID_METADATA', message, { file, hint }), 'a metadata file');
     text = bytes.toString('utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
     if (error instanceof ZarrError) throw error;
-    throw new ZarrError('INVALID_METADATA', file, `${file} cannot be read: ${(error as Error).message}.`, ZARR_HINTS.reexport, { cause: error });
+    throw new ZarrError('INVALID_METADATA', `${file} cannot be read: ${(error as Error).message}.`, { file, hint: ZARR_HINTS.reexport, cause: error });
   }
   try {
     return JSON.parse(text) as unknown;
   } catch (error) {
-    throw new ZarrError('INVALID_METADATA', file, `${file} is not valid JSON (${(error as Error).message}).`, ZARR_HINTS.reexport, { cause: error });
+    throw new ZarrError('INVALID_METADATA', `${file} is not valid JSON (${(error as Error).message}).`, { file, hint: ZARR_HINTS.reexport, cause: error });
   }
 }
 
@@ -112,7 +112,7 @@ export async function openArrayNode(root: string, relative: string, version: Zar
   const where = path.join(root, relative);
   const file = path.join(where, version === 2 ? '.zarray' : 'zarr.json');
   const json = await readJson(file);
-  if (json === undefined) throw new ZarrError('INVALID_METADATA', file, `${file} is missing: ${where} is not a Zarr v${version} array.`, ZARR_HINTS.reexport);
+  if (json === undefined) throw new ZarrError('INVALID_METADATA', `${file} is missing: ${where} is not a Zarr v${version} array.`, { file, hint: ZARR_HINTS.reexport });
   validateArrayMetadata(json, file);
   // Chunk writes are atomic (temp + rename): a killed import, pyramid or flush never tears a chunk.
   const location = zarr.root(new AtomicFileStore(root)).resolve(relative);
@@ -121,7 +121,7 @@ export async function openArrayNode(root: string, relative: string, version: Zar
     array = version === 2 ? await zarr.open.v2(location, { kind: 'array' }) : await zarr.open.v3(location, { kind: 'array' });
   } catch (error) {
     if (error instanceof ZarrError) throw error;
-    throw new ZarrError('INVALID_METADATA', file, `${file} could not be opened as a Zarr v${version} array: ${(error as Error).message}.`, ZARR_HINTS.reexport, { cause: error });
+    throw new ZarrError('INVALID_METADATA', `${file} could not be opened as a Zarr v${version} array: ${(error as Error).message}.`, { file, hint: ZARR_HINTS.reexport, cause: error });
   }
   return checkChunkReads(array, where);
 }

@@ -42,7 +42,7 @@ export class TiffFile {
     if (bytes.length < 8) throw this.truncated('the 8-byte TIFF header is incomplete');
     const order = String.fromCharCode(bytes[0]!, bytes[1]!);
     if (order !== 'II' && order !== 'MM') {
-      throw new VolumeReadError('NOT_AN_IMAGE', file, `${file} is not a TIFF file (it does not start with II or MM).`, HINTS.formats);
+      throw new VolumeReadError('NOT_AN_IMAGE', `${file} is not a TIFF file (it does not start with II or MM).`, { file, hint: HINTS.formats });
     }
     this.littleEndian = order === 'II';
     const magic = this.view.getUint16(2, this.littleEndian);
@@ -57,7 +57,7 @@ export class TiffFile {
       }
       this.readChain(this.uint64(8));
     } else {
-      throw new VolumeReadError('NOT_AN_IMAGE', file, `${file} is not a TIFF file (version ${magic}, expected 42 or 43).`, HINTS.formats);
+      throw new VolumeReadError('NOT_AN_IMAGE', `${file} is not a TIFF file (version ${magic}, expected 42 or 43).`, { file, hint: HINTS.formats });
     }
   }
 
@@ -118,12 +118,12 @@ export class TiffFile {
 
   truncated(what: string, page?: number): VolumeReadError {
     const where = page === undefined ? '' : ` (page ${page + 1})`;
-    return new VolumeReadError('TRUNCATED', this.file, `${this.file} is truncated${where}: ${what}, but the file ends at byte ${this.bytes.length}.`, HINTS.recopy);
+    return new VolumeReadError('TRUNCATED', `${this.file} is truncated${where}: ${what}, but the file ends at byte ${this.bytes.length}.`, { file: this.file, hint: HINTS.recopy });
   }
 
   corrupt(what: string, page?: number): VolumeReadError {
     const where = page === undefined ? '' : ` (page ${page + 1})`;
-    return new VolumeReadError('CORRUPT', this.file, `${this.file} is damaged${where}: ${what}.`, HINTS.reexportTiff);
+    return new VolumeReadError('CORRUPT', `${this.file} is damaged${where}: ${what}.`, { file: this.file, hint: HINTS.reexportTiff });
   }
 
   private readChain(firstOffset: number): void {

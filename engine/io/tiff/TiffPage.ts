@@ -46,7 +46,7 @@ export function describeTiffPage(tiff: TiffFile, ifd: TiffIfd): TiffPage {
   const { file } = tiff;
   const pageNumber = ifd.index + 1;
   const unsupported = (what: string) =>
-    new VolumeReadError('UNSUPPORTED', file, `${file} (page ${pageNumber}) ${what}, which Membrana cannot read.`, HINTS.reexportTiff);
+    new VolumeReadError('UNSUPPORTED', `${file} (page ${pageNumber}) ${what}, which Membrana cannot read.`, { file, hint: HINTS.reexportTiff });
 
   checkFieldTypes(tiff, ifd);
   const width = tiff.number(ifd, Tag.ImageWidth, 0);
@@ -71,9 +71,8 @@ export function describeTiffPage(tiff: TiffFile, ifd: TiffIfd): TiffPage {
   if (!canDecompress(compression)) {
     throw new VolumeReadError(
       'UNSUPPORTED',
-      file,
       `${file} (page ${pageNumber}) uses ${compressionName(compression)} compression (TIFF compression ${compression}), which Membrana cannot decode.`,
-      HINTS.reexportTiff,
+      { file, hint: HINTS.reexportTiff },
     );
   }
 

@@ -130,9 +130,8 @@ export function checkDecodeMemory(file: string, page: TiffPage, depth: number, d
     const limit = total > budget ? `the ${describeBytes(budget)} Membrana may use (MEMBRANA_MEMORY_BUDGET)` : 'the 4 GiB a single array can hold';
     throw new VolumeReadError(
       'TOO_LARGE',
-      file,
       `${file} is too large to open: ${what} is ${page.width.toLocaleString('en')} × ${page.height.toLocaleString('en')}${depth > 1 ? ` × ${depth}` : ''} voxels, ${describeBytes(total)} to decode, more than ${limit}.`,
-      `${HINTS.tooLarge} For stacks larger than memory, convert with \`membrana import\` and work on the OME-Zarr.`,
+      { file, hint: `${HINTS.tooLarge} For stacks larger than memory, convert with \`membrana import\` and work on the OME-Zarr.` },
     );
   }
 }

@@ -32,9 +32,8 @@ export async function ensureOnnx(dir: string, options: EnsureOnnxOptions = {}): 
   const unsupported = (error: unknown): ModelError =>
     new ModelError(
       'MODEL_UNSUPPORTED',
-      path.join(folder, MODEL_JSON),
       `Cannot write ${file} for ONNX Runtime: ${(error as Error).message}`,
-      `${MODEL_FOLDER_HINT} Set MEMBRANA_EP=tfjs to run this model on TensorFlow.js.`,
+      { file: path.join(folder, MODEL_JSON), hint: `${MODEL_FOLDER_HINT} Set MEMBRANA_EP=tfjs to run this model on TensorFlow.js.` },
     );
   let weights: Map<string, NamedWeight>;
   let source: string;
@@ -57,9 +56,8 @@ export async function ensureOnnx(dir: string, options: EnsureOnnxOptions = {}): 
   } catch (error) {
     throw new ModelError(
       'MODEL_CORRUPT',
-      file,
       `Cannot write ${file} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); ${existing ? `the file there is unusable: ${problem ?? 'a remake was asked for'}` : 'the folder has none'}.`,
-      'Copy the model folder somewhere writable and pass that with --model, or reinstall Membrana if this is the model it ships.',
+      { file, hint: 'Copy the model folder somewhere writable and pass that with --model, or reinstall Membrana if this is the model it ships.' },
     );
   }
   if (problem) (options.onWarning ?? console.warn)(`${file} was remade from the model's weights (${WEIGHTS_BIN}): ${problem}.`);
