@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { CodedError } from './CodedError.js';
-import { toErrorInfo } from './errorInfo.js';
+import { CancelledError } from './cancellation.js';
+import { fromErrorInfo, toErrorInfo } from './errorInfo.js';
 
 describe('CodedError', () => {
   it('keeps its code, message, details and cause, and sets only the details it was given', () => {
@@ -29,5 +30,25 @@ describe('toErrorInfo', () => {
 
   it('drops a files field that is not a list of strings', () => {
     expect(toErrorInfo(Object.assign(new Error('m'), { code: 'C', files: [1, 2] }))).toEqual({ code: 'C', message: 'm' });
+  });
+});
+
+describe('fromErrorInfo', () => {
+  it('rebuilds any coded error with its code, file(s) and hint, whatever library threw it', () => {
+    const info = toErrorInfo(new CodedError('MODEL_CORRUPT', '/m/weights.bin has 100 bytes.', { file: '/m/weights.bin', hint: 'Copy the model again.' }));
+    const error = fromErrorInfo(info, 'A prediction worker could not start: ');
+    expect(error).toBeInstanceOf(CodedError);
+    expect(toErrorInfo(error)).toEqual(info);
+    expect(fromErrorInfo({ code: 'SHAPE_MISMATCH', message: 'm', files: ['a', 'b'], hint: 'h' })).toMatchObject({ files: ['a', 'b'] });
+  });
+
+  it('names the worker in the message of a bare error, which has no hint to say more', () => {
+    expect(fromErrorInfo({ code: 'INTERNAL', message: 'x is undefined' }, 'Training worker 2 of 2 failed: ').message).toBe('Training worker 2 of 2 failed: x is undefined');
+  });
+
+  it('gives back a cancel as the one CancelledError', () => {
+    const error = fromErrorInfo(toErrorInfo(new CancelledError('Prediction was cancelled.')), 'ignored: ');
+    expect(error).toBeInstanceOf(CancelledError);
+    expect(error).toMatchObject({ code: 'CANCELLED', name: 'AbortError', message: 'Prediction was cancelled.' });
   });
 });

@@ -1,4 +1,6 @@
 import type { ErrorInfo } from '../../protocol/contract.js';
+import { CancelledError } from './cancellation.js';
+import { CodedError } from './CodedError.js';
 
 /**
  * Any thrown value as the ErrorInfo that crosses a process or thread boundary. Errors that carry
@@ -17,4 +19,15 @@ export function toErrorInfo(error: unknown): ErrorInfo {
     };
   }
   return { code: 'INTERNAL', message: String(error) };
+}
+
+/**
+ * An ErrorInfo from another thread or process (a worker's toErrorInfo) as an error again, with its
+ * code, file(s) and hint; a cancel is a CancelledError. One with a hint was written for people and
+ * keeps its message; a bare one (a bug, a Node error) gets `prefix`, which names where it happened.
+ */
+export function fromErrorInfo(info: ErrorInfo, prefix = ''): CodedError {
+  const { code, message, file, files, hint } = info;
+  if (code === 'CANCELLED') return new CancelledError(message, { file, hint });
+  return new CodedError(code, hint ? message : `${prefix}${message}`, { file, files, hint });
 }

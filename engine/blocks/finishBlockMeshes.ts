@@ -1,10 +1,10 @@
 import path from 'node:path';
 import type { Progress } from '../../protocol/contract.js';
+import { throwIfCancelled } from '../base/cancellation.js';
 import { decimateMesh } from '../mesh/decimateMesh.js';
 import type { Mesh } from '../mesh/Mesh.js';
 import { MeshExportError } from '../mesh/MeshExportError.js';
 import type { MeshOptions } from '../mesh/meshNeuron.js';
-import { throwIfCancelled } from '../mesh/meshNeuron.js';
 import { smoothMesh } from '../mesh/smoothMesh.js';
 import { weldFragments } from '../mesh/weldFragments.js';
 import { precomputedScaleKey } from './meshBlocks.js';
@@ -71,7 +71,7 @@ export async function* weldNeurons(store: MeshBlockStore, neurons: ReadonlyMap<n
   let done = 0;
   let count = 0;
   for (const [id, entry] of neurons) {
-    throwIfCancelled(options.signal);
+    throwIfCancelled(options.signal, 'Meshing');
     const welded = weldFragments(await store.readFragments(id, entry.blocks));
     const smoothed = smoothMesh(welded, options.smoothing ?? 0);
     yield [id, options.decimate === undefined ? smoothed : await decimateMesh(smoothed, options.decimate, { error: options.decimateError })];

@@ -1,7 +1,7 @@
+import { throwIfCancelled } from '../base/cancellation.js';
 import { forEachBlockFragment, overlapBox, type VoxelBox } from '../mesh/blockFragments.js';
 import { legacyFragment } from '../mesh/exportPrecomputed.js';
 import type { VoxelSizeNm } from '../mesh/Mesh.js';
-import { throwIfCancelled } from '../mesh/meshNeuron.js';
 import type { OmeZarrLevel } from '../zarr/omeZarr.js';
 import { readRegion } from '../zarr/readRegion.js';
 import { blockAt, blockCount, type BlockGrid, type BlockRunOptions } from './blockGrid.js';
@@ -70,12 +70,12 @@ export async function meshBlocks(options: MeshBlocksOptions): Promise<MeshBlocks
     return { index, core, box, ids: data instanceof Uint32Array ? data : Uint32Array.from(data) };
   };
   report();
-  throwIfCancelled(signal);
+  throwIfCancelled(signal, 'Meshing');
   let pending: Promise<ReadBlock> | null = todo.length > 0 ? read(todo[0]!) : null;
   try {
     for (let n = 0; n < todo.length; n++) {
       const labels = await pending!;
-      throwIfCancelled(signal);
+      throwIfCancelled(signal, 'Meshing');
       pending = n + 1 < todo.length ? read(todo[n + 1]!) : null;
       // Encoded as they come: a block's meshes are never all held at once.
       const fragments = new Map<number, Uint8Array>();
@@ -88,7 +88,7 @@ export async function meshBlocks(options: MeshBlocksOptions): Promise<MeshBlocks
       done.push(labels.index);
       options.onBlock?.(labels.index);
       report();
-      throwIfCancelled(signal);
+      throwIfCancelled(signal, 'Meshing');
     }
   } finally {
     // A read still in flight after a failure or cancel: settle it quietly.

@@ -1,5 +1,5 @@
 import type { Progress } from '../../protocol/contract.js';
-import { throwIfCancelled } from '../segment/throwIfCancelled.js';
+import { throwIfCancelled } from '../base/cancellation.js';
 import { watershed2d } from '../segment/watershed2d.js';
 import { blockAt, blockCount, type Block, type BlockGrid, type BlockRunOptions } from './blockGrid.js';
 import { boxSize, haloedBox, indexIn, writeBlockFiles, type BlockStats, type Box } from './blockLabels.js';
@@ -37,7 +37,7 @@ export async function segmentBlocks(options: SegmentBlocksOptions): Promise<Step
     const box = haloedBox(grid, block);
     const data = await input.read(box.z, box.y, box.x, options.signal);
     const probability = data instanceof Uint8Array ? data : Uint8Array.from(data);
-    throwIfCancelled(options.signal);
+    throwIfCancelled(options.signal, 'Segmentation');
     const result = segmentBlock(probability, box, block, store.settings, options.signal);
     await writeBlockFiles(store, k, result.labels, result.stats);
     return { count: result.count, coreCount: result.coreCount };
@@ -60,7 +60,7 @@ export function segmentBlock(probability: Uint8Array, box: Box, block: Block, se
   const pixelSize = { x: settings.voxelSize.x, y: settings.voxelSize.y };
   let count = 0;
   for (let s = 0; s < depth; s++) {
-    throwIfCancelled(signal);
+    throwIfCancelled(signal, 'Segmentation');
     const slice = watershed2d(probability.subarray(s * plane, (s + 1) * plane), width, height, {
       pixelSize,
       seedThreshold: settings.seedThreshold,
@@ -152,7 +152,7 @@ export async function runStep(
   };
   report();
   for (const k of todo) {
-    throwIfCancelled(options.signal);
+    throwIfCancelled(options.signal, 'Segmentation');
     const record = await work(k);
     // Only after the item's files are durable: a kill before this line leaves it unmarked.
     await ledger.markDone(k, record);

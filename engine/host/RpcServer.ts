@@ -3,13 +3,13 @@ import {
   type CallContext,
   type EngineEvents,
   type EngineHandlers,
-  type ErrorInfo,
   type EventName,
   type RpcMessage,
 } from '../../protocol/contract.js';
 import type { MessageLink } from '../../protocol/RpcClient.js';
-import type { EngineEventSource } from '../service/EngineService.js';
+import { CancelledError } from '../base/cancellation.js';
 import { toErrorInfo } from '../base/errorInfo.js';
+import type { EngineEventSource } from '../service/EngineService.js';
 
 export interface RpcServer {
   emit<E extends EventName>(event: E, payload: EngineEvents[E]): void;
@@ -60,9 +60,7 @@ export function serveRpc(link: MessageLink, handlers: EngineHandlers, events?: E
           }
         },
         (error: unknown) => {
-          const info: ErrorInfo = controller.signal.aborted
-            ? { code: 'CANCELLED', message: `${method} was cancelled.` }
-            : toErrorInfo(error);
+          const info = toErrorInfo(controller.signal.aborted ? new CancelledError(`${method} was cancelled.`) : error);
           link.send({ kind: 'result', id, ok: false, error: info });
         },
       )

@@ -1,8 +1,9 @@
+import { throwIfCancelled } from '../base/cancellation.js';
 import { exportPrecomputed, type Segmentation } from './exportPrecomputed.js';
 import { triangleCount } from './Mesh.js';
 import { MeshExportError } from './MeshExportError.js';
 import { meshFiles, type MeshFileFormat } from './meshFiles.js';
-import { meshNeurons, throwIfCancelled, type MeshNeuronsOptions } from './meshNeuron.js';
+import { meshNeurons, type MeshNeuronsOptions } from './meshNeuron.js';
 import type { LengthUnit } from './meshUnits.js';
 import { checkOutputFolder, writeFolderAtomic } from './writeFolderAtomic.js';
 
@@ -43,7 +44,7 @@ export async function exportNeuronMeshes(segmentation: Segmentation, folder: str
     const asked = options.ids ? `none of the neurons ${options.ids.join(', ')}` : 'no neuron (every voxel is 0)';
     throw new MeshExportError('NO_NEURONS', `The segmentation holds ${asked}, so there is nothing to export.`, { file: folder, hint: options.ids ? 'Check the ids against the segmentation (0 is boundary, never a neuron).' : 'Open the segmentation (neuron ids), not a membrane prediction or an empty stack.' });
   }
-  throwIfCancelled(options.signal);
+  throwIfCancelled(options.signal, 'Meshing');
   const files = precomputed ? exportPrecomputed(segmentation, meshes) : meshFiles(meshes, options.format as MeshFileFormat, options);
   const written = await writeFolderAtomic(folder, files, { mode: precomputed ? 'whole' : 'merge' });
   let triangles = 0;

@@ -1,4 +1,5 @@
 import type { Progress } from '../../protocol/contract.js';
+import { throwIfCancelled } from '../base/cancellation.js';
 import { checkDecimateRatio, decimateMesh } from './decimateMesh.js';
 import { marchingCubes } from './marchingCubes.js';
 import type { Mesh, VoxelSizeNm } from './Mesh.js';
@@ -95,7 +96,7 @@ export async function meshNeurons(
   checkVoxelSize(voxelSize);
   if (options.decimate !== undefined) checkDecimateRatio(options.decimate);
   const { signal, onProgress } = options;
-  throwIfCancelled(signal);
+  throwIfCancelled(signal, 'Meshing');
   const bounds = neuronBounds(ids, width, height, depth);
   const wanted = [...new Set(options.ids ?? bounds.keys())].filter((id) => bounds.has(id)).sort((a, b) => a - b);
   // Work is about the bounding box each neuron's mask is cut from.
@@ -112,7 +113,7 @@ export async function meshNeurons(
     done += work[n]!;
     if (performance.now() - lastYield > YIELD_MS) {
       await new Promise((resolve) => setImmediate(resolve));
-      throwIfCancelled(signal);
+      throwIfCancelled(signal, 'Meshing');
       lastYield = performance.now();
       const fraction = done / total;
       const elapsed = (lastYield - started) / 1000;
@@ -125,11 +126,6 @@ export async function meshNeurons(
 
 function boxVolume({ min, max }: { min: readonly number[]; max: readonly number[] }): number {
   return (max[0]! - min[0]! + 3) * (max[1]! - min[1]! + 3) * (max[2]! - min[2]! + 3);
-}
-
-/** Throws the engine's cancel error (code 'CANCELLED') once `signal` has fired. */
-export function throwIfCancelled(signal: AbortSignal | undefined): void {
-  if (signal?.aborted) throw Object.assign(new Error('Meshing was cancelled.'), { code: 'CANCELLED', name: 'AbortError' });
 }
 
 function checkBounds({ min, max }: NeuronBounds, width: number, height: number, depth: number, id: number): void {

@@ -1,7 +1,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import type { LoadedModel, ModelMeta } from '../model/modelFolder.js';
-import { fromErrorInfo } from '../workers/fromErrorInfo.js';
+import { fromErrorInfo } from '../base/errorInfo.js';
 import { startWorker, workerFile } from '../workers/startWorker.js';
 import { listenToSlots, watchWorker, whenReady, type WorkerSlot } from '../workers/WorkerSlot.js';
 import { cancelledError } from './cancelledError.js';

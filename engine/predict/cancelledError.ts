@@ -1,4 +1,6 @@
+import { CancelledError } from '../base/cancellation.js';
+
 /** The error every prediction path throws when its AbortSignal fires. */
-export function cancelledError(): Error {
-  return Object.assign(new Error('Prediction was cancelled.'), { code: 'CANCELLED', name: 'AbortError' });
+export function cancelledError(): CancelledError {
+  return new CancelledError('Prediction was cancelled.');
 }

@@ -4,8 +4,6 @@ import { SliceTiling, type TilingOptions } from './SliceTiling.js';
 import { layoutAxis, type AxisLayout } from './tileLayout.js';
 import type { TileRunner } from './TileRunner.js';
 
-export { cancelledError } from './cancelledError.js';
-
 export interface PredictSliceOptions extends TilingOptions {
   /** Average the 8 flips/rotations (4 flips for non-square tiles). */
   tta?: boolean;

@@ -1,5 +1,5 @@
+import { throwIfCancelled } from '../base/cancellation.js';
 import { findRoot } from './findRoot.js';
-import { throwIfCancelled } from './throwIfCancelled.js';
 
 export interface LinkSlicesOptions {
   /**
@@ -78,7 +78,7 @@ export function linkSlices(labels: Uint32Array, width: number, height: number, d
   }
 
   for (let z = 0; z + 1 < depth; z++) {
-    throwIfCancelled(options.signal);
+    throwIfCancelled(options.signal, 'Segmentation');
     const overlaps = probability ? weighOverlaps(labels, probability, z, plane, maxIds[z + 1]! + 1) : countOverlaps(labels, z, plane, maxIds[z + 1]! + 1);
     const baseA = base[z]!;
     const baseB = base[z + 1]!;

@@ -1,7 +1,7 @@
 import type { VoxelSize } from '../../protocol/contract.js';
+import { throwIfCancelled } from '../base/cancellation.js';
 import { nanometresPerUnit, toNanometres } from '../io/physicalUnit.js';
 import { LINK_DEFAULTS, linkSlices } from './linkSlices.js';
-import { throwIfCancelled } from './throwIfCancelled.js';
 import { WATERSHED_DEFAULTS, watershed2d } from './watershed2d.js';
 
 export interface SegmentProgress {
@@ -71,7 +71,7 @@ export function segmentVolume(probability: Uint8Array, width: number, height: nu
   const { signal, onProgress } = options;
   const labels = new Uint32Array(plane * depth);
   for (let z = 0; z < depth; z++) {
-    throwIfCancelled(signal);
+    throwIfCancelled(signal, 'Segmentation');
     onProgress?.({ stage: `Segmenting slice ${z + 1} of ${depth}`, fraction: (SLICES_SHARE * z) / depth });
     const corrections = options.corrections?.(z) ?? null;
     const slice = watershed2d(probability.subarray(z * plane, (z + 1) * plane), width, height, {
@@ -84,7 +84,7 @@ export function segmentVolume(probability: Uint8Array, width: number, height: nu
     });
     labels.set(slice.labels, z * plane);
   }
-  throwIfCancelled(signal);
+  throwIfCancelled(signal, 'Segmentation');
   onProgress?.({ stage: 'Linking slices into neurons', fraction: SLICES_SHARE });
   const { ids, count } = linkSlices(labels, width, height, depth, {
     linkThreshold: options.linkThreshold ?? LINK_DEFAULTS.linkThreshold,

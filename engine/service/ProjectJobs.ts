@@ -1,5 +1,6 @@
 import os from 'node:os';
 import type { CallContext, FineTuneResult, ModelVersionInfo, QualityMetrics, ReviewTile } from '../../protocol/contract.js';
+import { CancelledError, isCancellation } from '../base/cancellation.js';
 import { CallError } from './CallError.js';
 import { scoreHeldOut } from '../metrics/heldOutScores.js';
 import { loadModelFolder, saveModelFolder } from '../model/modelFolder.js';
@@ -131,7 +132,7 @@ export class ProjectJobs {
         const toPredict = [...new Set([...previouslyPredicted, ...validation])].sort((a, b) => a - b);
         if (!context.signal.aborted && toPredict.length > 0) {
           await this.predictSlices(toPredict, context, `Re-predicting with ${version.id}`).catch((error: unknown) => {
-            if ((error as { name?: string }).name !== 'AbortError' && !context.signal.aborted) throw error;
+            if (!isCancellation(error) && !context.signal.aborted) throw error;
           });
         }
         return { ...reply, seconds: Math.round((performance.now() - started) / 1000) };
@@ -186,7 +187,7 @@ export class ProjectJobs {
     const started = performance.now();
     for (let k = 0; k < slices.length; k++) {
       context.signal.throwIfAborted();
-      if (this.disposed) throw new CallError('CANCELLED', 'The project was closed.');
+      if (this.disposed) throw new CancelledError('The project was closed.');
       const z = slices[k]!;
       const slice = { width, height, depth: 1, data: await project.readSlice(z, context.signal) };
       const probability = await predictVolume(slice, predictor, { signal: context.signal, tta });

@@ -2,7 +2,7 @@ import type { LayersModel } from '@tensorflow/tfjs-layers';
 import type { ActiveBackend } from '../model/selectBackend.js';
 import { serializeModel } from '../model/serializeModel.js';
 import { tf } from '../model/tfjs.js';
-import { fromErrorInfo } from '../workers/fromErrorInfo.js';
+import { fromErrorInfo } from '../base/errorInfo.js';
 import { startWorker, workerFile } from '../workers/startWorker.js';
 import { listenToSlots, watchWorker, whenReady, type WorkerSlot } from '../workers/WorkerSlot.js';
 import type { AdamState } from './adamState.js';

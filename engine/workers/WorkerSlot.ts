@@ -1,6 +1,6 @@
 import type { Worker } from 'node:worker_threads';
 import type { ErrorInfo } from '../../protocol/contract.js';
-import { fromErrorInfo } from './fromErrorInfo.js';
+import { fromErrorInfo } from '../base/errorInfo.js';
 
 /** A worker thread and how it stopped, recorded from its start so an exit just after 'ready' is not missed. */
 export interface WorkerSlot {

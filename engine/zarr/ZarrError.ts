@@ -7,7 +7,6 @@ export type ZarrErrorCode =
   | 'OUT_OF_BOUNDS'
   | 'ALREADY_EXISTS'
   | 'IDS_TOO_LARGE'
-  | 'CANCELLED'
   | 'SOURCE'
   | 'CORRUPT_CHUNK'
   | 'NOT_A_FILE';

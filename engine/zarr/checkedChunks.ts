@@ -1,4 +1,5 @@
 import type * as zarr from 'zarrita';
+import { isCancellation } from '../base/cancellation.js';
 import { ZARR_HINTS, ZarrError } from './ZarrError.js';
 
 type AnyArray = zarr.Array<zarr.DataType, zarr.Readable>;
@@ -21,7 +22,7 @@ export function checkChunkReads<T extends AnyArray>(array: T, folder: string): T
     try {
       chunk = (await original(...(args as Parameters<AnyArray['getChunk']>))) as Awaited<ReturnType<T['getChunk']>>;
     } catch (error) {
-      if ((error as { name?: string }).name === 'AbortError' || error instanceof ZarrError) throw error;
+      if (isCancellation(error) || error instanceof ZarrError) throw error;
       const cause = (error as Error).cause as Error | undefined;
       throw new ZarrError('CORRUPT_CHUNK', `${where} cannot be read: ${(error as Error).message}${cause?.message ? ` (${cause.message})` : ''}.`, { file: folder, hint: ZARR_HINTS.corruptChunk, cause: error });
     }

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { readdir, rename, rm } from 'node:fs/promises';
 import type { Progress, VoxelType } from '../../protocol/contract.js';
+import { CancelledError } from '../base/cancellation.js';
 import { allocateVoxels, BYTES_PER_VOXEL } from '../io/Volume.js';
 import { VolumeReadError } from '../io/VolumeReadError.js';
 import { describeBytes, fitsInMemory, memoryBudget } from '../io/memoryBudget.js';
@@ -92,7 +93,7 @@ export async function importToOmeZarr(source: string, dir: string, options: Impo
   } catch (error) {
     // Only what this import made is removed: never a folder the user had before.
     await rm(temp, { recursive: true, force: true });
-    if (signal?.aborted) throw new ZarrError('CANCELLED', `The import of ${source} into ${dir} was cancelled.`, { file: dir, hint: ZARR_HINTS.cancelled, cause: error });
+    if (signal?.aborted) throw new CancelledError(`The import of ${source} into ${dir} was cancelled.`, { file: dir, hint: ZARR_HINTS.cancelled, cause: error });
     throw error;
   } finally {
     await input.close();

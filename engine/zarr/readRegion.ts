@@ -1,4 +1,5 @@
 import * as zarr from 'zarrita';
+import { isCancellation } from '../base/cancellation.js';
 import type { VoxelArray } from '../io/Volume.js';
 import type { OmeZarrLevel } from './omeZarr.js';
 import { ZARR_HINTS, ZarrError } from './ZarrError.js';
@@ -65,7 +66,7 @@ export function readSlice(level: OmeZarrLevel, z: number, signal?: AbortSignal):
  * cancel (AbortError) passes through as it is.
  */
 export function chunkError(level: OmeZarrLevel, where: string, error: unknown): unknown {
-  if ((error as { name?: string }).name === 'AbortError' || error instanceof ZarrError) return error;
+  if (isCancellation(error) || error instanceof ZarrError) return error;
   return new ZarrError('CORRUPT_CHUNK', `${level.file}: ${where} cannot be read: ${(error as Error).message}${(error as Error).cause ? ` (${String(((error as Error).cause as Error).message ?? (error as Error).cause)})` : ''}.`, { file: level.file, hint: ZARR_HINTS.corruptChunk });
 }
 
