@@ -5,6 +5,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JOURNAL_MAGIC, parseJournal, type EditRecord } from '../engine/project/journalFormat.js';
 import { floodFill, membraneBarrier } from '../renderer/src/lib/paint/floodFill.js';
+import { imageToPage } from './imageToPage.js';
 import { ARTIFACTS, CHROMIUM_ARGS, CHROMIUM_PATH, launchServe, type ServeProcess } from './launchServe.js';
 
 // Edits land on the slice the user moved to. On the built-in sample (384 × 384 × 16, predicted):
@@ -118,24 +119,6 @@ function plan(pools: number[][]): Round[] {
   return rounds;
 }
 
-/** Image pixel → page coordinates, from the status line's read-out at two probe points. */
-async function imageToPage(): Promise<(x: number, y: number) => { x: number; y: number }> {
-  const box = (await page.getByTestId('viewer-canvas').boundingBox())!;
-  const probe = async (px: number, py: number): Promise<{ x: number; y: number }> => {
-    await page.mouse.move(px, py);
-    let match: RegExpExecArray | null = null;
-    await expect.poll(async () => (match = /x\s*(\d+)\s*y\s*(\d+)/.exec(await page.getByTestId('status-position').innerText()))).not.toBeNull();
-    return { x: Number(match![1]) + 0.5, y: Number(match![2]) + 0.5 };
-  };
-  const a = { x: box.x + box.width * 0.4, y: box.y + box.height * 0.2 };
-  const b = { x: box.x + box.width * 0.6, y: box.y + box.height * 0.8 };
-  const ia = await probe(a.x, a.y);
-  const ib = await probe(b.x, b.y);
-  const sx = (b.x - a.x) / (ib.x - ia.x);
-  const sy = (b.y - a.y) / (ib.y - ia.y);
-  return (x, y) => ({ x: a.x + (x + 0.5 - ia.x) * sx, y: a.y + (y + 0.5 - ia.y) * sy });
-}
-
 describe('edits land on the slice the user moved to', () => {
   it(`${ROUNDS} rounds of quick arrow presses, each followed at once by an edit: every edit on its slice, none lost`, async () => {
     const predictStart = Date.now();
@@ -149,7 +132,7 @@ describe('edits land on the slice the user moved to', () => {
     const pools = Array.from({ length: DEPTH }, (_, z) => fillSeeds(z));
     for (const [z, pool] of pools.entries()) expect(pool.length, `closed cells on slice ${z}`).toBeGreaterThan(8);
     const rounds = plan(pools);
-    const toPage = await imageToPage();
+    const toPage = await imageToPage(page);
     await page.evaluate(() => {
       (document.activeElement as HTMLElement | null)?.blur();
       performance.clearMarks();

@@ -68,12 +68,16 @@ describe('frameRegion', () => {
     expect(box.left).toBeGreaterThan((size.width - (box.right - box.left)) / 4);
   });
 
-  it('centres an image smaller than the view on that axis', () => {
+  it('shows all of an image that fits on an axis, centred, wherever the region is in it', () => {
     const region = { x: 0, y: 0, width: 128, height: 128 };
     const view = frameRegion(region, { width: 2000, height: 400 }, { width: 384, height: 4096 }, OPTIONS);
-    expect(view.offsetX).toBeGreaterThan(0);
-    const box = onScreen(region, view);
-    expect(box.left).toBeGreaterThanOrEqual((2000 - (box.right - box.left)) / 4 - 1e-9);
+    expect(view.offsetX).toBeCloseTo((2000 - 384 * view.scale) / 2, 9);
+    // The other axis keeps the region off the view's edge.
+    expect(view.offsetY).toBeCloseTo((400 - 128 * view.scale) / 4, 9);
+    // A small image at its fitting scale: shown whole, not pushed off the view to move the region.
+    const small = frameRegion({ x: 256, y: 0, width: 128, height: 128 }, { width: 770, height: 636 }, { width: 384, height: 384 }, { ...FRAME_DEFAULTS, minScale: 636 / 384 });
+    expect(small.offsetY).toBeCloseTo(0, 9);
+    expect(small.offsetX).toBeCloseTo((770 - 636) / 2, 9);
   });
 
   it('names a region or view without size', () => {

@@ -31,7 +31,8 @@ export const FRAME_DEFAULTS: Omit<FrameOptions, 'minScale'> = { share: 1 / 3, ma
  * would show empty canvas beyond the image edge, but never so far that the region comes nearer
  * the view's edge than half its distance from there when centred. A place to check at the image
  * edge therefore sits near the middle of the view with image on three sides, not against the
- * view's edge and not beside a half-empty screen.
+ * view's edge and not beside a half-empty screen. On an axis where the whole image fits, it is
+ * shown whole, centred.
  */
 export function frameRegion(region: Region, view: { width: number; height: number }, image: { width: number; height: number }, options: FrameOptions): ViewTransform {
   for (const [name, value] of [
@@ -53,10 +54,12 @@ export function frameRegion(region: Region, view: { width: number; height: numbe
 
 /** One axis of frameRegion: the offset for a view of length `view` over an image of length `image`, region [from, to). */
 function axisOffset(view: number, image: number, from: number, to: number, scale: number): number {
+  // All of the image fits on this axis: show all of it, centred; the region is in sight with its context.
+  if (image * scale <= view) return (view - image * scale) / 2;
   const centred = view / 2 - ((from + to) / 2) * scale;
-  // The image covers the view where it is long enough; else it is centred in the view.
-  const covered = image * scale >= view ? clamp(centred, view - image * scale, 0) : (view - image * scale) / 2;
-  // The region keeps at least half the margin it has when centred (if it fits at all).
+  // The image covers the view: no empty canvas beyond its edge...
+  const covered = clamp(centred, view - image * scale, 0);
+  // ...unless the region would come nearer the view's edge than half the room it has when centred.
   const margin = Math.max(0, (view - (to - from) * scale) / 4);
   const low = margin - from * scale;
   const high = view - margin - to * scale;

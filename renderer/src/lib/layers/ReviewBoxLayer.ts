@@ -5,12 +5,17 @@ import { ToolLayer } from './ToolLayer.js';
 /**
  * The place to check (N): an outline around the region of the slice where the model is least
  * sure, drawn on that slice only. White over a dark halo, so it reads over any image, prediction
- * colour map or correction colour.
+ * colour map or correction colour. It runs just outside the region, so it covers none of the
+ * pixels to check, except along the image's own edge, where outside would be off the image (and
+ * often off the view): there it runs just inside.
  */
 export class ReviewBoxLayer extends ToolLayer {
   readonly id = 'reviewBox';
   readonly name = 'Place to check';
-  constructor(private readonly place: () => ReviewTile | null) {
+  constructor(
+    private readonly place: () => ReviewTile | null,
+    private readonly imageSize: () => { width: number; height: number } | null,
+  ) {
     super();
   }
   protected inputs(): readonly unknown[] {
@@ -18,19 +23,23 @@ export class ReviewBoxLayer extends ToolLayer {
   }
   draw(context: DrawContext, view: LayerView): void {
     const tile = this.place();
-    if (!tile || tile.z !== view.z) return;
-    // Just outside the region, so the outline covers none of the pixels to check.
-    const gap = 2 / view.scale;
-    const x = tile.x - gap;
-    const y = tile.y - gap;
-    const width = tile.width + 2 * gap;
-    const height = tile.height + 2 * gap;
+    const size = this.imageSize();
+    if (!tile || !size || tile.z !== view.z) return;
+    const halo = 4 / view.scale;
+    const line = 2 / view.scale;
+    // Outside by the line's width; inside by half the halo's where the region meets the image edge.
+    const outside = line;
+    const inside = -halo / 2;
+    const x0 = tile.x - (tile.x > 0 ? outside : inside);
+    const y0 = tile.y - (tile.y > 0 ? outside : inside);
+    const x1 = tile.x + tile.width + (tile.x + tile.width < size.width ? outside : inside);
+    const y1 = tile.y + tile.height + (tile.y + tile.height < size.height ? outside : inside);
     context.lineJoin = 'miter';
     context.strokeStyle = 'rgba(0, 0, 0, 0.65)';
-    context.lineWidth = 4 / view.scale;
-    context.strokeRect(x, y, width, height);
+    context.lineWidth = halo;
+    context.strokeRect(x0, y0, x1 - x0, y1 - y0);
     context.strokeStyle = 'rgba(255, 255, 255, 0.95)';
-    context.lineWidth = 2 / view.scale;
-    context.strokeRect(x, y, width, height);
+    context.lineWidth = line;
+    context.strokeRect(x0, y0, x1 - x0, y1 - y0);
   }
 }

@@ -68,7 +68,10 @@ export function viewerLayers(workspace: Workspace, input: ViewerInput): LayerSta
     new PredictionLayer(overlay),
     new CorrectionLayer(overlay),
     new SegmentLayer(() => workspace.project?.neurons ?? null, z),
-    new ReviewBoxLayer(() => workspace.project?.currentReview ?? null),
+    new ReviewBoxLayer(
+      () => workspace.project?.currentReview ?? null,
+      () => slices.volume,
+    ),
     new SeedsLayer(() => workspace.project?.neurons.tools.seeds ?? []),
     new CutLineLayer(live, z),
     new LassoLayer(live, z),
