@@ -36,6 +36,7 @@ export const CALL_SHAPES = {
   backend: none(),
   newProject: object({ volumeId: string(), dir: string(), name: optional(string()) }),
   openProject: object({ dir: string() }),
+  projectInfo: object({ projectId: projectId() }),
   recentProjects: none(),
   closeProject: object({ projectId: projectId() }),
   getOverlay: object({ projectId: projectId(), z: index() }),

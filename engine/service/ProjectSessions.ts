@@ -65,6 +65,7 @@ export class ProjectSessions {
       if (existing) return this.info(existing);
       return this.register(await Project.open(target));
     },
+    projectInfo: async ({ projectId: id }) => this.info(this.get(id)),
     recentProjects: async () => recentProjects(this.configDir),
     closeProject: async ({ projectId: id }) => {
       const entry = this.open.get(id);

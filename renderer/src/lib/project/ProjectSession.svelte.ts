@@ -379,7 +379,7 @@ export class ProjectSession {
   /** Fetches the project's info again and forgets cached predictions (after the engine predicted on its own). */
   async #reload(): Promise<void> {
     try {
-      this.#info = await this.#engine().openProject({ dir: this.#info.dir });
+      this.#info = await this.#engine().projectInfo({ projectId: this.#info.id });
       this.#forgetPredictions();
     } catch (error) {
       this.#onError('Could not refresh the project', error);

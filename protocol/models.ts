@@ -1,0 +1,70 @@
+/** Model versions of a project: scores on held-out corrections, the active version, export and import. */
+import type { ProjectInfo } from './projects.js';
+
+/**
+ * Quality of a model on held-out corrected pixels (engine/metrics/heldOutScores.ts). Pixel-level
+ * figures always; the ISBI 2012 segment scores only when every pixel of the scored slices is
+ * labelled (on strokes they mean little), else null.
+ */
+export interface QualityMetrics {
+  /** Share of held-out labelled pixels classified wrongly at threshold 0.5, membrane and cell weighed equally. */
+  error: number;
+  membrane_error: number | null;
+  cell_error: number | null;
+  membrane_f1: number | null;
+  cell_f1: number | null;
+  /** Mean binary cross-entropy per labelled pixel (nats). */
+  cross_entropy: number;
+  labelled_pixels: number;
+  membrane_pixels: number;
+  cell_pixels: number;
+  /** 64² tiles with a labelled pixel (the samples behind a verdict's noise). */
+  blocks: number;
+  slices: number[];
+  pixel_error: number | null;
+  v_rand: number | null;
+  v_info: number | null;
+}
+
+/** Whether a fine-tuned model beat the one it started from on held-out corrections by more than the noise, and why, in plain words. */
+export interface FineTuneVerdict {
+  better: boolean;
+  /** Starting error − fine-tuned error (positive: fewer errors); null when nothing was held out. */
+  improvement: number | null;
+  /** Standard error of the improvement (bootstrap over held-out tiles). */
+  noise: number | null;
+  reason: string;
+}
+
+/** One model version of a project: every fine-tune makes one, with its parent and what it learnt from. */
+export interface ModelVersionInfo {
+  id: string;
+  parent: string | null;
+  created: string;
+  note: string;
+  data?: { trainSlices: number[]; validationSlices: number[]; labelledPixels: number };
+  metrics?: { before?: QualityMetrics | null; after?: QualityMetrics | null; verdict?: FineTuneVerdict; heldOut?: string };
+}
+
+export interface FineTuneResult {
+  version: ModelVersionInfo;
+  project: ProjectInfo;
+  /** The new version became the active one (it beat the active one by more than the noise: `verdict`). */
+  activated: boolean;
+  verdict: FineTuneVerdict;
+  /** The step whose weights the version holds (the best judged). */
+  bestStep: number;
+  cancelled: boolean;
+  steps: number;
+  seconds: number;
+  losses: number[];
+}
+
+/** The models calls: each call's arguments and result (see EngineCalls). */
+export interface ModelCalls {
+  /** Scores the active model's stored predictions on the validation slices' corrections (null: nothing to score). */
+  evaluate: { args: { projectId: string }; result: QualityMetrics | null };
+  setActiveModel: { args: { projectId: string; version: string }; result: ProjectInfo };
+  exportModel: { args: { projectId: string; version: string; dir: string }; result: null };
+  importModel: { args: { projectId: string; dir: string; note?: string }; result: ProjectInfo };
+}
