@@ -1,13 +1,14 @@
 /**
- * The hue bands (HSV degrees) segment colours are drawn from: red-orange, yellow-green to teal,
- * and blue. Left out are the membrane overlay's purples, magentas and roses (250–12°), the
- * yellow of membrane corrections (38–62°) and the cyan of cell corrections (180–210°), so a
- * neuron never reads as predicted membrane or as a painted correction (`palettes.test.ts`).
+ * The hue bands (HSV degrees) segment colours are drawn from: red-orange, green to teal, and
+ * blue. Left out are the membrane overlay's purples, magentas and roses (232–12°), the orange,
+ * yellow and lime around membrane corrections' yellow (30–80°) and the cyan of cell corrections
+ * (170–220°), so a neuron never reads as predicted membrane, and a correction painted over a
+ * neuron stands out (`palettes.test.ts`).
  */
 export const SEGMENT_HUE_BANDS: readonly (readonly [from: number, to: number])[] = [
-  [12, 38],
-  [62, 180],
-  [210, 250],
+  [12, 30],
+  [80, 170],
+  [220, 232],
 ];
 
 const BAND_SPAN = SEGMENT_HUE_BANDS.reduce((sum, [from, to]) => sum + to - from, 0);

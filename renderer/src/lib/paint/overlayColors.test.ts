@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { asColormapName, colormapColor, colormapCssGradient, colormapRgb, COLORMAP_NAMES, cssRgb, packRgba } from './overlayColors.js';
+import { asColormapName, CELL_CORRECTION_RGB, colormapColor, colormapCssGradient, colormapRgb, COLORMAP_NAMES, correctionCss, cssRgb, MEMBRANE_CORRECTION_RGB, packRgba } from './overlayColors.js';
 
 describe('colormapColor', () => {
   it('keeps magenta and violet one hue at every level', () => {
@@ -55,6 +55,8 @@ describe('packRgba', () => {
 describe('css colours', () => {
   it('formats swatches and legends', () => {
     expect(cssRgb([255, 214, 0])).toBe('rgb(255 214 0)');
+    expect(correctionCss('membrane')).toBe(cssRgb(MEMBRANE_CORRECTION_RGB));
+    expect(correctionCss('cell')).toBe(cssRgb(CELL_CORRECTION_RGB));
     expect(colormapCssGradient('magma', 2)).toBe('linear-gradient(to right, rgb(0 0 4), rgb(222 73 104))');
   });
 });

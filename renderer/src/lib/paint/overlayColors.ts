@@ -21,6 +21,11 @@ export type Rgb = readonly [red: number, green: number, blue: number];
 export const MEMBRANE_CORRECTION_RGB: Rgb = [255, 214, 0];
 export const CELL_CORRECTION_RGB: Rgb = [0, 200, 255];
 
+/** The colour of a painted label, as a CSS colour for legends and labels that must match the overlay. */
+export function correctionCss(label: 'membrane' | 'cell'): string {
+  return cssRgb(label === 'membrane' ? MEMBRANE_CORRECTION_RGB : CELL_CORRECTION_RGB);
+}
+
 /**
  * The single-hue maps. Magenta leans to rose (blue 150, not 255): full magenta turns the same
  * light blue as the cyan cell corrections for deuteranopes (ΔE00 6.9); this one stays 26 apart.
