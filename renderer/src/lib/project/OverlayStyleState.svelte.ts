@@ -52,6 +52,15 @@ export class OverlayStyleState {
   toggleThreshold(): void {
     this.#mode = this.#mode === 'threshold' ? 'probability' : 'threshold';
   }
+  setShowPrediction(show: boolean): void {
+    this.#showPrediction = show;
+  }
+  setShowCorrections(show: boolean): void {
+    this.#showCorrections = show;
+  }
+  setMode(mode: OverlayStyle['mode']): void {
+    this.#mode = mode;
+  }
   setThreshold(value: number): void {
     this.#threshold = Math.min(255, Math.max(0, Math.round(value)));
   }

@@ -1,0 +1,40 @@
+import { untrack } from 'svelte';
+import { applySettings, readSettings, type SettingsTarget } from './projectSettings.js';
+import type { Settings } from './Settings.svelte.js';
+
+/** What bindSettings keeps in step with the settings: the Workspace, in the app. */
+export interface SettingsHost {
+  readonly project: SettingsTarget | null;
+  labelsOpacity: number;
+}
+
+/**
+ * Keeps the settings and the app in step, for as long as the calling component lives: each
+ * project that opens takes the saved display, tools and compute choices, and every later change
+ * to them (a key, a slider, a button) is saved. Call it while a component initialises.
+ */
+export function bindSettings(settings: Settings, host: SettingsHost): void {
+  let applied: SettingsTarget | null = null;
+  untrack(() => (host.labelsOpacity = settings.display.labelsOpacity));
+  $effect(() => {
+    const project = host.project;
+    if (!project) {
+      applied = null;
+      return;
+    }
+    if (project !== applied) {
+      untrack(() => applySettings(settings.value, project));
+      applied = project;
+    }
+    const now = readSettings(project);
+    untrack(() => {
+      settings.update('display', now.display);
+      settings.update('tools', now.tools);
+      settings.update('compute', now.compute);
+    });
+  });
+  $effect(() => {
+    const opacity = Math.min(1, Math.max(0.05, host.labelsOpacity));
+    untrack(() => settings.update('display', { labelsOpacity: opacity }));
+  });
+}
