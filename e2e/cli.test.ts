@@ -69,7 +69,7 @@ describe('membrana CLI', () => {
       expect(result.code, args.join(' ')).toBe(code);
       expect(result.stderr, args.join(' ')).toMatch(message);
     }
-    expect(readdirSync(tmp).filter((f) => f.startsWith('out') || f.includes('partial'))).toEqual([]);
+    expect(readdirSync(tmp).filter((f) => /^\.?out/.test(f) || f.endsWith('.tmp'))).toEqual([]);
   });
 
   it('trains briefly and prints one JSON line with its figures', async () => {

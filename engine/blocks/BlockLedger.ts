@@ -1,6 +1,6 @@
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { writeDurable } from './writeDurable.js';
+import { writeFileAtomic } from '../base/atomicWrite.js';
 
 /** Folder inside the output store that holds one marker file per finished block. */
 export const LEDGER_FOLDER = '.membrana-blocks';
@@ -47,7 +47,7 @@ export class BlockLedger {
 
   /** Records `block` as done; call only once its chunks are durable. */
   async markDone(block: number, record: Record<string, unknown> = {}): Promise<void> {
-    await writeDurable(this.marker(block), `${JSON.stringify({ block, finished: new Date().toISOString(), ...record })}\n`);
+    await writeFileAtomic(this.marker(block), `${JSON.stringify({ block, finished: new Date().toISOString(), ...record })}\n`, { createFolder: true });
   }
 
   marker(block: number): string {

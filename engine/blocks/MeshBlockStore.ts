@@ -6,7 +6,7 @@ import type { Mesh, VoxelSizeNm } from '../mesh/Mesh.js';
 import { legacyFragment } from '../mesh/exportPrecomputed.js';
 import { readLegacyFragment } from '../mesh/readLegacyFragment.js';
 import { BlockLedger, LEDGER_FOLDER } from './BlockLedger.js';
-import { writeFilesDurable } from './writeFilesDurable.js';
+import { writeFilesDurable } from '../base/writeFilesDurable.js';
 
 /** What a block mesh store was started with; a rerun or another share must match it. */
 export interface MeshBlockSettings {

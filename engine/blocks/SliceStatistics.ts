@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { SliceStats } from '../model/normalizeSlice.js';
 import type { BlockLedger } from './BlockLedger.js';
 import type { VolumeSource } from './VolumeSource.js';
-import { writeDurable } from './writeDurable.js';
+import { writeFileAtomic } from '../base/atomicWrite.js';
 
 /** Chunk columns (one chunk in y/x, the slab's depth in z) measured per slab at most. */
 export const MAX_SAMPLED_COLUMNS = 64;
@@ -123,7 +123,7 @@ export class SliceStatistics {
     const slices = await measureSlices(this.source, z, this.boxes, signal);
     const record: SlabFile = { method: SLICE_STATISTICS_METHOD, z, slices };
     // JSON keeps every double exactly, so a job that reads this file gets the numbers used here.
-    await writeDurable(file, `${JSON.stringify(record)}\n`);
+    await writeFileAtomic(file, `${JSON.stringify(record)}\n`, { createFolder: true });
     return slices;
   }
 }

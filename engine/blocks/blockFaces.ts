@@ -3,7 +3,7 @@ import { blockAt, type Block, type BlockGrid } from './blockGrid.js';
 import { indexIn, readBlockLabels, type BlockLabels } from './blockLabels.js';
 import { stepFile, stepLedger, type SegmentSettings, type SegmentStore } from './createSegmentStore.js';
 import { runStep, type StepResult } from './segmentBlocks.js';
-import { writeDurable } from './writeDurable.js';
+import { writeFileAtomic } from '../base/atomicWrite.js';
 
 /** The face between block `a` and its next neighbour `b` along `axis` (0 z, 1 y, 2 x). */
 export interface Face {
@@ -66,7 +66,7 @@ export async function linkBlockFaces(options: LinkBlockFacesOptions): Promise<St
     const blockB = blockAt(grid, face.b);
     const [a, b] = await Promise.all([readBlockLabels(store, grid, blockA), readBlockLabels(store, grid, blockB)]);
     const pairs = faceEdges(face, blockA, a, blockB, b, store.settings);
-    await writeDurable(faceEdgesFile(store, index), `${JSON.stringify({ face: index, a: face.a, b: face.b, pairs })}\n`);
+    await writeFileAtomic(faceEdgesFile(store, index), `${JSON.stringify({ face: index, a: face.a, b: face.b, pairs })}\n`, { createFolder: true });
     return { pairs: pairs.length };
   });
 }

@@ -3,7 +3,7 @@ import { promisify } from 'node:util';
 import zlib from 'node:zlib';
 import type { Block, BlockGrid } from './blockGrid.js';
 import { stepFile, stepLedger, type SegmentStore } from './createSegmentStore.js';
-import { writeDurable } from './writeDurable.js';
+import { writeFileAtomic } from '../base/atomicWrite.js';
 
 const gzip = promisify(zlib.gzip);
 const gunzip = promisify(zlib.gunzip);
@@ -81,7 +81,7 @@ export function blockStatsFile(store: SegmentStore, k: number): string {
 }
 
 async function writeWords(file: string, words: Uint32Array): Promise<void> {
-  await writeDurable(file, new Uint8Array(await gzip(new Uint8Array(words.buffer, words.byteOffset, words.byteLength), { level: 1 })));
+  await writeFileAtomic(file, new Uint8Array(await gzip(new Uint8Array(words.buffer, words.byteOffset, words.byteLength), { level: 1 })), { createFolder: true });
 }
 
 async function readWords(file: string): Promise<Uint32Array> {

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { buildPyramid, type BuildPyramidOptions } from '../zarr/buildPyramid.js';
 import { openOmeZarr } from '../zarr/omeZarr.js';
-import { writeDurable } from './writeDurable.js';
+import { writeFileAtomic } from '../base/atomicWrite.js';
 
 /**
  * Builds levels 1… of the OME-Zarr at `folder` from its level 0 (chunk by chunk), unless
@@ -12,7 +12,7 @@ export async function buildPyramidOnce(folder: string, marker: string, options: 
   const image = await openOmeZarr(folder);
   if (!existsSync(marker)) {
     if (image.levels.length > 1) await buildPyramid(image, options);
-    await writeDurable(marker, '');
+    await writeFileAtomic(marker, '', { createFolder: true });
   }
   return image.levels.length;
 }

@@ -8,7 +8,7 @@ import { writeArrayNode } from '../zarr/zarrNodes.js';
 import { defaultLevelCount, levelDatasets, levelShapes, type Triple } from '../zarr/omeMetadata.js';
 import { createFolderOnce } from './createFolderOnce.js';
 import { LEDGER_FOLDER } from './BlockLedger.js';
-import { DurableFileStore } from './DurableFileStore.js';
+import { AtomicFileStore } from '../zarr/AtomicFileStore.js';
 import type { Multiscale } from './openOmeLevelZero.js';
 import { SLICE_STATISTICS_METHOD } from './SliceStatistics.js';
 
@@ -38,14 +38,14 @@ export const SETTINGS_FILE = 'settings.json';
  * An existing store must have been started with the same settings, or its finished blocks would
  * not fit this run.
  */
-export async function createPredictionStore(store: string, given: PredictionSettings, like: Multiscale | null, description: string): Promise<zarr.Array<'uint8', DurableFileStore>> {
+export async function createPredictionStore(store: string, given: PredictionSettings, like: Multiscale | null, description: string): Promise<zarr.Array<'uint8', AtomicFileStore>> {
   const folder = path.resolve(store);
   // Recorded always, so a store written with another normalisation (or before it was recorded) is refused.
   const settings: PredictionSettings = { ...given, normalization: given.normalization ?? SLICE_STATISTICS_METHOD, levels: given.levels ?? defaultLevelCount(given.shape as Triple) };
   if (!existsSync(folder)) await createOnce(folder, settings, like, description);
   await checkSettings(folder, settings);
   registerNodeCodecs();
-  const array = await zarr.open.v2(zarr.root(new DurableFileStore(folder)).resolve('0'), { kind: 'array' });
+  const array = await zarr.open.v2(zarr.root(new AtomicFileStore(folder, { durable: true })).resolve('0'), { kind: 'array' });
   if (!array.is('uint8')) throw new Error(`${path.join(folder, '0')} is ${array.dtype}, not uint8: it is not a Membrana prediction; choose another output.`);
   return array;
 }

@@ -9,7 +9,7 @@ import { registerNodeCodecs } from '../zarr/zarrCodecs.js';
 import { writeArrayNode, writeGroupNode } from '../zarr/zarrNodes.js';
 import { BlockLedger } from './BlockLedger.js';
 import { createFolderOnce } from './createFolderOnce.js';
-import { DurableFileStore } from './DurableFileStore.js';
+import { AtomicFileStore } from '../zarr/AtomicFileStore.js';
 import type { Multiscale } from './openOmeLevelZero.js';
 
 /** Everything that changes a block-wise segmentation's bytes; a rerun or another share must match it. */
@@ -47,7 +47,7 @@ export type SegmentStepName = 'blocks' | 'faces' | 'merge' | 'relabel' | 'pyrami
 export interface SegmentStore {
   folder: string;
   work: string;
-  array: zarr.Array<'uint32', DurableFileStore>;
+  array: zarr.Array<'uint32', AtomicFileStore>;
   settings: SegmentSettings;
 }
 
@@ -73,7 +73,7 @@ export async function openSegmentStore(store: string, settings: SegmentSettings,
   if (!existsSync(folder)) await createOnce(folder, settings, like, description);
   await checkSettings(folder, settings);
   registerNodeCodecs();
-  const array = await zarr.open.v2(zarr.root(new DurableFileStore(folder)).resolve('0'), { kind: 'array' });
+  const array = await zarr.open.v2(zarr.root(new AtomicFileStore(folder, { durable: true })).resolve('0'), { kind: 'array' });
   if (!array.is('uint32')) throw new Error(`${path.join(folder, '0')} is ${array.dtype}, not uint32: it is not a Membrana segmentation; choose another output.`);
   return { folder, work: path.join(folder, SEGMENT_WORK_FOLDER), array, settings };
 }

@@ -9,7 +9,7 @@ import { smoothMesh } from '../mesh/smoothMesh.js';
 import { weldFragments } from '../mesh/weldFragments.js';
 import { precomputedScaleKey } from './meshBlocks.js';
 import { MESH_FOLDER, MeshBlockStore, type NeuronFragments } from './MeshBlockStore.js';
-import { writeFilesDurable } from './writeFilesDurable.js';
+import { writeFilesDurable } from '../base/writeFilesDurable.js';
 
 /**
  * The neurons of a finished store that were asked for (all when `ids` is undefined), with their

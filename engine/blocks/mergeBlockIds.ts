@@ -4,7 +4,7 @@ import { blockCount, type BlockGrid } from './blockGrid.js';
 import { faceEdgesFile, blockFaces } from './blockFaces.js';
 import { readBlockRecord, readBlockStats, type BlockRecord } from './blockLabels.js';
 import { stepFile, stepLedger, type SegmentSettings, type SegmentStore } from './createSegmentStore.js';
-import { writeDurable } from './writeDurable.js';
+import { writeFileAtomic } from '../base/atomicWrite.js';
 
 /** The merge step's summary, `.membrana-segment/merge/merge.json`. */
 export interface MergeSummary {
@@ -107,9 +107,9 @@ export async function mergeBlockIds(store: SegmentStore, grid: BlockGrid): Promi
       table[offsets[k]! + j - 1] = finalOfRoot[root]!;
     }
   }
-  await writeDurable(stepFile(store, 'merge', 'relabel.u32'), new Uint8Array(table.buffer));
+  await writeFileAtomic(stepFile(store, 'merge', 'relabel.u32'), new Uint8Array(table.buffer), { createFolder: true });
   const summary: MergeSummary = { neurons, offsets, coreCounts, edges };
-  await writeDurable(stepFile(store, 'merge', 'merge.json'), `${JSON.stringify(summary)}\n`);
+  await writeFileAtomic(stepFile(store, 'merge', 'merge.json'), `${JSON.stringify(summary)}\n`, { createFolder: true });
   await ledger.markDone(MERGE_MARKER, { neurons });
   return { ...summary, merged: true, seconds: (performance.now() - started) / 1000 };
 }

@@ -6,7 +6,7 @@ import { checkAxesMatch, checkDatasetPath, checkScale, validateArrayMetadata, va
 import { ZARR_HINTS, ZarrError } from '../zarr/ZarrError.js';
 import { readJson as readZarrJson } from '../zarr/zarrNodes.js';
 import { registerNodeCodecs } from '../zarr/zarrCodecs.js';
-import { DurableFileStore } from './DurableFileStore.js';
+import { AtomicFileStore } from '../zarr/AtomicFileStore.js';
 
 /** The NGFF multiscales entry, as much of it as block prediction reads and copies. */
 export interface Multiscale {
@@ -21,7 +21,7 @@ export interface OmeLevelZero {
   /** The store's folder. */
   store: string;
   /** The full-resolution array, [z, y, x]. */
-  array: zarr.Array<zarr.DataType, DurableFileStore>;
+  array: zarr.Array<zarr.DataType, AtomicFileStore>;
   /** Its path inside the store ('' when the store is a bare array). */
   path: string;
   /** The first multiscales entry, or null for a bare array. */
@@ -53,8 +53,9 @@ export async function openOmeLevelZero(store: string): Promise<OmeLevelZero> {
     for (const t of (multiscale.datasets[0]!.coordinateTransformations ?? []) as { type?: string; scale?: unknown }[]) if (t.type === 'scale') checkScale(t.scale, file, checked.shape.length);
   }
   registerNodeCodecs();
-  const location = levelPath ? zarr.root(new DurableFileStore(folder)).resolve(levelPath) : zarr.root(new DurableFileStore(folder));
-  let array: zarr.Array<zarr.DataType, DurableFileStore>;
+  const root = zarr.root(new AtomicFileStore(folder, { durable: true }));
+  const location = levelPath ? root.resolve(levelPath) : root;
+  let array: zarr.Array<zarr.DataType, AtomicFileStore>;
   try {
     array = checked.version === 2 ? await zarr.open.v2(location, { kind: 'array' }) : await zarr.open.v3(location, { kind: 'array' });
   } catch (error) {

@@ -9,7 +9,7 @@ import { predictVolume } from '../predict/predictVolume.js';
 import { blockCount, blockGrid, blocksForShare, type BlockGrid } from './blockGrid.js';
 import { BlockLedger, LEDGER_FOLDER } from './BlockLedger.js';
 import { createPredictionStore, type PredictionSettings } from './createPredictionStore.js';
-import { DurableFileStore } from './DurableFileStore.js';
+import { AtomicFileStore } from '../zarr/AtomicFileStore.js';
 import { openOmeLevelZero } from './openOmeLevelZero.js';
 import { predictBlocks } from './predictBlocks.js';
 
@@ -30,7 +30,7 @@ let inputStore: string;
 
 /** A small OME-Zarr 0.5 (Zarr v3) image, as other tools write it. */
 async function writeInput(folder: string): Promise<void> {
-  const root = zarr.root(new DurableFileStore(folder));
+  const root = zarr.root(new AtomicFileStore(folder, { durable: true }));
   await zarr.create(root, { attributes: { ome: { version: '0.5', multiscales: [{ axes: [{ name: 'z' }, { name: 'y' }, { name: 'x' }], datasets: [{ path: 's0', coordinateTransformations: [{ type: 'scale', scale: [50, 4, 4] }] }] }] } } });
   const array = await zarr.create(root.resolve('s0'), { shape, chunkShape: chunks, dtype: 'uint16' });
   await zarr.set(array, null, { data: voxels, shape, stride: [shape[1]! * shape[2]!, shape[2]!, 1] });

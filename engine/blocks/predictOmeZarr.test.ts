@@ -7,7 +7,7 @@ import * as zarr from 'zarrita';
 import { predictCommand } from '../cli/predictCommand.js';
 import { buildUnet } from '../model/buildUnet.js';
 import { DEFAULT_NORMALIZATION, saveModelFolder } from '../model/modelFolder.js';
-import { DurableFileStore } from './DurableFileStore.js';
+import { AtomicFileStore } from '../zarr/AtomicFileStore.js';
 import { isZarrStore } from './predictOmeZarr.js';
 import { openOmeZarr } from '../zarr/omeZarr.js';
 import { fullRegion, readRegion } from '../zarr/readRegion.js';
@@ -18,13 +18,13 @@ afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 /** An NGFF 0.4 (Zarr v2) uint8 image, chunked 1 × 16 × 16. */
 async function writeInput(folder: string, shape: number[]): Promise<void> {
-  const root = zarr.root(new DurableFileStore(folder));
+  const root = zarr.root(new AtomicFileStore(folder, { durable: true }));
   await root.store.set('/.zgroup', new TextEncoder().encode('{"zarr_format": 2}'));
   await root.store.set('/.zattrs', new TextEncoder().encode(JSON.stringify({ multiscales: [{ version: '0.4', axes: [{ name: 'z' }, { name: 'y' }, { name: 'x' }], datasets: [{ path: '0' }] }] })));
   await root.store.set('/0/.zarray', new TextEncoder().encode(JSON.stringify({ zarr_format: 2, shape, chunks: [1, 16, 16], dtype: '|u1', compressor: null, fill_value: 0, order: 'C', filters: null, dimension_separator: '/' })));
   const array = await zarr.open.v2(root.resolve('0'), { kind: 'array' });
   const data = new Uint8Array(shape[0]! * shape[1]! * shape[2]!).map((_, i) => (i * 37 + (i >> 5) * 11) % 256);
-  await zarr.set(array as zarr.Array<'uint8', DurableFileStore>, null, { data, shape, stride: [shape[1]! * shape[2]!, shape[2]!, 1] });
+  await zarr.set(array as zarr.Array<'uint8', AtomicFileStore>, null, { data, shape, stride: [shape[1]! * shape[2]!, shape[2]!, 1] });
 }
 
 async function cli(argv: string[]): Promise<{ blocks_done: number; blocks_skipped: number; pyramid: boolean; seconds: number }> {

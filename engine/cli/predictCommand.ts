@@ -14,7 +14,7 @@ import { defaultThreads } from '../predict/startOnnxSession.js';
 import { cleanUpOnFailure } from '../blocks/cleanUpOnFailure.js';
 import { UsageError } from './CliError.js';
 import { progressPrinter } from './progressPrinter.js';
-import { writeFileAtomic } from './writeFileAtomic.js';
+import { writeFileAtomic } from '../base/atomicWrite.js';
 
 export const predictUsage = `membrana predict <in.tif|in.ome.zarr> -o <out.tif|out.ome.zarr> [--blocks i/N] [--model DIR] [--tta] [--tile N] [--threads N]
 

@@ -17,7 +17,7 @@ import { SEGMENT_BLOCK_DEFAULTS, SEGMENT_STEPS, segmentOmeZarr, type SegmentStep
 import { cleanUpOnFailure } from '../blocks/cleanUpOnFailure.js';
 import { UsageError } from './CliError.js';
 import { progressPrinter } from './progressPrinter.js';
-import { writeFileAtomic } from './writeFileAtomic.js';
+import { writeFileAtomic } from '../base/atomicWrite.js';
 
 /** ISBI 2012's sections, assumed when neither the file nor --voxel-size gives a physical size. */
 const FALLBACK_VOXEL_SIZE: VoxelSize = { x: 4, y: 4, z: 50, unit: 'nm' };

@@ -2,11 +2,11 @@ import { readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { VoxelSize } from '../../protocol/contract.js';
 import * as zarr from 'zarrita';
-import { DurableFileStore } from '../blocks/DurableFileStore.js';
+import { AtomicFileStore } from '../zarr/AtomicFileStore.js';
 import { openOrCreateOmeZarr, type OmeZarr, type OmeZarrLevel } from '../zarr/omeZarr.js';
 import { chunkError, writeRegion } from '../zarr/readRegion.js';
 import { registerNodeCodecs } from '../zarr/zarrCodecs.js';
-import { writeJsonAtomic } from './atomicWrite.js';
+import { writeJsonAtomic } from '../base/atomicWrite.js';
 import { LABEL_TILE, type CorrectionLayer } from './CorrectionLayer.js';
 import type { EditRecord, JournalRecord } from './Journal.js';
 
@@ -169,7 +169,7 @@ export class CorrectionChunks {
     const level = (await this.openStore()).levels[0]!;
     registerNodeCodecs();
     this.durable ??= zarr
-      .open.v2(zarr.root(new DurableFileStore(this.storeDir)).resolve('0'), { kind: 'array' })
+      .open.v2(zarr.root(new AtomicFileStore(this.storeDir, { durable: true })).resolve('0'), { kind: 'array' })
       .then((array) => ({ ...level, array: array as unknown as OmeZarrLevel['array'] }))
       .catch((error: unknown) => {
         this.durable = null;

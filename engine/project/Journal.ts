@@ -1,6 +1,6 @@
 import { mkdir, open, readFile, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
-import { writeFileAtomic } from './atomicWrite.js';
+import { writeFileAtomic } from '../base/atomicWrite.js';
 import { JOURNAL_MAGIC, JournalDamage, encodeRecord, parseJournal, type JournalRecord } from './journalFormat.js';
 import { ProjectError } from './ProjectError.js';
 

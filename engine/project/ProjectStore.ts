@@ -7,7 +7,7 @@ import { readVolume } from '../io/readVolume.js';
 import { writeTiff } from '../io/writeTiff.js';
 import { openOmeZarr, type OmeZarr } from '../zarr/omeZarr.js';
 import { readSlice } from '../zarr/readRegion.js';
-import { syncDirectory, writeFileAtomic, writeJsonAtomic } from './atomicWrite.js';
+import { syncDirectory, writeFileAtomic, writeJsonAtomic } from '../base/atomicWrite.js';
 import { CorrectionChunks } from './CorrectionChunks.js';
 import { CorrectionLayer } from './CorrectionLayer.js';
 import { Journal } from './Journal.js';

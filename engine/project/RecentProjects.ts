@@ -1,7 +1,7 @@
 import { mkdir, readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { writeJsonAtomic } from './atomicWrite.js';
+import { writeJsonAtomic } from '../base/atomicWrite.js';
 
 /** A project the user opened, for File › Open recent. */
 export interface RecentProject {

@@ -1,6 +1,6 @@
 import { mkdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { syncDirectory, writeFileAtomic, writeJsonAtomic } from './atomicWrite.js';
+import { syncDirectory, writeFileAtomic, writeJsonAtomic } from '../base/atomicWrite.js';
 import { Journal, type JournalRecord, type SegmentEditRecord } from './Journal.js';
 import { JOURNAL_MAGIC } from './journalFormat.js';
 import { ProjectError } from './ProjectError.js';

@@ -4,7 +4,7 @@ import { readIfExists } from '../io/readIfExists.js';
 import type { VoxelSize } from '../../protocol/contract.js';
 import { openOrCreateOmeZarr, type OmeZarr } from '../zarr/omeZarr.js';
 import { readSlice, writeRegion } from '../zarr/readRegion.js';
-import { writeFileAtomic } from './atomicWrite.js';
+import { writeFileAtomic } from '../base/atomicWrite.js';
 import { isVersionId } from './modelVersions.js';
 import { PREDICTIONS } from './projectFile.js';
 import { ProjectError } from './ProjectError.js';

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import * as zarr from 'zarrita';
 import { readTiff } from '../../io/readTiff.js';
-import { DurableFileStore } from '../DurableFileStore.js';
+import { AtomicFileStore } from '../../zarr/AtomicFileStore.js';
 
 /**
  * Test support: a membrane probability from the ISBI 2012 training labels (255 = membrane),
@@ -48,7 +48,7 @@ function boxBlur(plane: Float32Array, size: number, radius: number): Float32Arra
 
 /** Writes `data` as an NGFF 0.4 (Zarr v2) uint8 image at level `0`, 4 × 4 × 50 nm, chunks 1 × 64 × 64. */
 export async function writeProbabilityStore(folder: string, data: ArrayLike<number>, shape: [number, number, number], dtype: 'uint8' | 'uint16' = 'uint8'): Promise<void> {
-  const root = zarr.root(new DurableFileStore(folder));
+  const root = zarr.root(new AtomicFileStore(folder, { durable: true }));
   const json = (value: unknown): Uint8Array => new TextEncoder().encode(JSON.stringify(value));
   await root.store.set('/.zgroup', json({ zarr_format: 2 }));
   const axes = ['z', 'y', 'x'].map((name) => ({ name, type: 'space', unit: 'nanometer' }));
@@ -56,5 +56,5 @@ export async function writeProbabilityStore(folder: string, data: ArrayLike<numb
   await root.store.set('/0/.zarray', json({ zarr_format: 2, shape, chunks: [1, 64, 64], dtype: dtype === 'uint8' ? '|u1' : '<u2', compressor: null, fill_value: 0, order: 'C', filters: null, dimension_separator: '/' }));
   const array = await zarr.open.v2(root.resolve('0'), { kind: 'array' });
   const typed = dtype === 'uint8' ? Uint8Array.from(data) : Uint16Array.from(data);
-  await zarr.set(array as zarr.Array<typeof dtype, DurableFileStore>, null, { data: typed, shape, stride: [shape[1] * shape[2], shape[2], 1] } as never);
+  await zarr.set(array as zarr.Array<typeof dtype, AtomicFileStore>, null, { data: typed, shape, stride: [shape[1] * shape[2], shape[2], 1] } as never);
 }

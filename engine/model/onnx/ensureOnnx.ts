@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { readIfExists } from '../../io/readIfExists.js';
-import { writeFileAtomic } from '../../project/atomicWrite.js';
+import { writeFileAtomic } from '../../base/atomicWrite.js';
 import { ModelError } from '../ModelError.js';
 import { MODEL_FOLDER_HINT, MODEL_JSON, readModelArtifacts, WEIGHTS_BIN } from '../readModelArtifacts.js';
 import { exportOnnxFromLayers, ONNX_FILE, sourceDigest, weightsOfArtifacts } from './exportOnnx.js';

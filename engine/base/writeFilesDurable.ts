@@ -1,6 +1,6 @@
-import { randomBytes } from 'node:crypto';
 import { mkdir, open, rename } from 'node:fs/promises';
 import path from 'node:path';
+import { syncDirectory, tempPathFor } from './atomicWrite.js';
 
 export interface WriteFilesDurableOptions {
   /**
@@ -16,7 +16,7 @@ export interface WriteFilesDurableOptions {
 /**
  * Writes many files so that once this resolves all of them are on disk (each file fsynced, then
  * each folder they are in, so the names are too). One fsync per file, overlapped, instead of
- * writeDurable's temp + rename + folder fsync per file: a block writes hundreds of fragments.
+ * writeFileAtomic's temp + rename + folder fsync per file: a block writes hundreds of fragments.
  */
 export async function writeFilesDurable(files: ReadonlyMap<string, Uint8Array | string>, options: WriteFilesDurableOptions = {}): Promise<void> {
   const folders = new Set([...files.keys()].map((file) => path.dirname(file)));
@@ -26,7 +26,7 @@ export async function writeFilesDurable(files: ReadonlyMap<string, Uint8Array | 
   const writer = async (): Promise<void> => {
     while (next < entries.length) {
       const [file, data] = entries[next++]!;
-      const target = options.atomic ? `${file}.writing-${process.pid}-${randomBytes(4).toString('hex')}` : file;
+      const target = options.atomic ? tempPathFor(file) : file;
       const handle = await open(target, 'w');
       try {
         await handle.writeFile(data);
@@ -38,19 +38,5 @@ export async function writeFilesDurable(files: ReadonlyMap<string, Uint8Array | 
     }
   };
   await Promise.all(Array.from({ length: Math.min(options.concurrency ?? 16, entries.length) }, writer));
-  for (const folder of folders) await syncFolder(folder);
-}
-
-/** fsyncs a folder, so the names created in it survive a power loss (a no-op where folders cannot be opened, as on Windows). */
-export async function syncFolder(folder: string): Promise<void> {
-  let handle;
-  try {
-    handle = await open(folder, 'r');
-    await handle.sync();
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code !== 'EISDIR' && code !== 'EPERM' && code !== 'EINVAL') throw error;
-  } finally {
-    await handle?.close();
-  }
+  for (const folder of folders) await syncDirectory(folder);
 }

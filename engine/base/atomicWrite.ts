@@ -1,0 +1,75 @@
+import { mkdir, open, rename, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+
+let counter = 0;
+
+export interface AtomicWriteOptions {
+  /**
+   * Fsync the file before the rename and its folder after it, so that once the write resolves
+   * the new content survives a power cut (default). Without it a power cut may leave the old
+   * content, never a mix: enough for chunks that can be written again.
+   */
+  durable?: boolean;
+  /** Make the file's folder (and its parents) first. */
+  createFolder?: boolean;
+}
+
+/**
+ * A temp file's name beside `file`: hidden, and unique per call, so two writers in one process
+ * never share one.
+ */
+export function tempPathFor(file: string): string {
+  return path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}-${++counter}.tmp`);
+}
+
+/**
+ * Writes a file so that readers (and a crash at any moment) see either the old content or the
+ * new, never a mix: the data goes to a temp file in the same folder and is renamed over the
+ * target; durable (the default), the temp file is fsynced first and the folder after, so the
+ * rename itself survives a power cut. A failed write leaves the old file and no temp file.
+ */
+export async function writeFileAtomic(file: string, data: Uint8Array | string, options: AtomicWriteOptions = {}): Promise<void> {
+  const durable = options.durable ?? true;
+  if (options.createFolder) await mkdir(path.dirname(file), { recursive: true });
+  const temp = tempPathFor(file);
+  try {
+    if (durable) {
+      const handle = await open(temp, 'w');
+      try {
+        await handle.writeFile(data);
+        await handle.sync();
+      } finally {
+        await handle.close();
+      }
+    } else {
+      await writeFile(temp, data);
+    }
+    await rename(temp, file);
+  } catch (error) {
+    await rm(temp, { force: true }).catch(() => undefined);
+    throw error;
+  }
+  if (durable) await syncDirectory(path.dirname(file));
+}
+
+/** writeFileAtomic of pretty JSON with a final newline (people read and diff these files). */
+export async function writeJsonAtomic(file: string, value: unknown): Promise<void> {
+  await writeFileAtomic(file, `${JSON.stringify(value, null, 2)}\n`);
+}
+
+/**
+ * Fsyncs a folder so that files created or renamed in it stay after a power cut. Windows cannot
+ * open folders for this (and its renames are journaled by NTFS), so failures there are ignored.
+ */
+export async function syncDirectory(dir: string): Promise<void> {
+  if (process.platform === 'win32') return;
+  const handle = await open(dir, 'r').catch(() => undefined);
+  if (!handle) return;
+  try {
+    await handle.sync();
+  } catch {
+    // Some file systems (network shares) refuse to fsync folders; nothing more can be done.
+  } finally {
+    await handle.close();
+  }
+}
