@@ -3,6 +3,7 @@ import { SliceImage } from '../SliceImage.js';
 import { ChangeCounter } from './ChangeCounter.js';
 import type { DrawContext, Layer, LayerView } from './Layer.js';
 import { LayerSettings } from './LayerSettings.svelte.js';
+import { ReducedImage } from './ReducedImage.js';
 
 export interface ImageSource {
   /** The slice on screen of a volume held in memory, or null (nothing open, or a lazily read volume: see TileLayer). */
@@ -17,6 +18,7 @@ export class ImageLayer implements Layer {
   readonly #source: ImageSource;
   readonly #settings = new LayerSettings();
   readonly #image = new SliceImage();
+  readonly #reduced = new ReducedImage();
   readonly #counter = new ChangeCounter();
 
   constructor(source: ImageSource) {
@@ -52,10 +54,17 @@ export class ImageLayer implements Layer {
     // Crisp voxels from 1:1 up, as EM users expect; smooth only when shrinking.
     context.imageSmoothingEnabled = view.scale < 1;
     context.imageSmoothingQuality = 'medium';
-    context.drawImage(image, 0, 0);
+    // Zoomed far out: from a reduction made once, not a resampling of the whole slice each frame.
+    const level = ReducedImage.levelFor(view.scale);
+    const reduced = level > 0 ? this.#reduced.of(image, slice.width, slice.height, [slice, range.low, range.high], level) : null;
+    if (reduced) {
+      context.imageSmoothingQuality = 'low';
+      context.drawImage(reduced, 0, 0, slice.width, slice.height);
+    } else context.drawImage(image, 0, 0);
   }
 
   dispose(): void {
     this.#image.dispose();
+    this.#reduced.dispose();
   }
 }
