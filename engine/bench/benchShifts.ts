@@ -2,7 +2,7 @@
  * Domain shifts for the fine-tuning bench: what a new microscope, stain or pixel size does to
  * an EM stack. All seeded, all on 8-bit stacks (z-major, row-major).
  */
-import { Random } from '../train/Random.js';
+import { Random } from '../base/Random.js';
 
 export interface Stack {
   width: number;

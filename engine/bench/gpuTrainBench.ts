@@ -18,7 +18,7 @@ import { releaseBackend, selectBackend } from '../model/selectBackend.js';
 import { tf } from '../model/tfjs.js';
 import { makeBatch, scaleToUnit, type TrainingBatch } from '../train/makeBatch.js';
 import { membraneLoss } from '../train/membraneLoss.js';
-import { Random } from '../train/Random.js';
+import { Random } from '../base/Random.js';
 
 const WARM_UP = 2;
 const { values } = parseArgs({

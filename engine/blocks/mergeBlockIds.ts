@@ -1,5 +1,5 @@
 import { open, readFile } from 'node:fs/promises';
-import { findRoot } from '../segment/findRoot.js';
+import { findRoot, union } from '../base/unionFind.js';
 import { blockCount, type BlockGrid } from './blockGrid.js';
 import { faceEdgesFile, blockFaces } from './blockFaces.js';
 import { readBlockRecord, readBlockStats, type BlockRecord } from './blockLabels.js';
@@ -135,12 +135,6 @@ function linkSegments(same: Int32Array, areas: Float64Array, overlaps: Map<numbe
     union(neuron, a, b);
   }
   return neuron;
-}
-
-function union(parent: Int32Array, a: number, b: number): void {
-  const rootA = findRoot(parent, a);
-  const rootB = findRoot(parent, b);
-  if (rootA !== rootB) parent[Math.max(rootA, rootB)] = Math.min(rootA, rootB);
 }
 
 export async function readMergeSummary(store: SegmentStore): Promise<MergeSummary> {

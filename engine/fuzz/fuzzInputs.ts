@@ -3,7 +3,7 @@ import path from 'node:path';
 import { writeTiff } from '../io/writeTiff.js';
 import { copyModel, modelCases } from './modelCases.js';
 import { pngFolders } from './pngCases.js';
-import { SeededRandom } from './seededRandom.js';
+import { Random } from '../base/Random.js';
 import { specialCases } from './specialFiles.js';
 import { damagedTiffs, structuredTiffs } from './tiffCases.js';
 import { writeBaseStore, zarrCases } from './zarrCases.js';
@@ -45,7 +45,7 @@ export const FULL_CAMPAIGN: Omit<GenerateOptions, 'modelDir'> = { seed: 15, rand
 
 /** Writes every input under `root` (which should be new and empty) and returns them in a stable order. */
 export async function generateFuzzInputs(root: string, options: GenerateOptions): Promise<{ inputs: FuzzInput[]; fixtures: FuzzFixtures }> {
-  const random = new SeededRandom(options.seed);
+  const random = new Random(options.seed);
   const wanted = options.only ?? (() => true);
   await mkdir(root, { recursive: true });
   const fixtures = await writeFixtures(path.join(root, 'fixtures'));

@@ -1,5 +1,5 @@
 import zlib from 'node:zlib';
-import type { SeededRandom } from './seededRandom.js';
+import type { Random } from '../base/Random.js';
 
 /** A folder of slice images to write: files, or links to somewhere else (a device, say). */
 export interface FolderCase {
@@ -43,7 +43,7 @@ function folder(name: string, broken: { name: string; bytes?: Uint8Array; link?:
 }
 
 /** Folders of PNG slices with one slice broken in a known way, plus random damage to one slice. */
-export function pngFolders(random: SeededRandom, randomCount: number): FolderCase[] {
+export function pngFolders(random: Random, randomCount: number): FolderCase[] {
   const good = buildPng(W, H, { fill: 100 });
   const cases: FolderCase[] = [
     folder('png-huge-ihdr', { name: 's01.png', bytes: buildPng(1_000_000, 1_000_000) }, 'one slice declares 10^6 × 10^6 pixels'),
@@ -70,12 +70,12 @@ export function pngFolders(random: SeededRandom, randomCount: number): FolderCas
     let note: string;
     let damaged: Uint8Array = bytes;
     if (cut) {
-      const at = random.int(8, bytes.length - 1);
+      const at = random.between(8, bytes.length - 1);
       damaged = bytes.subarray(0, at);
       note = `slice cut at byte ${at} of ${bytes.length}`;
     } else {
-      const at = random.int(8, bytes.length);
-      bytes[at] = bytes[at]! ^ (1 << random.int(0, 8));
+      const at = random.between(8, bytes.length);
+      bytes[at] = bytes[at]! ^ (1 << random.between(0, 8));
       note = `slice with byte ${at} flipped`;
     }
     // A flipped byte breaks a CRC or the zlib stream; readers may check either, so both must fail.

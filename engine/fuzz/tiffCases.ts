@@ -2,7 +2,7 @@ import zlib from 'node:zlib';
 import { writeTiff } from '../io/writeTiff.js';
 import { encodeLzw } from '../io/tiff/encodeLzw.js';
 import { craftTiff, greyEntries, type CraftEntry } from './craftTiff.js';
-import type { SeededRandom } from './seededRandom.js';
+import type { Random } from '../base/Random.js';
 
 /** One malformed file: its bytes, whether every reader must refuse it, and what was done to it. */
 export interface FileCase {
@@ -54,7 +54,7 @@ function tiledEntries(): CraftEntry[] {
 }
 
 /** Random damage to the seeds: truncations at many offsets and byte flips in every region. */
-export function damagedTiffs(random: SeededRandom, count: number): FileCase[] {
+export function damagedTiffs(random: Random, count: number): FileCase[] {
   const seeds = tiffSeeds();
   const cases: FileCase[] = [];
   for (let i = 0; i < count; i++) {
@@ -62,17 +62,17 @@ export function damagedTiffs(random: SeededRandom, count: number): FileCase[] {
     const bytes = seed.bytes.slice();
     const mode = random.pick(['truncate', 'truncate', 'flip-header', 'flip-ifd', 'flip-data', 'flip-many'] as const);
     if (mode === 'truncate') {
-      const at = random.int(0, bytes.length - 1);
+      const at = random.between(0, bytes.length - 1);
       cases.push({ name: `${seed.name}-cut${at}.tif`, bytes: bytes.slice(0, at), expect: 'reject', note: `${seed.name} cut at byte ${at} of ${bytes.length}` });
       continue;
     }
     // writeTiff puts each page's IFD after its strips, so the last quarter is mostly directories.
     const region = mode === 'flip-header' ? [0, 8] : mode === 'flip-ifd' ? [Math.floor(bytes.length * 0.75), bytes.length] : [8, Math.floor(bytes.length * 0.75)];
-    const flips = mode === 'flip-many' ? random.int(2, 40) : 1;
+    const flips = mode === 'flip-many' ? random.between(2, 40) : 1;
     const where: number[] = [];
     for (let f = 0; f < flips; f++) {
-      const at = mode === 'flip-many' ? random.int(0, bytes.length) : random.int(region[0]!, region[1]!);
-      bytes[at] = bytes[at]! ^ (1 << random.int(0, 8)) ^ (random.next() < 0.3 ? 0xff : 0);
+      const at = mode === 'flip-many' ? random.between(0, bytes.length) : random.between(region[0]!, region[1]!);
+      bytes[at] = bytes[at]! ^ (1 << random.between(0, 8)) ^ (random.next() < 0.3 ? 0xff : 0);
       where.push(at);
     }
     cases.push({ name: `${seed.name}-${mode}${i}.tif`, bytes, expect: 'either', note: `${seed.name} with bytes ${where.slice(0, 6).join(', ')}${where.length > 6 ? ', …' : ''} flipped` });

@@ -3,7 +3,7 @@ import path from 'node:path';
 import zlib from 'node:zlib';
 import { createOmeZarr } from '../zarr/omeZarr.js';
 import { writeRegion } from '../zarr/readRegion.js';
-import type { SeededRandom } from './seededRandom.js';
+import type { Random } from '../base/Random.js';
 
 /** One broken OME-Zarr: how to break a freshly written store, and whether it must be refused. */
 export interface ZarrCase {
@@ -89,7 +89,7 @@ const chunkCase = (name: string, version: 2 | 3, note: string, write: (file: str
 });
 
 /** Every kind of broken store the issue lists, for Zarr v2 and v3, plus random damage to chunks. */
-export function zarrCases(random: SeededRandom, randomCount: number): ZarrCase[] {
+export function zarrCases(random: Random, randomCount: number): ZarrCase[] {
   const cases: ZarrCase[] = [];
   const huge = [100000, 100000, 100000];
   for (const kind of ['image', 'label'] as const) {
@@ -178,7 +178,7 @@ export function zarrCases(random: SeededRandom, randomCount: number): ZarrCase[]
   for (let i = 0; i < randomCount; i++) {
     const version = random.pick([2, 3] as const);
     const kind = random.pick(['image', 'label'] as const);
-    const flips = random.int(1, 6);
+    const flips = random.between(1, 6);
     const positions = Array.from({ length: flips }, () => random.next());
     cases.push({
       name: `zarr${version}-random-chunk-${i}`,

@@ -1,4 +1,4 @@
-import { findRoot } from '../segment/findRoot.js';
+import { findRoot, union } from '../base/unionFind.js';
 import { checkSliceShape } from './checkSliceShape.js';
 import { scratchInt32 } from './scratchInt32.js';
 
@@ -66,11 +66,4 @@ export function connectedComponents4(mask: Uint8Array, width: number, height: nu
     else for (; i < end; i++) labels[i] = id;
   }
   return { labels, count };
-}
-
-function union(parent: Int32Array, a: number, b: number): void {
-  const rootA = findRoot(parent, a);
-  const rootB = findRoot(parent, b);
-  if (rootA < rootB) parent[rootB] = rootA;
-  else if (rootB < rootA) parent[rootA] = rootB;
 }

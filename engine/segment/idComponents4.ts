@@ -1,4 +1,4 @@
-import { findRoot } from './findRoot.js';
+import { findRoot, union } from '../base/unionFind.js';
 
 /**
  * The 4-connected pieces of each non-zero id in one row-major slice: how the ISBI evaluation
@@ -15,12 +15,8 @@ export function idComponents4(ids: ArrayLike<number>, width: number, height: num
     if (id === 0) continue;
     const x = i % width;
     if (x > 0 && ids[i - 1] === id) parent[i] = findRoot(parent, i - 1);
-    if (i >= width && ids[i - width] === id) {
-      const up = findRoot(parent, i - width);
-      const here = findRoot(parent, i);
-      // The smaller index stays root, so a piece's root is its first pixel.
-      if (up !== here) parent[Math.max(up, here)] = Math.min(up, here);
-    }
+    // The smaller index stays root, so a piece's root is its first pixel.
+    if (i >= width && ids[i - width] === id) union(parent, i - width, i);
   }
   const labels = new Int32Array(n);
   let count = 0;

@@ -1,5 +1,5 @@
 import { throwIfCancelled } from '../base/cancellation.js';
-import { findRoot } from './findRoot.js';
+import { findRoot, union } from '../base/unionFind.js';
 
 export interface LinkSlicesOptions {
   /**
@@ -95,9 +95,7 @@ export function linkSlices(labels: Uint32Array, width: number, height: number, d
       const areaB = areas[baseB + b]!;
       if (overlap < threshold * Math.min(areaA, areaB) || overlap < largerThreshold * Math.max(areaA, areaB)) continue;
       if (requireBestPartner && bestOfA.get(a)!.partner !== b && bestOfB.get(b)!.partner !== a) continue;
-      const rootA = findRoot(parent, baseA + a);
-      const rootB = findRoot(parent, baseB + b);
-      if (rootA !== rootB) parent[Math.max(rootA, rootB)] = Math.min(rootA, rootB);
+      union(parent, baseA + a, baseB + b);
     }
     options.onProgress?.(z + 1, depth - 1);
   }

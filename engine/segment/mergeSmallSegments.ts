@@ -1,4 +1,4 @@
-import { findRoot } from './findRoot.js';
+import { findRoot } from '../base/unionFind.js';
 
 /**
  * Merges every segment of fewer than `minPixels` pixels into the 4-neighbouring segment it

@@ -1,4 +1,4 @@
-import { findRoot } from './findRoot.js';
+import { findRoot } from '../base/unionFind.js';
 
 export interface ProminenceCriteria {
   /** A maximum counts when it rises at least this far above the saddle to a higher maximum. */

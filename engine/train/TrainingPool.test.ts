@@ -6,7 +6,7 @@ import { tf } from '../model/tfjs.js';
 import { TRAINING_WORKER_SOURCES, workerBuild } from '../workers/testing/workerBuild.js';
 import { makeBatch, scaleToUnit, sliceBatch, type TrainingBatch } from './makeBatch.js';
 import { membraneLoss } from './membraneLoss.js';
-import { Random } from './Random.js';
+import { Random } from '../base/Random.js';
 import { syntheticStack } from './testing/syntheticStack.js';
 import { loadSnapshotWeights, TrainingPool } from './TrainingPool.js';
 

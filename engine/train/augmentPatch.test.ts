@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { augmentPatch } from './augmentPatch.js';
-import { Random } from './Random.js';
+import { Random } from '../base/Random.js';
 
 /** Labels drawn as a pattern and an image that is the same pattern, so alignment is checkable. */
 function scene(width: number, height: number): { image: Float32Array; labels: Uint8Array } {

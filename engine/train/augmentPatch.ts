@@ -1,5 +1,5 @@
 import { mirrorIndex as mirror } from '../predict/tileLayout.js';
-import type { Random } from './Random.js';
+import type { Random } from '../base/Random.js';
 
 /** One training sample: image values and per-pixel target (1 membrane, 0 cell) and weight (0 = ignore). */
 export interface Patch {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_NORMALIZATION } from '../model/modelFolder.js';
 import { correctionSlices, makeCorrectionBatch } from './correctionBatches.js';
-import { Random } from './Random.js';
+import { Random } from '../base/Random.js';
 
 const W = 48;
 const H = 40;

@@ -6,7 +6,7 @@ import { labelledPixelCount, toIsbiLabels, type SliceCorrection } from '../revie
 import { augmentPatch } from './augmentPatch.js';
 import type { TrainingBatch } from './makeBatch.js';
 import { scaleToUnit } from './makeBatch.js';
-import type { Random } from './Random.js';
+import type { Random } from '../base/Random.js';
 
 /** A corrected slice ready to cut patches from. */
 export interface CorrectionSlice {

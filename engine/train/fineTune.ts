@@ -8,7 +8,7 @@ import { tf, tfl } from '../model/tfjs.js';
 import { checkCorrections, type SliceCorrection } from '../review/SliceCorrection.js';
 import { correctionSlices, type CorrectionSlice } from './correctionBatches.js';
 import { splitHeldOut } from './heldOutSplit.js';
-import { Random } from './Random.js';
+import { Random } from '../base/Random.js';
 import { addReviewedContext, REVIEWED_CONTEXT, type ReviewedContextOptions } from './reviewedContext.js';
 import { loopSettings } from './trainingDefaults.js';
 import { trainLoop, type LoopState } from './trainLoop.js';

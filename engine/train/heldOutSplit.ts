@@ -1,6 +1,6 @@
 import { TALLY_BLOCK } from '../metrics/pixelTallies.js';
 import { CORRECTION_LABEL, labelledPixelCount, type SliceCorrection } from '../review/SliceCorrection.js';
-import { Random } from './Random.js';
+import { Random } from '../base/Random.js';
 
 /** Labelled pixels kept out of training, to judge a model by: per slice, the labels of just those pixels. */
 export interface HeldOutSlice extends SliceCorrection {

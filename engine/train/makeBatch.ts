@@ -1,7 +1,7 @@
 import { DEFAULT_NORMALIZATION } from '../model/modelFolder.js';
 import { normalizeSlice } from '../model/normalizeSlice.js';
 import { augmentPatch } from './augmentPatch.js';
-import type { Random } from './Random.js';
+import type { Random } from '../base/Random.js';
 
 /** `count` patches of size × size, each laid out row by row, one after the other (NHWC, 1 channel). */
 export interface TrainingBatch {

@@ -9,7 +9,7 @@ import type { HeldOutSlice } from './heldOutSplit.js';
 import { copyWeights, Learner, restoreWeights } from './Learner.js';
 import { learningRateAt } from './learningRate.js';
 import { predictSlicesOf } from './predictSlicesOf.js';
-import { Random } from './Random.js';
+import { Random } from '../base/Random.js';
 
 /** The recipe's knobs; see trainingDefaults for their values with and without a starting model. */
 export interface LoopSettings {

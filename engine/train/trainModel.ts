@@ -11,7 +11,7 @@ import { readAdamState, writeAdamState, type AdamState } from './adamState.js';
 import { correctionSlices } from './correctionBatches.js';
 import { splitHeldOut } from './heldOutSplit.js';
 import { labelsToCorrections } from './labelsToCorrections.js';
-import { Random } from './Random.js';
+import { Random } from '../base/Random.js';
 import { addReviewedContext, REVIEWED_CONTEXT, type ReviewedContextOptions } from './reviewedContext.js';
 import { replaySetFor } from './replaySet.js';
 import { hasCheckpoint, loadCheckpoint, saveCheckpoint, weightNames, type TrainingState } from './trainingCheckpoint.js';

@@ -12,3 +12,14 @@ export function findRoot(parent: Int32Array, node: number): number {
   }
   return root;
 }
+
+/**
+ * Joins the sets of `a` and `b`; the smaller root stays root, so a set's root is its smallest
+ * member (labelling in index order meets every root before the rest of its set).
+ */
+export function union(parent: Int32Array, a: number, b: number): void {
+  const rootA = findRoot(parent, a);
+  const rootB = findRoot(parent, b);
+  if (rootA < rootB) parent[rootB] = rootA;
+  else if (rootB < rootA) parent[rootA] = rootB;
+}

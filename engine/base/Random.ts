@@ -1,4 +1,7 @@
-/** A small seeded random generator (mulberry32), so training runs repeat exactly. */
+/**
+ * A small seeded random generator (mulberry32): the same seed gives the same numbers on every
+ * machine, so training runs repeat exactly and a fuzz campaign's failing input can be made again.
+ */
 export class Random {
   private state: number;
 
@@ -18,6 +21,16 @@ export class Random {
   /** Uniform integer in [0, n). */
   int(n: number): number {
     return Math.floor(this.next() * n);
+  }
+
+  /** Uniform integer in [min, max). */
+  between(min: number, max: number): number {
+    return min + Math.floor(this.next() * (max - min));
+  }
+
+  /** One of `items`, each as likely. */
+  pick<T>(items: readonly T[]): T {
+    return items[this.int(items.length)]!;
   }
 
   uniform(low: number, high: number): number {
