@@ -1,20 +1,23 @@
 import * as THREE from 'three';
 import { OrbitControls } from 'three/examples/jsm/controls/OrbitControls.js';
 import { pixelsPerUmAt } from './chooseScaleBar.js';
+import { frameBox } from './frameBox.js';
 
 /** Default view: from the image's bottom edge, above slice 0, turned a little to show depth. */
 const VIEW_DIRECTION = new THREE.Vector3(0.35, 0.8, -0.7).normalize();
 const Y_UP = new THREE.Vector3(0, 1, 0);
 
 /**
- * The perspective camera and its orbit, pan and zoom controls, framed on the volume box.
- * The camera's up is -z, so slices stack top (slice 0) to bottom and orbiting turns the stack
- * like a table top. Owns the controls' listeners (dispose()).
+ * The perspective camera and its orbit, pan and zoom controls. The volume sets the depth range
+ * and zoom limits; `frame` fits any box (the shown neurons, or the volume) to the view at its
+ * current aspect. The camera's up is -z, so slices stack top (slice 0) to bottom and orbiting
+ * turns the stack like a table top. Owns the controls' listeners (dispose()).
  */
 export class CameraRig {
   readonly camera = new THREE.PerspectiveCamera(35, 1, 1, 10_000);
   readonly controls: OrbitControls;
-  /** Centre and radius of the volume's bounding sphere, in nm. */
+  /** The volume's box and its bounding sphere, in nm. */
+  readonly #volume = new THREE.Box3(new THREE.Vector3(), new THREE.Vector3(1, 1, 1));
   readonly #bounds = new THREE.Sphere(new THREE.Vector3(), 1);
 
   constructor(element: HTMLElement) {
@@ -24,27 +27,41 @@ export class CameraRig {
     this.controls.zoomToCursor = true;
   }
 
-  /** Fits near/far and zoom limits to a box [0, x] × [0, y] × [0, z] nm and frames it. */
-  fit(extent: { x: number; y: number; z: number }): void {
+  /** Fits the depth range and zoom limits to a volume box [0, x] × [0, y] × [0, z] nm. */
+  setVolume(extent: { x: number; y: number; z: number }): void {
+    this.#volume.max.set(extent.x, extent.y, extent.z);
     this.#bounds.center.set(extent.x / 2, extent.y / 2, extent.z / 2);
     this.#bounds.radius = Math.max(1, this.#bounds.center.length());
     const radius = this.#bounds.radius;
     this.camera.near = radius / 200;
     this.camera.far = radius * 40;
-    this.controls.minDistance = radius * 0.02;
+    // Close enough to look at one synapse of a 4 nm volume; a µm-wide neurite fills the view.
+    this.controls.minDistance = radius * 0.002;
     this.controls.maxDistance = radius * 12;
-    this.reset();
+    this.camera.updateProjectionMatrix();
   }
 
-  /** Frames the whole box from the default direction. */
-  reset(): void {
-    const halfVertical = THREE.MathUtils.degToRad(this.camera.fov) / 2;
-    const halfHorizontal = Math.atan(Math.tan(halfVertical) * this.camera.aspect);
-    const distance = (this.#bounds.radius / Math.sin(Math.min(halfVertical, halfHorizontal))) * 1.05;
-    this.controls.target.copy(this.#bounds.center);
-    this.camera.position.copy(this.#bounds.center).addScaledVector(VIEW_DIRECTION, distance);
+  /**
+   * Fits `box` (nm) to the view at the current aspect, with a margin: from the default direction,
+   * or from the current one (`keepDirection`), as a "frame selected" key does.
+   */
+  frame(box: THREE.Box3, keepDirection = false): void {
+    const direction = keepDirection ? this.camera.position.clone().sub(this.controls.target) : VIEW_DIRECTION.clone();
+    if (direction.lengthSq() === 0) direction.copy(VIEW_DIRECTION);
+    direction.normalize();
+    const { target, distance } = frameBox(box, direction, this.camera.up, this.camera.fov, this.camera.aspect);
+    const reach = THREE.MathUtils.clamp(distance, this.controls.minDistance, this.controls.maxDistance);
+    // A small neuron in a big volume: bring the near plane in, so zooming into it does not clip.
+    this.camera.near = Math.min(this.#bounds.radius / 200, reach / 50);
+    this.controls.target.copy(target);
+    this.camera.position.copy(target).addScaledVector(direction, reach);
     this.camera.updateProjectionMatrix();
     this.controls.update();
+  }
+
+  /** The volume's box, in nm. */
+  volumeBox(): THREE.Box3 {
+    return this.#volume.clone();
   }
 
   /** Turns the camera about the target by azimuth and polar angles (radians), as a drag would. */
@@ -69,10 +86,10 @@ export class CameraRig {
     return pixelsPerUmAt(this.camera.position.distanceTo(this.controls.target), this.camera.fov, heightPixels);
   }
 
-  /** View distances (nm) from the volume's nearest to its farthest point: the depth cue's range. */
-  depthRange(target: THREE.Vector2): THREE.Vector2 {
-    const distance = this.camera.position.distanceTo(this.#bounds.center);
-    return target.set(Math.max(0, distance - this.#bounds.radius), distance + this.#bounds.radius);
+  /** View distances (nm) from the nearest to the farthest point of `sphere` (what is shown): the depth cue's range. */
+  depthRange(sphere: THREE.Sphere, target: THREE.Vector2): THREE.Vector2 {
+    const distance = this.camera.position.distanceTo(sphere.center);
+    return target.set(Math.max(0, distance - sphere.radius), distance + sphere.radius);
   }
 
   dispose(): void {

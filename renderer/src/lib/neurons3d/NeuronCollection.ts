@@ -63,6 +63,13 @@ export class NeuronCollection {
     return this.#isolated;
   }
 
+  /** The box (nm) around every shown neuron; empty when none is shown. */
+  shownBox(target = new THREE.Box3()): THREE.Box3 {
+    target.makeEmpty();
+    for (const neuron of this.#neurons.values()) if (neuron.visible) target.union(neuron.box);
+    return target;
+  }
+
   get size(): number {
     return this.#neurons.size;
   }

@@ -16,6 +16,8 @@ export class NeuronObject {
   readonly group = new THREE.Group();
   /** Bounding sphere of the full mesh, in nm: level-of-detail choice and picking. */
   readonly bounds = new THREE.Sphere();
+  /** Bounding box of the full mesh, in nm: framing. */
+  readonly box = new THREE.Box3();
   #record: MeshRecord;
   #color: Rgb;
   #selected: boolean;
@@ -121,6 +123,7 @@ export class NeuronObject {
       this.#levelTriangles.push(triangleCount(level));
     }
     this.bounds.copy(this.#levels[0]!.geometry.boundingSphere!);
+    this.box.copy(this.#levels[0]!.geometry.boundingBox!);
     this.showLevel(this.#shownLevel);
   }
 

@@ -2,6 +2,7 @@
 import * as THREE from 'three';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { NeuronMesh, NeuronVolume } from './NeuronMesh.js';
+import { FRAME_FILL } from './frameBox.js';
 import { NeuronScene, type SceneRenderer } from './NeuronScene.js';
 
 const volume: NeuronVolume = { width: 100, height: 100, depth: 10, voxelSize: { x: 10, y: 10, z: 100 } };
@@ -189,6 +190,50 @@ describe('NeuronScene', () => {
     expect(after.pixels / after.lengthUm).toBeCloseTo(before * 2, 0);
   });
 
+  it('frames what is shown as it comes, until the user moves the camera; Isolate and F frame again', () => {
+    /** The largest |x| or |y| (normalized device coordinates) of a box's corners, or Infinity if one is behind the camera. */
+    const reach = (center: [number, number, number], half: number | [number, number, number]): number => {
+      scene.camera.updateMatrixWorld();
+      const [hx, hy, hz] = typeof half === 'number' ? [half, half, half] : half;
+      let widest = 0;
+      for (let corner = 0; corner < 8; corner++) {
+        const point = new THREE.Vector3(...center).add(new THREE.Vector3(corner & 1 ? hx : -hx, corner & 2 ? hy : -hy, corner & 4 ? hz : -hz));
+        const ndc = point.project(scene.camera);
+        widest = Math.max(widest, Math.abs(ndc.z) < 1 ? Math.max(Math.abs(ndc.x), Math.abs(ndc.y)) : Infinity);
+      }
+      return widest;
+    };
+    // The volume (1000 nm cube) first, then the one neuron, filling the view up to the margin.
+    expect(reach([500, 500, 500], 500)).toBeCloseTo(FRAME_FILL, 3);
+    scene.setMeshes([box(1, [300, 300, 300], 50)]);
+    expect(reach([300, 300, 300], 50)).toBeCloseTo(FRAME_FILL, 3);
+    // Two neurons: the box around both, [250, 750]³, fills the view; a tall narrow view too.
+    scene.setMeshes([box(1, [300, 300, 300], 50), box(2, [700, 700, 700], 50)]);
+    expect(reach([500, 500, 500], 250)).toBeCloseTo(FRAME_FILL, 3);
+    scene.resize(150, 600, 1);
+    expect(reach([500, 500, 500], 250)).toBeCloseTo(FRAME_FILL, 3);
+    expect(scene.following).toBe(true);
+    // A drag takes the camera: a neuron that comes now does not move it.
+    canvas.dispatchEvent(new PointerEvent('pointerdown', { clientX: 75, clientY: 300, button: 0, isPrimary: true, pointerId: 1 }));
+    canvas.dispatchEvent(new PointerEvent('pointerup', { clientX: 75, clientY: 300, button: 0, isPrimary: true, pointerId: 1 }));
+    expect(scene.following).toBe(false);
+    const taken = scene.camera.position.clone();
+    scene.upsertMesh(box(3, [900, 100, 500], 30));
+    expect(scene.camera.position.distanceTo(taken)).toBeLessThan(1e-9);
+    // Isolate frames the isolated neuron; F frames what is shown, from the same direction.
+    scene.isolate([3]);
+    expect(reach([900, 100, 500], 30)).toBeCloseTo(FRAME_FILL, 3);
+    scene.isolate(null);
+    scene.rotateView(0.7, 0.2);
+    const direction = scene.camera.position.clone().sub(new THREE.Vector3(900, 100, 500)).normalize();
+    scene.frameShown();
+    // All three: x 250–930, y 70–750, z 250–750.
+    expect(reach([590, 410, 500], [340, 340, 250])).toBeCloseTo(FRAME_FILL, 3);
+    expect(scene.following).toBe(true);
+    scene.resetView();
+    expect(scene.camera.position.clone().normalize().dot(direction)).toBeLessThan(0.999);
+  });
+
   it('keeps the view when the same volume comes again and frames a new one', () => {
     scene.rotateView(0.5, 0);
     const turned = scene.camera.position.clone();
@@ -208,7 +253,7 @@ describe('NeuronScene', () => {
   it('disposes every geometry, material and texture it made, and its listeners', () => {
     scene.setMeshes([box(1, [300, 300, 300], 50), box(2, [700, 700, 700], 50, [0, 1, 0])]);
     scene.setSelection([2]);
-    const image = document.createElement('canvas');
+    const image = { data: new Uint8Array(4 * 4 * 4), width: 4, height: 4 };
     scene.setSlicePlane(4, image);
     const resources = new Set<THREE.BufferGeometry | THREE.Material | THREE.Texture>();
     scene.scene.traverse((object) => {
@@ -224,7 +269,7 @@ describe('NeuronScene', () => {
     const disposed = new Set<unknown>();
     for (const resource of resources) resource.addEventListener('dispose', () => disposed.add(resource));
     // A replaced slice image disposes the old texture at once.
-    scene.setSlicePlane(5, document.createElement('canvas'));
+    scene.setSlicePlane(5, { ...image, data: new Uint8Array(4 * 4 * 4) });
     const picked = vi.fn();
     scene.onPick(picked);
     scene.requestRender();

@@ -8,7 +8,8 @@ import { NeuronCollection, type MeshUpdateCounts } from './NeuronCollection.js';
 import { volumeExtent, type NeuronMesh, type NeuronVolume } from './NeuronMesh.js';
 import { GPU_TRIANGLE_BUDGET, SOFTWARE_STILL_TRIANGLE_BUDGET, SOFTWARE_TRIANGLE_BUDGET, type NeuronSceneOptions, type SceneRenderer } from './NeuronSceneOptions.js';
 import { pointerToNdc } from './pointerToNdc.js';
-import { SlicePlane, type SliceImageSource } from './SlicePlane.js';
+import { SlicePlane } from './SlicePlane.js';
+import type { SliceTexturePixels } from './sliceTexture.js';
 import { VolumeOutline } from './VolumeOutline.js';
 
 export { GPU_TRIANGLE_BUDGET, SOFTWARE_STILL_TRIANGLE_BUDGET, SOFTWARE_TRIANGLE_BUDGET, type MeshUpdateCounts, type NeuronSceneOptions, type SceneRenderer };
@@ -50,6 +51,15 @@ export class NeuronScene {
   #lastFrameAt = 0;
   #settleTimer: ReturnType<typeof setTimeout> | null = null;
   #disposed = false;
+  /**
+   * The camera follows what is shown (new neurons, isolation, a new size) until the user turns,
+   * pans or zooms; framing again (F, Reset view, Isolate) hands it back to the camera.
+   */
+  #following = true;
+  /** True while the scene itself moves the camera: that is not the user moving it. */
+  #framing = false;
+  readonly #shown = new THREE.Box3();
+  readonly #shownSphere = new THREE.Sphere();
 
   constructor(canvas: HTMLCanvasElement, options: NeuronSceneOptions = {}) {
     this.#canvas = canvas;
@@ -64,6 +74,7 @@ export class NeuronScene {
     this.scene.background = new THREE.Color(BACKGROUND);
     this.#rig = new CameraRig(canvas);
     this.#rig.controls.addEventListener('change', this.#cameraMoved);
+    this.#rig.controls.addEventListener('start', this.#userMoves);
     this.#clicks = new ClickDetector(canvas, (x, y) => this.#pickAt(x, y));
     // No light objects: neurons are lit by a headlight in their shader (NeuronMaterial), which
     // is what keeps software-rendered frames cheap; the plane and lines are unlit.
@@ -82,10 +93,21 @@ export class NeuronScene {
     this.#applyVolume(volume);
   }
 
-  /** Frames the whole volume from the default direction. */
+  /** Frames the shown neurons (the volume when none is shown) from the default direction. */
   resetView(): void {
-    this.#rig.reset();
-    this.requestRender();
+    this.#following = true;
+    this.#frameShown(false);
+  }
+
+  /** Frames the shown neurons (the volume when none is shown) from the current direction: the F key. */
+  frameShown(): void {
+    this.#following = true;
+    this.#frameShown(true);
+  }
+
+  /** True until the user moves the camera: meanwhile it keeps what is shown framed. */
+  get following(): boolean {
+    return this.#following;
   }
 
   /** Turns the view about its centre (radians), as a drag would; for keys and the benchmark. */
@@ -95,20 +117,20 @@ export class NeuronScene {
 
   /** Replaces all neurons; only new neurons and those with new geometry build buffers. */
   setMeshes(meshes: readonly NeuronMesh[]): MeshUpdateCounts {
-    return this.#changed(this.#neurons.setMeshes(meshes));
+    return this.#changed(this.#neurons.setMeshes(meshes), true);
   }
 
   /** Adds or updates one neuron; the same arrays and colour again do nothing. */
   upsertMesh(mesh: NeuronMesh): MeshUpdateCounts {
-    return this.#changed(this.#neurons.upsert(mesh));
+    return this.#changed(this.#neurons.upsert(mesh), true);
   }
 
   removeMesh(id: number): MeshUpdateCounts {
-    return this.#changed(this.#neurons.remove(id));
+    return this.#changed(this.#neurons.remove(id), true);
   }
 
-  /** The current slice (index z) as a plane, textured with `image` or bare for none. */
-  setSlicePlane(z: number, image: SliceImageSource | null = null): void {
+  /** The current slice (index z) as a plane, textured with `image` (sliceTexturePixels) or bare for none. */
+  setSlicePlane(z: number, image: SliceTexturePixels | null = null): void {
     this.#sliceZ = z;
     this.#slicePlane.setImage(image);
     this.#placeSlicePlane();
@@ -122,12 +144,18 @@ export class NeuronScene {
 
   setHidden(ids: Iterable<number>): void {
     this.#neurons.setHidden(ids);
+    this.#follow();
     this.requestRender();
   }
 
-  /** Shows only these neurons (hidden ones stay hidden), or all again for null. */
+  /**
+   * Shows only these neurons (hidden ones stay hidden) and frames them, or all again for null
+   * (framed only while the camera follows: the user may want the context at this zoom).
+   */
   isolate(ids: Iterable<number> | null): void {
     this.#neurons.isolate(ids);
+    if (ids !== null) this.#following = true;
+    this.#follow();
     this.requestRender();
   }
 
@@ -163,6 +191,7 @@ export class NeuronScene {
   resize(width: number, height: number, devicePixelRatio: number): void {
     this.#size = { width: Math.max(0, Math.floor(width)), height: Math.max(0, Math.floor(height)), devicePixelRatio, drawnRatio: 0 };
     this.#rig.setAspect(this.#size.height > 0 ? this.#size.width / this.#size.height : 1);
+    this.#follow();
     this.requestRender();
   }
 
@@ -207,6 +236,7 @@ export class NeuronScene {
     this.#frame = 0;
     if (this.#settleTimer !== null) clearTimeout(this.#settleTimer);
     this.#rig.controls.removeEventListener('change', this.#cameraMoved);
+    this.#rig.controls.removeEventListener('start', this.#userMoves);
     this.#rig.dispose();
     this.#clicks.dispose();
     this.#neurons.dispose();
@@ -221,6 +251,8 @@ export class NeuronScene {
 
   /** The camera moved (orbit, pan, zoom or rotateView): draw soon, sharp again once it stops. */
   readonly #cameraMoved = (): void => {
+    // Framing jumps to the new view: one still frame, not a moving one.
+    if (this.#framing) return this.requestRender();
     this.#moving = true;
     if (this.#settleTimer !== null) clearTimeout(this.#settleTimer);
     this.#settleTimer = null;
@@ -237,7 +269,7 @@ export class NeuronScene {
     this.#lastFrameAt = started;
     this.#applyPixelRatio();
     this.#stats.detailedNeurons = this.#neurons.chooseDetail(this.camera, this.#moving ? this.#triangleBudget : this.#stillTriangleBudget);
-    this.#rig.depthRange(this.#neurons.materials.shared.depthCue.value);
+    this.#rig.depthRange(this.#shownBounds().getBoundingSphere(this.#shownSphere), this.#neurons.materials.shared.depthCue.value);
     this.#renderer.render(this.scene, this.camera);
     this.#stats.record(started, performance.now() - started);
     this.#stats.drawCalls = this.#renderer.info.render.calls;
@@ -245,6 +277,11 @@ export class NeuronScene {
     this.#stats.pixelRatio = this.#size.drawnRatio;
     if (this.#moving) this.#settleLater(interval);
     for (const listener of this.#viewListeners) listener();
+  };
+
+  /** A drag or wheel on the view: the camera is the user's now. */
+  readonly #userMoves = (): void => {
+    this.#following = false;
   };
 
   /**
@@ -271,9 +308,33 @@ export class NeuronScene {
     this.#renderer.setSize(this.#size.width, this.#size.height, false);
   }
 
-  #changed(counts: MeshUpdateCounts): MeshUpdateCounts {
+  #changed(counts: MeshUpdateCounts, reframe: boolean): MeshUpdateCounts {
+    if (reframe && counts.added + counts.rebuilt + counts.removed > 0) this.#follow();
     this.requestRender();
     return counts;
+  }
+
+  /** The shown neurons' box, or the volume's when none is shown. */
+  #shownBounds(): THREE.Box3 {
+    this.#neurons.shownBox(this.#shown);
+    return this.#shown.isEmpty() ? this.#shown.copy(this.#rig.volumeBox()) : this.#shown;
+  }
+
+  /** Frames what is shown again if the camera still follows it (and the view has a size). */
+  #follow(): void {
+    if (this.#following) this.#frameShown(true);
+  }
+
+  #frameShown(keepDirection: boolean): void {
+    // Without a size the aspect is unknown; the first resize frames.
+    if (this.#size.width === 0 || this.#size.height === 0) return;
+    this.#framing = true;
+    try {
+      this.#rig.frame(this.#shownBounds(), keepDirection);
+    } finally {
+      this.#framing = false;
+    }
+    this.requestRender();
   }
 
   #applyVolume(volume: NeuronVolume): void {
@@ -281,7 +342,10 @@ export class NeuronScene {
     const extent = volumeExtent(volume);
     this.#outline.place(extent.x, extent.y, extent.z);
     this.#placeSlicePlane();
-    this.#rig.fit(extent);
+    this.#rig.setVolume(extent);
+    // A new volume starts a new view: from the default direction, following what is shown.
+    this.#following = true;
+    this.#frameShown(false);
     this.requestRender();
   }
 
