@@ -33,3 +33,17 @@ export class CodedError<Code extends string = string> extends Error {
     if (details.hint !== undefined) self.hint = details.hint;
   }
 }
+
+/** What an error about one file gives: the file, and what to do. */
+export type FileErrorDetails = ErrorDetails & { file: string; hint: string };
+
+/** A CodedError that always names its file and says what to do (a reader's or a writer's error). */
+export class FileError<Code extends string = string> extends CodedError<Code> {
+  override name = 'FileError';
+  declare readonly file: string;
+  declare readonly hint: string;
+
+  constructor(code: Code, message: string, details: FileErrorDetails) {
+    super(code, message, details);
+  }
+}

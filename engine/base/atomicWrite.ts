@@ -33,23 +33,24 @@ export async function writeFileAtomic(file: string, data: Uint8Array | string, o
   if (options.createFolder) await mkdir(path.dirname(file), { recursive: true });
   const temp = tempPathFor(file);
   try {
-    if (durable) {
-      const handle = await open(temp, 'w');
-      try {
-        await handle.writeFile(data);
-        await handle.sync();
-      } finally {
-        await handle.close();
-      }
-    } else {
-      await writeFile(temp, data);
-    }
+    await (durable ? writeFileSynced(temp, data) : writeFile(temp, data));
     await rename(temp, file);
   } catch (error) {
     await rm(temp, { force: true }).catch(() => undefined);
     throw error;
   }
   if (durable) await syncDirectory(path.dirname(file));
+}
+
+/** Writes `file` in place and fsyncs it: once this resolves its bytes are on disk (its name is not, until its folder is synced). */
+export async function writeFileSynced(file: string, data: Uint8Array | string): Promise<void> {
+  const handle = await open(file, 'w');
+  try {
+    await handle.writeFile(data);
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
 }
 
 /** writeFileAtomic of pretty JSON with a final newline (people read and diff these files). */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CodedError } from './CodedError.js';
+import { CodedError, FileError } from './CodedError.js';
 import { CancelledError } from './cancellation.js';
 import { fromErrorInfo, toErrorInfo } from './errorInfo.js';
 
@@ -10,6 +10,12 @@ describe('CodedError', () => {
     expect(error).toMatchObject({ name: 'CodedError', code: 'READ_FAILED', message: 'a.tif cannot be read.', file: 'a.tif', hint: 'Copy it again.', cause });
     expect(Object.keys(new CodedError('X', 'm'))).not.toContain('file');
     expect('hint' in new CodedError('X', 'm')).toBe(false);
+  });
+
+  it('is the base of the errors about one file, which always name it and say what to do', () => {
+    const error = new FileError('TRUNCATED', 'a.tif ends early.', { file: 'a.tif', hint: 'Copy it again.' });
+    expect(error).toBeInstanceOf(CodedError);
+    expect(toErrorInfo(error)).toEqual({ code: 'TRUNCATED', message: 'a.tif ends early.', file: 'a.tif', hint: 'Copy it again.' });
   });
 });
 

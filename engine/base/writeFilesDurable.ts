@@ -1,6 +1,6 @@
-import { mkdir, open, rename } from 'node:fs/promises';
+import { mkdir, rename } from 'node:fs/promises';
 import path from 'node:path';
-import { syncDirectory, tempPathFor } from './atomicWrite.js';
+import { syncDirectory, tempPathFor, writeFileSynced } from './atomicWrite.js';
 
 export interface WriteFilesDurableOptions {
   /**
@@ -27,13 +27,7 @@ export async function writeFilesDurable(files: ReadonlyMap<string, Uint8Array | 
     while (next < entries.length) {
       const [file, data] = entries[next++]!;
       const target = options.atomic ? tempPathFor(file) : file;
-      const handle = await open(target, 'w');
-      try {
-        await handle.writeFile(data);
-        await handle.sync();
-      } finally {
-        await handle.close();
-      }
+      await writeFileSynced(target, data);
       if (options.atomic) await rename(target, file);
     }
   };

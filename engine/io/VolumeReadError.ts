@@ -1,4 +1,4 @@
-import { CodedError, type ErrorDetails } from '../base/CodedError.js';
+import { FileError } from '../base/CodedError.js';
 
 /**
  * Why a volume could not be read. Stable codes for the UI and the CLI:
@@ -25,16 +25,8 @@ export type VolumeReadErrorCode =
   | 'NOT_A_FILE';
 
 /** A volume that could not be read: what failed (message, naming the file), where (file) and what to do (hint). */
-export class VolumeReadError extends CodedError<VolumeReadErrorCode> {
+export class VolumeReadError extends FileError<VolumeReadErrorCode> {
   override name = 'VolumeReadError';
-  /** The path or dropped file name the error is about. */
-  declare readonly file: string;
-  /** What the user can do about it, in one sentence. */
-  declare readonly hint: string;
-
-  constructor(code: VolumeReadErrorCode, message: string, details: ErrorDetails & { file: string; hint: string }) {
-    super(code, message, details);
-  }
 }
 
 /** Hints shared by several readers. */

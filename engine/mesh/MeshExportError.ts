@@ -1,4 +1,4 @@
-import { CodedError, type ErrorDetails } from '../base/CodedError.js';
+import { FileError } from '../base/CodedError.js';
 
 /**
  * Why meshes could not be exported. Stable codes for the UI and the CLI:
@@ -12,12 +12,6 @@ import { CodedError, type ErrorDetails } from '../base/CodedError.js';
 export type MeshExportErrorCode = 'NO_FOLDER' | 'NOT_A_FOLDER' | 'FOLDER_NOT_EMPTY' | 'WRITE_FAILED' | 'NOT_IDS' | 'NO_NEURONS';
 
 /** What failed (message, naming the file), where (file) and what to do (hint). */
-export class MeshExportError extends CodedError<MeshExportErrorCode> {
+export class MeshExportError extends FileError<MeshExportErrorCode> {
   override name = 'MeshExportError';
-  declare readonly file: string;
-  declare readonly hint: string;
-
-  constructor(code: MeshExportErrorCode, message: string, details: ErrorDetails & { file: string; hint: string }) {
-    super(code, message, details);
-  }
 }

@@ -1,4 +1,4 @@
-import { CodedError, type ErrorDetails } from '../base/CodedError.js';
+import { FileError } from '../base/CodedError.js';
 
 export type ZarrErrorCode =
   | 'NOT_OME_ZARR'
@@ -12,16 +12,8 @@ export type ZarrErrorCode =
   | 'NOT_A_FILE';
 
 /** A problem with an OME-Zarr folder or an import into one: says which file, what is wrong and what to do. */
-export class ZarrError extends CodedError<ZarrErrorCode> {
+export class ZarrError extends FileError<ZarrErrorCode> {
   override name = 'ZarrError';
-  /** The file or folder the problem is in. */
-  declare readonly file: string;
-  /** What the user can do about it. */
-  declare readonly hint: string;
-
-  constructor(code: ZarrErrorCode, message: string, details: ErrorDetails & { file: string; hint: string }) {
-    super(code, message, details);
-  }
 }
 
 export const ZARR_HINTS = {
