@@ -7,6 +7,7 @@ import { NeuronScene } from '../../renderer/src/lib/neurons3d/NeuronScene.js';
 import type { NeuronVolume } from '../../renderer/src/lib/neurons3d/NeuronMesh.js';
 import { summarize, type FrameStatsSnapshot, type TimeSummary } from '../../renderer/src/lib/neurons3d/FrameStats.js';
 import { probeWebGL } from '../../renderer/src/lib/neurons3d/probeWebGL.js';
+import type { SliceTexturePixels } from '../../renderer/src/lib/neurons3d/sliceTexture.js';
 import { syntheticNeurons } from './syntheticNeurons.js';
 
 export interface BenchOptions {
@@ -51,17 +52,14 @@ function nextFrame(): Promise<void> {
 }
 
 /** A noise image standing in for the slice, so the plane is textured as in the app. */
-function sliceImage(): HTMLCanvasElement {
-  const canvas = document.createElement('canvas');
-  canvas.width = canvas.height = 512;
-  const context = canvas.getContext('2d')!;
-  const image = context.createImageData(512, 512);
-  for (let i = 0; i < image.data.length; i += 4) {
+/** A 512² noise slice for the plane, as sliceTexturePixels gives the view. */
+function sliceImage(): SliceTexturePixels {
+  const data = new Uint8Array(512 * 512 * 4);
+  for (let i = 0; i < data.length; i += 4) {
     const value = 80 + ((i * 2654435761) >>> 24) % 120;
-    image.data.set([value, value, value, 255], i);
+    data.set([value, value, value, 255], i);
   }
-  context.putImageData(image, 0, 0);
-  return canvas;
+  return { data, width: 512, height: 512 };
 }
 
 let kept: NeuronScene | null = null;

@@ -64,7 +64,7 @@ export const SHORTCUTS = [
   { action: 'lastSlice', group: 'Slices', description: 'Last slice', keys: [{ key: 'End' }] },
   { action: 'zoomIn', group: 'View', description: 'Zoom in', keys: [{ key: '+' }, { key: '=' }] },
   { action: 'zoomOut', group: 'View', description: 'Zoom out', keys: [{ key: '-' }, { key: '_' }] },
-  { action: 'fit', group: 'View', description: 'Fit to window', keys: [{ key: '0' }, { key: 'f' }] },
+  { action: 'fit', group: 'View', description: 'Fit to window; with the 3D view focused (click it): frame the shown neurons', keys: [{ key: '0' }, { key: 'f' }] },
   { action: 'actualSize', group: 'View', description: 'Zoom to 100% (1:1)', keys: [{ key: '1' }] },
   { action: 'resetWindow', group: 'Contrast', description: 'Reset brightness and contrast', keys: [{ key: 'r' }] },
   { action: 'toggleHelp', group: 'Help', description: 'Show or hide this help', keys: [{ key: '?' }] },
@@ -73,7 +73,7 @@ export const SHORTCUTS = [
 
 export type ShortcutAction = (typeof SHORTCUTS)[number]['action'];
 
-/** Mouse gestures, listed in the help beside the keys (handled by the slice viewer). */
+/** Mouse gestures, listed in the help beside the keys (handled by the slice viewer and the 3D view). */
 export const MOUSE_GESTURES: readonly { group: ShortcutGroup; gesture: string; description: string }[] = [
   { group: 'View', gesture: 'Drag (pan tool), middle drag, Space+drag', description: 'Pan' },
   { group: 'Tools', gesture: 'Drag (brush, lasso) or click (fill)', description: 'Correct the labels' },
@@ -81,6 +81,7 @@ export const MOUSE_GESTURES: readonly { group: ShortcutGroup; gesture: string; d
   { group: 'View', gesture: 'Wheel', description: 'Zoom about the cursor' },
   { group: 'Slices', gesture: 'Ctrl+Wheel or Alt+Wheel', description: 'Previous / next slice' },
   { group: 'File', gesture: 'Drop files or a folder', description: 'Open them' },
+  { group: 'Neurons', gesture: '3D view: drag, right-drag, wheel', description: 'Turn, pan, zoom (Reset view or F frames the neurons again)' },
 ];
 
 export const SHORTCUT_GROUPS: readonly ShortcutGroup[] = ['File', 'Edit', 'Tools', 'Neurons', 'Overlay', 'Model', 'Slices', 'View', 'Contrast', 'Help'];

@@ -89,6 +89,29 @@ describe('NeuronView', () => {
     expect(scene.disposed).toBe(true);
   });
 
+  it('draws the slice on its plane under the contrast window', () => {
+    const pixels = { width: 2, height: 1, dtype: 'uint8' as const, data: Uint8Array.from([10, 200]).buffer };
+    render(NeuronView, { volume, meshes, slice: { z: 3, pixels, range: { low: 10, high: 200 } }, selection: [], hidden: [] });
+    const [[z, texture]] = calls('setSlicePlane') as [[number, { data: Uint8Array; width: number; height: number }]];
+    expect(z).toBe(3);
+    expect([texture.width, texture.height, texture.data[0], texture.data[4]]).toEqual([2, 1, 0, 255]);
+    expect(screen.getByTestId('neuron-view')).toHaveAttribute('data-textured', 'true');
+  });
+
+  it('frames the neurons on F or 0 while it has the focus, and keeps the key from the slice view', async () => {
+    render(NeuronView, { volume, meshes, slice: { z: 0 }, selection: [7], hidden: [] });
+    const view = screen.getByTestId('neuron-view');
+    await fireEvent.pointerDown(view);
+    expect(document.activeElement).toBe(view);
+    const event = new KeyboardEvent('keydown', { key: 'f', bubbles: true, cancelable: true });
+    view.dispatchEvent(event);
+    expect(event.defaultPrevented).toBe(true);
+    await fireEvent.keyDown(view, { key: '0' });
+    await fireEvent.keyDown(view, { key: 'f', ctrlKey: true });
+    await fireEvent.keyDown(view, { key: 'g' });
+    expect(calls('frameShown')).toHaveLength(2);
+  });
+
   it('offers isolation only with a selection', () => {
     render(NeuronView, { volume, meshes, slice: { z: 0 }, selection: [], hidden: [] });
     expect(screen.getByTestId('neuron-view-isolate')).toBeDisabled();

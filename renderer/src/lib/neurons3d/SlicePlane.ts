@@ -1,9 +1,9 @@
 import * as THREE from 'three';
+import type { SliceTexturePixels } from './sliceTexture.js';
 
-/** What the slice plane can show: the slice as the slice view drew it. */
-export type SliceImageSource = ImageBitmap | HTMLCanvasElement;
-
-const TEXTURED_OPACITY = 0.7;
+// Neurons behind the plane show through at 40 %: the EM image reads, and so does the neuron
+// below a slice near the top of the stack, which the default view looks down on.
+const TEXTURED_OPACITY = 0.6;
 const BARE_OPACITY = 0.16;
 
 /**
@@ -18,15 +18,14 @@ export class SlicePlane {
   readonly #material: THREE.MeshBasicMaterial;
   readonly #outlineGeometry: THREE.BufferGeometry;
   readonly #outlineMaterial: THREE.LineBasicMaterial;
-  #texture: THREE.Texture | null = null;
-  #image: SliceImageSource | null = null;
+  #texture: THREE.DataTexture | null = null;
+  #image: SliceTexturePixels | null = null;
 
   constructor() {
     this.#geometry = new THREE.BufferGeometry();
     const corners = [0, 0, 0, 1, 0, 0, 1, 1, 0, 0, 1, 0];
     this.#geometry.setAttribute('position', new THREE.Float32BufferAttribute(corners, 3));
-    // Image row 0 is at y = 0; textures here are uploaded without flipping (ImageBitmaps cannot be
-    // flipped on upload), so v runs with y.
+    // Image row 0 is at y = 0; pixel rows are uploaded as they are (row 0 at v = 0), so v runs with y.
     this.#geometry.setAttribute('uv', new THREE.Float32BufferAttribute([0, 0, 1, 0, 1, 1, 0, 1], 2));
     this.#geometry.setIndex([0, 1, 2, 0, 2, 3]);
     this.#material = new THREE.MeshBasicMaterial({
@@ -54,16 +53,16 @@ export class SlicePlane {
     this.object.visible = width > 0 && height > 0;
   }
 
-  /** Shows this image on the plane, or a bare translucent plane for null. */
-  setImage(image: SliceImageSource | null): void {
+  /** Shows these pixels on the plane, or a bare translucent plane for null. */
+  setImage(image: SliceTexturePixels | null): void {
     if (image === this.#image) return;
     this.#image = image;
     this.#texture?.dispose();
     this.#texture = null;
     if (image) {
-      const texture = new THREE.Texture(image);
-      texture.flipY = false;
+      const texture = new THREE.DataTexture(image.data, image.width, image.height, THREE.RGBAFormat, THREE.UnsignedByteType);
       texture.colorSpace = THREE.SRGBColorSpace;
+      texture.magFilter = THREE.LinearFilter;
       // Mipmaps: the plane is usually seen small and at a slant, where a 512² or 4096² slice
       // would shimmer without them. Rebuilding them costs one pass per slice change.
       texture.generateMipmaps = true;
