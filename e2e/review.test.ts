@@ -1,11 +1,10 @@
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pixelAt } from './canvasProbe.js';
 import { imageToPage } from './imageToPage.js';
-import { ARTIFACTS, CHROMIUM_ARGS, CHROMIUM_PATH, launchServe, type ServeProcess } from './launchServe.js';
+import { ARTIFACTS } from './launchServe.js';
+import { openSampleProject, type SampleProject } from './sampleProject.js';
 
 // "Next place to check" on the built-in sample (384 × 384 × 16), predicted: N goes to the least
 // certain tile, frames it with context, outlines it on the canvas and gives its rank and
@@ -15,31 +14,16 @@ import { ARTIFACTS, CHROMIUM_ARGS, CHROMIUM_PATH, launchServe, type ServeProcess
 /** The sample's slice size. */
 const SIZE = 384;
 
-let serve: ServeProcess;
-let browser: Browser;
+let sample: SampleProject;
 let page: Page;
-let tmp: string;
-const pageErrors: string[] = [];
 
 beforeAll(async () => {
-  tmp = mkdtempSync(path.join(os.tmpdir(), 'membrana-review-'));
-  mkdirSync(ARTIFACTS, { recursive: true });
-  serve = await launchServe([], { MEMBRANA_HOME: path.join(tmp, 'home') });
-  browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
-  page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
-  page.on('pageerror', (error) => pageErrors.push(error.message));
-  await page.goto(serve.url);
-  await page.getByTestId('slice-label').waitFor({ timeout: 30_000 });
-  await page.getByTestId('new-project-button').click();
-  await page.getByTestId('project-dir-input').fill(path.join(tmp, 'project'));
-  await page.getByTestId('project-submit').click();
-  await page.getByTestId('project-panel').waitFor({ timeout: 30_000 });
+  sample = await openSampleProject('review', { width: 1366, height: 768 });
+  page = sample.page;
 }, 90_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await serve?.stop();
-  if (tmp) rmSync(tmp, { recursive: true, force: true });
+  await sample?.close();
 });
 
 /** The list of places, showing (a tabbed panel shows it in its Review tab). */
@@ -152,6 +136,6 @@ describe('places to check', () => {
     await expectFramedAndOutlined(await placeOf(4));
     await page.screenshot({ path: path.join(ARTIFACTS, 'review-list-1920x1080.png') });
     expect(await page.getByTestId('error').count()).toBe(0);
-    expect(pageErrors, pageErrors.join('\n')).toEqual([]);
+    expect(sample.pageErrors, sample.pageErrors.join('\n')).toEqual([]);
   });
 });

@@ -2,7 +2,7 @@ import type { DisplayRange, SliceData } from '../renderSlice.js';
 import { SliceImage } from '../SliceImage.js';
 import { ChangeCounter } from './ChangeCounter.js';
 import type { DrawContext, Layer, LayerView } from './Layer.js';
-import { LayerSettings } from './LayerSettings.svelte.js';
+import { SelfSettledLayer } from './LayerSettings.svelte.js';
 import { ReducedImage } from './ReducedImage.js';
 
 export interface ImageSource {
@@ -12,37 +12,25 @@ export interface ImageSource {
 }
 
 /** The EM slice of a volume held in memory, under the contrast window; converted to RGBA once per (slice, window). */
-export class ImageLayer implements Layer {
+export class ImageLayer extends SelfSettledLayer implements Layer {
   readonly id = 'image';
   readonly name = 'Image';
   readonly #source: ImageSource;
-  readonly #settings = new LayerSettings();
   readonly #image = new SliceImage();
   readonly #reduced = new ReducedImage();
   readonly #counter = new ChangeCounter();
 
   constructor(source: ImageSource) {
+    super();
     this.#source = source;
   }
 
   get available(): boolean {
     return this.#source.slice() !== null;
   }
-  get visible(): boolean {
-    return this.#settings.visible;
-  }
-  get opacity(): number {
-    return this.#settings.opacity;
-  }
   get revision(): number {
     const range = this.#source.range();
     return this.#counter.of([this.#source.slice(), range.low, range.high]);
-  }
-  setVisible(visible: boolean): void {
-    this.#settings.setVisible(visible);
-  }
-  setOpacity(opacity: number): void {
-    this.#settings.setOpacity(opacity);
   }
 
   draw(context: DrawContext, view: LayerView): void {

@@ -4,7 +4,7 @@ import type { TileStore } from '../TileStore.svelte.js';
 import { ChangeCounter } from './ChangeCounter.js';
 import { drawTiles } from './drawTiles.js';
 import type { DrawContext, Layer, LayerView } from './Layer.js';
-import { LayerSettings } from './LayerSettings.svelte.js';
+import { SelfSettledLayer } from './LayerSettings.svelte.js';
 
 export interface TileSourceState {
   /** The open volume if it is read lazily (OME-Zarr with scales), else null. */
@@ -18,38 +18,26 @@ export interface TileSourceState {
  * how long from changing slice until every visible tile of that scale is on screen (the
  * 'membrana-tiles-complete' measure the lazy-viewing benchmark reads).
  */
-export class TileLayer implements Layer {
+export class TileLayer extends SelfSettledLayer implements Layer {
   readonly id = 'tiles';
   readonly name = 'Image';
   readonly #source: TileSourceState;
-  readonly #settings = new LayerSettings();
   readonly #counter = new ChangeCounter();
   /** The slice last drawn, and since when its finest tiles are awaited. */
   #z = -1;
   #since: number | null = null;
 
   constructor(source: TileSourceState) {
+    super();
     this.#source = source;
   }
 
   get available(): boolean {
     return this.#source.volume() !== null;
   }
-  get visible(): boolean {
-    return this.#settings.visible;
-  }
-  get opacity(): number {
-    return this.#settings.opacity;
-  }
   get revision(): number {
     const range = this.#source.range();
     return this.#counter.of([this.#source.volume(), this.#source.tiles.revision, range.low, range.high]);
-  }
-  setVisible(visible: boolean): void {
-    this.#settings.setVisible(visible);
-  }
-  setOpacity(opacity: number): void {
-    this.#settings.setOpacity(opacity);
   }
 
   draw(context: DrawContext, view: LayerView): void {

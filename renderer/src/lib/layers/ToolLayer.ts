@@ -1,6 +1,6 @@
 import { ChangeCounter } from './ChangeCounter.js';
 import type { DrawContext, Layer, LayerView } from './Layer.js';
-import { LayerSettings } from './LayerSettings.svelte.js';
+import { SelfSettledLayer } from './LayerSettings.svelte.js';
 
 /**
  * A tool overlay (brush outline, lasso, cut line, seeds, place to check): vector marks drawn
@@ -8,29 +8,16 @@ import { LayerSettings } from './LayerSettings.svelte.js';
  * follows (`inputs`, which are also its revision) and how it draws; visibility and opacity are
  * its own.
  */
-export abstract class ToolLayer implements Layer {
+export abstract class ToolLayer extends SelfSettledLayer implements Layer {
   abstract readonly id: string;
   abstract readonly name: string;
-  readonly #settings = new LayerSettings();
   readonly #counter = new ChangeCounter();
 
   get available(): boolean {
     return true;
   }
-  get visible(): boolean {
-    return this.#settings.visible;
-  }
-  get opacity(): number {
-    return this.#settings.opacity;
-  }
   get revision(): number {
     return this.#counter.of(this.inputs());
-  }
-  setVisible(visible: boolean): void {
-    this.#settings.setVisible(visible);
-  }
-  setOpacity(opacity: number): void {
-    this.#settings.setOpacity(opacity);
   }
 
   /** What the marks follow; arrays grown in place are listed with their length. */

@@ -9,61 +9,54 @@ import { ToolLayer, tracePath } from './ToolLayer.js';
 /** The edit in progress as drawn on a slice (see ViewerInput.liveGesture). */
 export type LiveGesture = (z: number) => Gesture | null;
 
-/** The lasso outline being drawn, dashed white, closed back to its start. */
-export class LassoLayer extends ToolLayer {
-  readonly id = 'lasso';
-  readonly name = 'Lasso outline';
+/** How a gesture's path is stroked: width in screen pixels, dashes in screen pixels. */
+export interface PathStyle {
+  closed: boolean;
+  width: number;
+  colour: string;
+  dash?: readonly number[];
+}
+
+/** The path of the edit in progress on the slice shown (a lasso outline, a cut line), as `path` reads it from the gesture. */
+export class GesturePathLayer extends ToolLayer {
   constructor(
+    readonly id: string,
+    readonly name: string,
     private readonly live: LiveGesture,
     private readonly z: () => number,
+    private readonly path: (gesture: Gesture | null) => readonly Point[] | null,
+    private readonly style: PathStyle,
   ) {
     super();
   }
-  #points(z: number): readonly Point[] | null {
-    const gesture = this.live(z);
-    return gesture instanceof CorrectionGesture ? gesture.lassoPoints() : null;
-  }
   protected inputs(): readonly unknown[] {
-    const points = this.#points(this.z());
+    const points = this.path(this.live(this.z()));
     return [points, points?.length];
   }
   draw(context: DrawContext, view: LayerView): void {
-    const points = this.#points(view.z);
+    const points = this.path(this.live(view.z));
     if (!points || points.length < 2) return;
-    tracePath(context, points, true);
-    context.lineWidth = 1.5 / view.scale;
-    context.strokeStyle = 'rgba(255, 255, 255, 0.9)';
-    context.setLineDash([4 / view.scale, 3 / view.scale]);
+    tracePath(context, points, this.style.closed);
+    context.lineWidth = this.style.width / view.scale;
+    context.strokeStyle = this.style.colour;
+    if (this.style.dash) context.setLineDash(this.style.dash.map((d) => d / view.scale));
     context.stroke();
   }
 }
 
+/** The lasso outline being drawn (L), dashed white, closed back to its start. */
+export function lassoLayer(live: LiveGesture, z: () => number): GesturePathLayer {
+  return new GesturePathLayer('lasso', 'Lasso outline', live, z, (g) => (g instanceof CorrectionGesture ? g.lassoPoints() : null), {
+    closed: true,
+    width: 1.5,
+    colour: 'rgba(255, 255, 255, 0.9)',
+    dash: [4, 3],
+  });
+}
+
 /** The cut line being drawn across a segment (K), red. */
-export class CutLineLayer extends ToolLayer {
-  readonly id = 'cutLine';
-  readonly name = 'Cut line';
-  constructor(
-    private readonly live: LiveGesture,
-    private readonly z: () => number,
-  ) {
-    super();
-  }
-  #line(z: number): readonly Point[] | null {
-    const gesture = this.live(z);
-    return gesture instanceof SegmentGesture ? gesture.line() : null;
-  }
-  protected inputs(): readonly unknown[] {
-    const line = this.#line(this.z());
-    return [line, line?.length];
-  }
-  draw(context: DrawContext, view: LayerView): void {
-    const line = this.#line(view.z);
-    if (!line || line.length < 2) return;
-    tracePath(context, line, false);
-    context.lineWidth = 2 / view.scale;
-    context.strokeStyle = 'rgba(255, 80, 80, 0.95)';
-    context.stroke();
-  }
+export function cutLineLayer(live: LiveGesture, z: () => number): GesturePathLayer {
+  return new GesturePathLayer('cutLine', 'Cut line', live, z, (g) => (g instanceof SegmentGesture ? g.line() : null), { closed: false, width: 2, colour: 'rgba(255, 80, 80, 0.95)' });
 }
 
 /** The seeds placed for a split (J), white dots on their slice. */

@@ -10,7 +10,7 @@ import { PredictionLayer } from './PredictionLayer.js';
 import { ReviewBoxLayer } from './ReviewBoxLayer.js';
 import { SegmentLayer } from './SegmentLayer.js';
 import { TileLayer } from './TileLayer.js';
-import { BrushCursorLayer, CutLineLayer, LassoLayer, SeedsLayer } from './toolLayers.js';
+import { BrushCursorLayer, cutLineLayer, lassoLayer, SeedsLayer } from './toolLayers.js';
 
 /**
  * The slice on screen, which the layers show: for a volume in memory the slice that has arrived
@@ -73,8 +73,8 @@ export function viewerLayers(workspace: Workspace, input: ViewerInput): LayerSta
       () => slices.volume,
     ),
     new SeedsLayer(() => workspace.project?.neurons.tools.seeds ?? []),
-    new CutLineLayer(live, z),
-    new LassoLayer(live, z),
+    cutLineLayer(live, z),
+    lassoLayer(live, z),
     new BrushCursorLayer({
       cursor: () => workspace.cursor,
       brush: () => {
