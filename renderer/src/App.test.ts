@@ -2,6 +2,7 @@
 import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/svelte';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import App from './App.svelte';
+import { Settings } from './lib/settings/Settings.svelte.js';
 import { fakeConnection } from './lib/testing/fakeEngine.js';
 import { Workspace } from './lib/Workspace.svelte.js';
 
@@ -11,9 +12,9 @@ beforeAll(() => {
 });
 afterEach(() => cleanup());
 
-async function renderApp(): Promise<Workspace> {
+async function renderApp(settings = new Settings(null)): Promise<Workspace> {
   const workspace = new Workspace(async () => fakeConnection());
-  render(App, { workspace });
+  render(App, { workspace, settings });
   await waitFor(() => expect(screen.getByTestId('slice-label')).toHaveTextContent('z 0 of 0–4'));
   return workspace;
 }
@@ -80,8 +81,25 @@ describe('App', () => {
     expect(screen.queryByTestId('error')).toBeNull();
   });
 
+  it('keeps the contrast controls folded until asked for, in the layers panel, and remembers them', async () => {
+    const items = new Map<string, string>();
+    const storage = { getItem: (key: string) => items.get(key) ?? null, setItem: (key: string, value: string) => void items.set(key, value) };
+    await renderApp(new Settings(storage));
+    expect(screen.queryByTestId('window-low')).toBeNull();
+    await fireEvent.click(screen.getByRole('button', { name: 'Contrast' }));
+    expect(screen.getByTestId('layers-panel')).toContainElement(screen.getByTestId('window-low'));
+    expect(screen.getByTestId('contrast-toggle')).toHaveAttribute('aria-expanded', 'true');
+    cleanup();
+    // The next session (a reload) opens it again.
+    await renderApp(new Settings(storage));
+    expect(screen.getByTestId('window-low')).toBeInTheDocument();
+    await fireEvent.click(screen.getByTestId('contrast-toggle'));
+    expect(screen.queryByTestId('window-low')).toBeNull();
+  });
+
   it('sets the contrast window and resets it with Auto and r', async () => {
     const workspace = await renderApp();
+    await fireEvent.click(screen.getByRole('button', { name: 'Contrast' }));
     await fireEvent.input(screen.getByTestId('window-low'), { target: { value: '40' } });
     expect(workspace.window.low).toBe(40);
     expect(screen.getByTestId('window-low-value')).toHaveTextContent('40');
