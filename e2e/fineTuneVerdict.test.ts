@@ -4,6 +4,7 @@ import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ARTIFACTS, CHROMIUM_ARGS, CHROMIUM_PATH, launchServe, type ServeProcess } from './launchServe.js';
+import { showTab } from './workspaceChecks.js';
 
 // Fine-tuning that is judged, in Chromium against serve mode on the built-in sample
 // (384 × 384 × 16): the scores of a held-out slice show as soon as it is corrected and
@@ -59,6 +60,7 @@ describe('a judged fine-tune in Chromium', () => {
     await page.getByTestId('project-dir-input').fill(path.join(tmp, 'project'));
     await page.getByTestId('project-submit').click();
     await page.getByTestId('project-panel').waitFor({ timeout: 30_000 });
+    await showTab(page, 'learn');
     await expect.poll(() => page.getByTestId('metrics-hint').isVisible()).toBe(true);
     // A big brush.
     for (let k = 0; k < 12; k++) await page.keyboard.press(']');
@@ -70,8 +72,10 @@ describe('a judged fine-tune in Chromium', () => {
     await paintBlock(page);
     await page.keyboard.press('v');
     await expect.poll(() => page.getByTestId('validation-toggle').isChecked()).toBe(true);
+    await showTab(page, 'predict');
     await page.getByTestId('predict-slice').click();
     await waitJobDone(page, 120_000);
+    await showTab(page, 'learn');
     await expect.poll(() => page.getByTestId('metrics-now').innerText(), { timeout: 10_000 }).toMatch(/v1 \(active\)\s+\d\.\d{3}/);
     expect(await page.getByTestId('metrics-hint').count()).toBe(0);
     await page.screenshot({ path: path.join(ARTIFACTS, 'fine-tune-before-scores.png') });

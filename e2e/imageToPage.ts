@@ -13,8 +13,11 @@ export async function imageToPage(page: Page): Promise<(x: number, y: number) =>
     await expect.poll(async () => (match = /x\s*(\d+)\s*y\s*(\d+)/.exec(await page.getByTestId('status-position').innerText()))).not.toBeNull();
     return { x: Number(match![1]) + 0.5, y: Number(match![2]) + 0.5 };
   };
-  const a = { x: box.x + box.width * 0.4, y: box.y + box.height * 0.2 };
-  const b = { x: box.x + box.width * 0.6, y: box.y + box.height * 0.8 };
+  // Probes far apart (around the centre, which a fitted image covers): the read-out is whole
+  // pixels, so the scale it gives is only as good as the distance between them allows.
+  const reach = Math.min(box.width, box.height) * 0.3;
+  const a = { x: box.x + box.width / 2 - reach, y: box.y + box.height / 2 - reach };
+  const b = { x: box.x + box.width / 2 + reach, y: box.y + box.height / 2 + reach };
   const ia = await probe(a.x, a.y);
   const ib = await probe(b.x, b.y);
   const sx = (b.x - a.x) / (ib.x - ia.x);

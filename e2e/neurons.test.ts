@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createOmeZarr } from '../engine/zarr/omeZarr.js';
 import { fullRegion, writeRegion } from '../engine/zarr/readRegion.js';
 import { ARTIFACTS, CHROMIUM_ARGS, CHROMIUM_PATH, launchServe, type ServeProcess } from './launchServe.js';
+import { showTab } from './workspaceChecks.js';
 
 // Neurons end to end on the built-in sample (384 × 384 × 16, 4 × 4 × 50 nm): predict the
 // stack, segment it, select, merge, undo, cut, see the 3D view, export meshes.
@@ -66,6 +67,7 @@ async function findTwoSegments(): Promise<[{ x: number; y: number; id: string },
 
 describe('neurons in Chromium', () => {
   it('segments the predicted stack into neurons, with progress', async () => {
+    await showTab(page, 'neurons');
     await page.getByTestId('segment').click();
     await page.getByTestId('neuron-job').waitFor({ timeout: 10_000 });
     await page.getByTestId('neuron-job').waitFor({ state: 'detached', timeout: 240_000 });
@@ -101,6 +103,7 @@ describe('neurons in Chromium', () => {
 
   it('exports the neurons as GLB and as a Neuroglancer precomputed folder', async () => {
     const dir = path.join(tmp, 'export');
+    await showTab(page, 'export');
     await page.getByTestId('export-dir').fill(dir);
     await page.getByTestId('export-meshes').click();
     await expect.poll(() => existsSync(dir) && readdirSync(dir).some((f) => f.endsWith('.glb')), { timeout: 60_000 }).toBe(true);
@@ -118,6 +121,7 @@ describe('neurons in Chromium', () => {
       asked = dialog.message();
       void dialog.accept();
     });
+    await showTab(page, 'neurons');
     await page.getByTestId('import-segmentation-path').fill(store);
     await page.getByTestId('import-segmentation').click();
     await expect.poll(segmentedCount, { timeout: 30_000 }).toBe(4);

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeTiff } from '../engine/io/writeTiff.js';
 import { pixelAt, tintedFraction } from './canvasProbe.js';
 import { ARTIFACTS, CHROMIUM_ARGS, CHROMIUM_PATH, launchServe, type ServeProcess } from './launchServe.js';
+import { showTab } from './workspaceChecks.js';
 
 // The proofreading loop end to end, in Chromium against serve mode on the built-in sample
 // (384 × 384 × 16): make a project, predict, paint, undo/redo, reload, kill the engine,
@@ -60,8 +61,8 @@ async function waitJobDone(p: Page, timeout = 120_000): Promise<void> {
   await p.getByTestId('job').waitFor({ state: 'detached', timeout });
 }
 
-/** A point on the canvas inside the image, away from the panels. */
-const STROKE = { x0: 760, y0: 420, x1: 900, y1: 420 };
+/** Where the strokes go, in canvas pixels: right of the canvas centre, over the image (set once the project's panels are up). */
+let STROKE = { x0: 0, y0: 0, x1: 0, y1: 0 };
 
 describe('the proofreading loop in Chromium', () => {
   it('makes a project from the open stack', async () => {
@@ -70,6 +71,9 @@ describe('the proofreading loop in Chromium', () => {
     await page.getByTestId('project-submit').click();
     await page.getByTestId('project-panel').waitFor({ timeout: 30_000 });
     expect(await page.getByTestId('project-panel').innerText()).toContain('model v1');
+    const box = (await page.getByTestId('viewer-canvas').boundingBox())!;
+    const [cx, cy] = [Math.round(box.width / 2), Math.round(box.height / 2)];
+    STROKE = { x0: cx + 200, y0: cy + 16, x1: cx + 340, y1: cy + 16 };
   });
 
   it('predicts the current slice with progress, and the overlay shows it', async () => {
@@ -183,6 +187,7 @@ describe('the proofreading loop in Chromium', () => {
     await drag(page, STROKE.x0, STROKE.y0 + 80, STROKE.x1, STROKE.y0 + 80);
     await waitSaved(page);
     await page.keyboard.press('v');
+    await showTab(page, 'learn');
     await expect.poll(() => page.getByTestId('validation-toggle').isChecked()).toBe(true);
     await page.getByTestId('fine-tune-steps').fill('4');
     await page.getByTestId('fine-tune').click();

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ARTIFACTS, CHROMIUM_ARGS, CHROMIUM_PATH, launchServe, type ServeProcess } from './launchServe.js';
+import { showTab } from './workspaceChecks.js';
 
 // The small things a new user trips over, in Chromium against serve mode on the built-in sample
 // (384 × 384 × 16), at a laptop's 1366 × 768: how the slice number reads, what a cancelled
@@ -42,7 +43,9 @@ const predictedCount = async (): Promise<number> => Number(/(\d+) of 16 predicte
 describe('proofreading details at 1366 × 768', () => {
   it('numbers slices from 0 and says how many there are', async () => {
     expect(await page.getByTestId('slice-label').innerText()).toBe('z 0 of 0–15');
+    await showTab(page, 'learn');
     expect(await page.getByTestId('project-panel').innerText()).toContain('Corrected slices: none yet');
+    await showTab(page, 'predict');
   });
 
   it('counts predicted slices as they come, and says what a cancelled prediction left', async () => {

@@ -145,6 +145,8 @@ describe('serve mode in Chromium', () => {
   it('opens a 16-bit stack by path with an automatic contrast window', async () => {
     await openPath(path.join(tmp, 'wide16.tif'));
     await expect.poll(status, { timeout: 15_000 }).toContain('wide16.tif');
+    // The contrast controls start folded in the layers panel; the top bar's Contrast opens them.
+    await page.getByRole('button', { name: 'Contrast', exact: true }).click();
     const low = Number(await page.getByTestId('window-low').inputValue());
     const high = Number(await page.getByTestId('window-high').inputValue());
     expect(low).toBeGreaterThanOrEqual(30_000);
