@@ -1,9 +1,8 @@
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ARTIFACTS, CHROMIUM_ARGS, CHROMIUM_PATH, launchServe, type ServeProcess } from './launchServe.js';
+import { ARTIFACTS } from './launchServe.js';
+import { openSampleProject, type SampleProject } from './sampleProject.js';
 import { panelOverflow, showTab, unreachable } from './workspaceChecks.js';
 
 // The workspace at a laptop's 1366 × 768 and at 1920 × 1080, in Chromium against serve mode on
@@ -12,11 +11,10 @@ import { panelOverflow, showTab, unreachable } from './workspaceChecks.js';
 // view, the contrast controls start folded, and the settings survive a reload. Screenshots of
 // each into e2e/artifacts/workspace-*.png.
 
-let serve: ServeProcess;
-let browser: Browser;
+let sample: SampleProject;
 let page: Page;
 let tmp: string;
-const pageErrors: string[] = [];
+let pageErrors: string[];
 
 /** The main actions of each tab; the tool bar's are checked with every tab. */
 const ACTIONS = {
@@ -54,29 +52,16 @@ async function waitJob(id: 'job' | 'neuron-job', timeout: number): Promise<void>
 }
 
 beforeAll(async () => {
-  tmp = mkdtempSync(path.join(os.tmpdir(), 'membrana-workspace-'));
-  mkdirSync(ARTIFACTS, { recursive: true });
-  serve = await launchServe([], { MEMBRANA_HOME: path.join(tmp, 'home') });
-  browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
-  page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
-  page.on('pageerror', (error) => pageErrors.push(error.message));
-  await page.goto(serve.url);
-  await page.getByTestId('slice-label').waitFor({ timeout: 30_000 });
-}, 60_000);
+  sample = await openSampleProject('workspace', { width: 1366, height: 768 });
+  ({ page, tmp, pageErrors } = sample);
+}, 90_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await serve?.stop();
-  if (tmp) rmSync(tmp, { recursive: true, force: true });
+  await sample?.close();
 });
 
 describe('the workspace fits the screen', () => {
   it('opens a project with the contrast controls folded and every main action in view at 1366 × 768', async () => {
-    expect(await page.getByTestId('contrast-panel').count()).toBe(0);
-    await page.getByTestId('new-project-button').click();
-    await page.getByTestId('project-dir-input').fill(path.join(tmp, 'project'));
-    await page.getByTestId('project-submit').click();
-    await page.getByTestId('project-panel').waitFor({ timeout: 30_000 });
     expect(await page.getByTestId('contrast-panel').count()).toBe(0);
     await checkEveryTab('1366 × 768');
     await showTab(page, 'predict');
