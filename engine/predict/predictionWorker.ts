@@ -5,6 +5,7 @@
  * per core). Runs tile batches one at a time.
  */
 import { parentPort, workerData } from 'node:worker_threads';
+import { CancelledError } from '../base/cancellation.js';
 import { toErrorInfo } from '../base/errorInfo.js';
 import type { ModelMeta } from '../model/modelFolder.js';
 import type { FromPredictionWorker, PredictionWorkerData, ToPredictionWorker } from './predictionMessages.js';
@@ -34,7 +35,7 @@ port.on('message', (message: ToPredictionWorker) => {
       const job = queue[i]!;
       if (!ids.has(job.id)) continue;
       queue.splice(i, 1);
-      send({ kind: 'error', id: job.id, error: { code: 'CANCELLED', message: 'Prediction was cancelled.' } });
+      send({ kind: 'error', id: job.id, error: toErrorInfo(new CancelledError('Prediction was cancelled.')) });
     }
     if (running && ids.has(running.id)) running.controller.abort();
   }

@@ -1,4 +1,5 @@
 import type { LayersModel } from '@tensorflow/tfjs-layers';
+import { CancelledError } from '../base/cancellation.js';
 import type { Volume } from '../io/Volume.js';
 import type { HeldOutScores } from '../metrics/heldOutScores.js';
 import { sizeMultiple } from '../model/buildUnet.js';
@@ -167,7 +168,7 @@ export async function fineTune(options: FineTuneOptions): Promise<FineTuneResult
           stage: /^Training/.test(p.stage) ? `Fine-tuning${p.stage.slice('Training'.length)}, step ${p.step} of ${steps}` : p.stage,
         }),
     });
-    if (loop.cancelled && loop.losses.length === 0) throw cancelledError();
+    if (loop.cancelled && loop.losses.length === 0) throw new CancelledError('Fine-tuning was cancelled before its first step; the model is unchanged.');
   } catch (error) {
     model.dispose();
     throw error;
@@ -232,8 +233,4 @@ function withCallerNames<T>(make: () => T): T {
 /** A copy with its own weights, by a round trip through the serialised form. */
 async function copyModel(model: LayersModel): Promise<LayersModel> {
   return tfl.loadLayersModel(tf.io.fromMemory(await serializeModel(model)));
-}
-
-function cancelledError(): Error {
-  return Object.assign(new Error('Fine-tuning was cancelled before its first step; the model is unchanged.'), { code: 'CANCELLED', name: 'AbortError' });
 }
