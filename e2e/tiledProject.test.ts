@@ -50,7 +50,11 @@ afterAll(async () => {
   if (tmp) rmSync(tmp, { recursive: true, force: true });
 });
 
-const STROKE = { x0: 760, y0: 420, x1: 900, y1: 420 };
+/** A horizontal stroke right of the canvas centre, in canvas pixels; placed once the canvas's size is known (the panels beside it set it). */
+const STROKE = { x0: 0, y0: 0, x1: 0, y1: 0 };
+function placeStroke(box: { width: number; height: number }): void {
+  Object.assign(STROKE, { x0: Math.round(box.width * 0.55), x1: Math.round(box.width * 0.7), y0: Math.round(box.height * 0.5), y1: Math.round(box.height * 0.5) });
+}
 
 describe('a project over an OME-Zarr volume in Chromium', () => {
   it('is made from the open volume without copying it', async () => {
@@ -66,6 +70,7 @@ describe('a project over an OME-Zarr volume in Chromium', () => {
     expect(readdirSync(projectDir)).not.toContain('image.tif');
     // The value under the cursor comes from the tiles.
     const box = (await page.getByTestId('viewer-canvas').boundingBox())!;
+    placeStroke(box);
     await page.mouse.move(box.x + STROKE.x0, box.y + STROKE.y0);
     await expect.poll(() => page.getByTestId('status-value').innerText(), { timeout: 10_000 }).toMatch(/value ≈?\d+/);
   }, 60_000);

@@ -94,17 +94,23 @@ describe('fineTune', () => {
   it('trains only on labelled pixels of training slices: unlabelled labels, other slices and validation corrections change nothing', async () => {
     // A stroke region on slice 0 and a validation correction on slice 2.
     const stroke = (x: number, y: number): boolean => x >= 40 && x < 52 && y >= 3 && y < 20;
-    const a = await run({ model: start, corrections: [correction(0, stroke), correction(2)], validationSlices: [2] });
+    // Only the painted pixels: no reviewed context around the stroke (tested below).
+    const a = await run({ model: start, corrections: [correction(0, stroke), correction(2)], validationSlices: [2], reviewedContext: null });
     expect(a.trainSlices).toEqual([0]);
     expect(a.labelledPixels).toBe(12 * 17);
     // Slice 1's image, slice 2's correction and the values under slice 0's unlabelled pixels differ.
     const otherImages = { ...images, data: images.data.map((v, i) => (i >= plane && i < 2 * plane ? 255 - v : v)) };
     const otherValidation = { z: 2, labels: correction(2).labels.map((v) => 3 - v) };
-    const b = await fineTune({ images: otherImages, corrections: [correction(0, stroke), otherValidation], validationSlices: [2], model: start, steps: 3, patch: 32, learningRate: 3e-3 });
+    const b = await fineTune({ images: otherImages, corrections: [correction(0, stroke), otherValidation], validationSlices: [2], model: start, steps: 3, patch: 32, learningRate: 3e-3, reviewedContext: null });
     results.push(b);
     expect(weightsOf(b.model)).toEqual(weightsOf(a.model));
     expect(b.losses).toEqual(a.losses);
     expect(b.before).not.toEqual(a.before);
+    // By default the starting model's confident pixels around the stroke count as confirmed, on its slice only.
+    const c = await run({ model: start, corrections: [correction(0, stroke), correction(2)], validationSlices: [2] });
+    expect(c.trainSlices).toEqual([0]);
+    expect(c.labelledPixels).toBeGreaterThan(12 * 17);
+    expect(c.labelledPixels).toBeLessThanOrEqual((12 + 64) * (17 + 64));
   }, 60_000);
 
   it('keeps the starting model as a candidate: a run that only makes things worse is judged not better', async () => {
