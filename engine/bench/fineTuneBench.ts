@@ -28,7 +28,7 @@ import { selectBackend } from '../model/selectBackend.js';
 import { fineTune } from '../train/fineTune.js';
 import { predictSlicesOf } from '../train/predictSlicesOf.js';
 import { replaySetFor } from '../train/replaySet.js';
-import { REVIEWED_CONTEXT } from '../train/reviewedContext.js';
+import { reviewedContextOfRadius } from '../train/reviewedContext.js';
 import { trainModel } from '../train/trainModel.js';
 import { correctWhereWrong, hardShift, hardShiftLabels, mildShift, type Stack } from './benchShifts.js';
 
@@ -52,7 +52,7 @@ const scenarios = values.scenario ?? ['mild', 'hard', 'sparse'];
 const replayShare = values['replay-share'] !== undefined ? Number(values['replay-share']) : undefined;
 const learningRate = values.lr !== undefined ? Number(values.lr) : undefined;
 /** --context N: radius of the reviewed context around sparse corrections (0: off); default the recipe's. */
-const reviewedContext = values.context === undefined ? undefined : Number(values.context) === 0 ? null : { ...REVIEWED_CONTEXT, radius: Number(values.context) };
+const reviewedContext = values.context === undefined ? undefined : reviewedContextOfRadius(Number(values.context));
 
 const dataDir = path.join(findAppRoot(), '..', 'shared', 'data', 'isbi2012');
 const volumeFile = path.join(dataDir, 'train-volume.tif');

@@ -4,7 +4,7 @@ import { parseArgs } from 'node:util';
 import { readVolume } from '../io/readVolume.js';
 import type { Volume } from '../io/Volume.js';
 import { selectBackend } from '../model/selectBackend.js';
-import { REVIEWED_CONTEXT, type ReviewedContextOptions } from '../train/reviewedContext.js';
+import { reviewedContextOfRadius, type ReviewedContextOptions } from '../train/reviewedContext.js';
 import { describeScores, trainModel } from '../train/trainModel.js';
 import { UsageError } from './CliError.js';
 import { progressPrinter } from './progressPrinter.js';
@@ -190,5 +190,5 @@ function restrictToSlices(mask: Volume | null, images: Volume, [first, last]: [n
 function contextOption(value: string | undefined): { reviewedContext?: ReviewedContextOptions | null } {
   const radius = wholeOrZero('context', value);
   if (radius === undefined) return {};
-  return { reviewedContext: radius === 0 ? null : { ...REVIEWED_CONTEXT, radius } };
+  return { reviewedContext: reviewedContextOfRadius(radius) };
 }

@@ -13,6 +13,11 @@ export interface ReviewedContextOptions {
 /** 32 px around a stroke (a few membrane widths), and only predictions the model was sure of (≤ 0.25 or ≥ 0.75). */
 export const REVIEWED_CONTEXT: ReviewedContextOptions = { radius: 32, confident: 64 };
 
+/** The options for a radius given by a person (`--context N`): 0 turns the context off (null). */
+export function reviewedContextOfRadius(radius: number): ReviewedContextOptions | null {
+  return radius === 0 ? null : { ...REVIEWED_CONTEXT, radius };
+}
+
 /**
  * People correct a prediction only where it is wrong: around a correction, the expert looked at
  * the prediction and left the rest standing. This fills the unlabelled pixels within `radius`
