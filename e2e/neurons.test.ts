@@ -1,41 +1,28 @@
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import os from 'node:os';
+import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createOmeZarr } from '../engine/zarr/omeZarr.js';
 import { fullRegion, writeRegion } from '../engine/zarr/readRegion.js';
-import { ARTIFACTS, CHROMIUM_ARGS, CHROMIUM_PATH, launchServe, type ServeProcess } from './launchServe.js';
+import { ARTIFACTS } from './launchServe.js';
+import { openSampleProject, type SampleProject } from './sampleProject.js';
 import { showTab } from './workspaceChecks.js';
 
 // Neurons end to end on the built-in sample (384 × 384 × 16, 4 × 4 × 50 nm): predict the
 // stack, segment it, select, merge, undo, cut, see the 3D view, export meshes.
 
-let serve: ServeProcess;
-let browser: Browser;
+let sample: SampleProject;
 let page: Page;
 let tmp: string;
-const pageErrors: string[] = [];
+let pageErrors: string[];
 
 beforeAll(async () => {
-  tmp = mkdtempSync(path.join(os.tmpdir(), 'membrana-neurons-'));
-  mkdirSync(ARTIFACTS, { recursive: true });
-  serve = await launchServe([], { MEMBRANA_HOME: path.join(tmp, 'home') });
-  browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: [...CHROMIUM_ARGS, '--use-angle=swiftshader', '--enable-unsafe-swiftshader'] });
-  page = await browser.newPage({ viewport: { width: 1500, height: 950 } });
-  page.on('pageerror', (error) => pageErrors.push(error.message));
-  await page.goto(serve.url);
-  await page.getByTestId('slice-label').waitFor({ timeout: 30_000 });
-  await page.getByTestId('new-project-button').click();
-  await page.getByTestId('project-dir-input').fill(path.join(tmp, 'project'));
-  await page.getByTestId('project-submit').click();
-  await page.getByTestId('project-panel').waitFor({ timeout: 30_000 });
+  sample = await openSampleProject('neurons', { width: 1500, height: 950 });
+  ({ page, tmp, pageErrors } = sample);
 }, 90_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await serve?.stop();
-  if (tmp) rmSync(tmp, { recursive: true, force: true });
+  await sample?.close();
 });
 
 const segmentedCount = async (): Promise<number> => {

@@ -1,9 +1,8 @@
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ARTIFACTS, CHROMIUM_ARGS, CHROMIUM_PATH, launchServe, type ServeProcess } from './launchServe.js';
+import { ARTIFACTS } from './launchServe.js';
+import { openSampleProject, type SampleProject } from './sampleProject.js';
 import { showTab } from './workspaceChecks.js';
 
 // The small things a new user trips over, in Chromium against serve mode on the built-in sample
@@ -11,31 +10,17 @@ import { showTab } from './workspaceChecks.js';
 // prediction says, the predicted count during a run, and an error about one slice going away
 // when the user moves on. Screenshots at 1366 × 768 and 1920 × 1080.
 
-let serve: ServeProcess;
-let browser: Browser;
+let sample: SampleProject;
 let page: Page;
-let tmp: string;
-const pageErrors: string[] = [];
+let pageErrors: string[];
 
 beforeAll(async () => {
-  tmp = mkdtempSync(path.join(os.tmpdir(), 'membrana-details-'));
-  mkdirSync(ARTIFACTS, { recursive: true });
-  serve = await launchServe([], { MEMBRANA_HOME: path.join(tmp, 'home') });
-  browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
-  page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
-  page.on('pageerror', (error) => pageErrors.push(error.message));
-  await page.goto(serve.url);
-  await page.getByTestId('slice-label').waitFor({ timeout: 30_000 });
-  await page.getByTestId('new-project-button').click();
-  await page.getByTestId('project-dir-input').fill(path.join(tmp, 'project'));
-  await page.getByTestId('project-submit').click();
-  await page.getByTestId('project-panel').waitFor({ timeout: 30_000 });
+  sample = await openSampleProject('details', { width: 1366, height: 768 });
+  ({ page, pageErrors } = sample);
 }, 90_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await serve?.stop();
-  if (tmp) rmSync(tmp, { recursive: true, force: true });
+  await sample?.close();
 });
 
 const predictedCount = async (): Promise<number> => Number(/(\d+) of 16 predicted/.exec(await page.getByTestId('project-panel').innerText())?.[1] ?? -1);
