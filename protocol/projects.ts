@@ -26,7 +26,10 @@ export interface ProjectInfo {
 export interface RecentProject {
   dir: string;
   name: string;
+  /** ISO time it was last opened. */
   opened: string;
+  /** The folder or its project.json is gone (moved, deleted, or on a drive not mounted now). */
+  missing: boolean;
 }
 
 /** A slice's layers for the overlay: the active model's prediction (null until predicted) and the corrections. */
@@ -76,6 +79,8 @@ export interface ProjectCalls {
   /** The open project's info as it is now (after the engine predicted or trained on its own), without reopening it. */
   projectInfo: { args: { projectId: string }; result: ProjectInfo };
   recentProjects: { args: Record<string, never>; result: RecentProject[] };
+  /** Takes a folder off the recent list (the folder itself is left alone); the list as it is now. */
+  forgetRecentProject: { args: { dir: string }; result: RecentProject[] };
   closeProject: { args: { projectId: string }; result: null };
   getOverlay: { args: { projectId: string; z: number }; result: OverlaySlice };
   /** Sets these pixels of slice z to a label; journaled (fsynced) before it resolves. */

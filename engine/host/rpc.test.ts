@@ -20,7 +20,7 @@ function pipe(): [MessageLink, MessageLink] {
 function fakeHandlers(): EngineHandlers & { cancelled: number } {
   const state = { cancelled: 0 };
   return Object.assign(state, {
-    hello: async () => ({ version: '1', host: 'test' as const, startupPath: null }),
+    hello: async () => ({ version: '1', host: 'test' as const, startupPath: null, projectsDir: '/tmp/projects' }),
     openSample: async (_args: unknown, ctx: { progress: (p: { stage: string; fraction: number }) => void }) => {
       ctx.progress({ stage: 'reading', fraction: 0.5 });
       return { id: 'v', name: 'sample' } as never;

@@ -1,8 +1,8 @@
-import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { RECENT_PROJECTS_FILE, defaultConfigDir, recentProjects, rememberProject } from './RecentProjects.js';
+import { RECENT_PROJECTS_FILE, defaultConfigDir, defaultProjectsDir, forgetProject, listRecentProjects, recentProjects, rememberProject } from './RecentProjects.js';
 
 let configDir: string;
 beforeEach(async () => {
@@ -41,6 +41,33 @@ describe('recent projects', () => {
     await writeFile(file, '{ not json');
     await rememberProject(configDir, '/b', 'B');
     expect(JSON.parse(await readFile(file, 'utf8'))).toEqual([expect.objectContaining({ dir: path.resolve('/b'), name: 'B' })]);
+  });
+
+  it('marks projects whose folder no longer holds project.json as missing, and forgets one on request', async () => {
+    const root = path.dirname(configDir);
+    const kept = path.join(root, 'kept');
+    await mkdir(kept);
+    await writeFile(path.join(kept, 'project.json'), '{}');
+    await mkdir(path.join(root, 'emptied'));
+    for (const [dir, name] of [[path.join(root, 'gone'), 'Gone'], [path.join(root, 'emptied'), 'Emptied'], [kept, 'Kept']] as const) {
+      await rememberProject(configDir, dir, name);
+      await new Promise((resolve) => setTimeout(resolve, 2));
+    }
+    expect((await listRecentProjects(configDir)).map(({ name, missing }) => ({ name, missing }))).toEqual([
+      { name: 'Kept', missing: false },
+      { name: 'Emptied', missing: true },
+      { name: 'Gone', missing: true },
+    ]);
+    await forgetProject(configDir, path.join(root, 'gone') + path.sep);
+    expect((await listRecentProjects(configDir)).map((entry) => entry.name)).toEqual(['Kept', 'Emptied']);
+    // Only the list changes: the folders stay as they were.
+    expect((await readdir(root)).sort()).toEqual(['config', 'emptied', 'kept']);
+    // The stored list keeps its own fields only.
+    expect(Object.keys(JSON.parse(await readFile(path.join(configDir, RECENT_PROJECTS_FILE), 'utf8'))[0]).sort()).toEqual(['dir', 'name', 'opened']);
+  });
+
+  it('puts new projects under projects/ in the config folder', () => {
+    expect(defaultProjectsDir('/home/ann/.config/membrana')).toBe(path.join('/home/ann/.config/membrana', 'projects'));
   });
 
   it('finds the config folder per platform', () => {

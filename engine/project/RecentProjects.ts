@@ -1,15 +1,21 @@
-import { mkdir, readFile } from 'node:fs/promises';
+import { access, mkdir, readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { writeJsonAtomic } from '../base/atomicWrite.js';
+import { PROJECT_JSON } from './projectFile.js';
 
-/** A project the user opened, for File › Open recent. */
+/** A project the user opened, for the recent lists (start screen, Open project). */
 export interface RecentProject {
   /** Absolute folder. */
   dir: string;
   name: string;
   /** ISO time it was last opened. */
   opened: string;
+}
+
+/** A recent project as the UI lists it: whether its folder still holds a project. */
+export interface ListedProject extends RecentProject {
+  missing: boolean;
 }
 
 export const RECENT_PROJECTS_FILE = 'recent-projects.json';
@@ -35,13 +41,36 @@ export async function recentProjects(configDir: string): Promise<RecentProject[]
     .slice(0, RECENT_PROJECTS_LIMIT);
 }
 
+/** The recent projects, each marked missing when its folder no longer holds a project.json. */
+export async function listRecentProjects(configDir: string): Promise<ListedProject[]> {
+  const list = await recentProjects(configDir);
+  return Promise.all(
+    list.map(async (entry) => ({
+      ...entry,
+      missing: await access(path.join(entry.dir, PROJECT_JSON)).then(
+        () => false,
+        () => true,
+      ),
+    })),
+  );
+}
+
 /** Puts a project at the top of the list (once per folder), keeping the newest ten. */
-export async function rememberProject(configDir: string, dir: string, name: string): Promise<void> {
+export function rememberProject(configDir: string, dir: string, name: string): Promise<void> {
+  const target = path.resolve(dir);
+  return updateList(configDir, (list) => [{ dir: target, name, opened: new Date().toISOString() }, ...list.filter((entry) => entry.dir !== target)]);
+}
+
+/** Takes a folder off the list (the folder itself is left alone). */
+export function forgetProject(configDir: string, dir: string): Promise<void> {
+  const target = path.resolve(dir);
+  return updateList(configDir, (list) => list.filter((entry) => entry.dir !== target));
+}
+
+function updateList(configDir: string, change: (list: RecentProject[]) => RecentProject[]): Promise<void> {
   const file = path.join(path.resolve(configDir), RECENT_PROJECTS_FILE);
   const update = (updates.get(file) ?? Promise.resolve()).then(async () => {
-    const target = path.resolve(dir);
-    const others = (await recentProjects(configDir)).filter((entry) => entry.dir !== target);
-    const list = [{ dir: target, name, opened: new Date().toISOString() }, ...others].slice(0, RECENT_PROJECTS_LIMIT);
+    const list = change(await recentProjects(configDir)).slice(0, RECENT_PROJECTS_LIMIT);
     await mkdir(path.dirname(file), { recursive: true });
     await writeJsonAtomic(file, list);
   });
@@ -63,4 +92,9 @@ export function defaultConfigDir(env: NodeJS.ProcessEnv = process.env, platform:
   // The XDG spec says relative values are invalid and must be ignored.
   const xdg = env.XDG_CONFIG_HOME && path.posix.isAbsolute(env.XDG_CONFIG_HOME) ? env.XDG_CONFIG_HOME : path.posix.join(home, '.config');
   return path.posix.join(xdg, 'membrana');
+}
+
+/** Where new projects go unless the user picks a folder (the sample's among them). */
+export function defaultProjectsDir(configDir: string): string {
+  return path.join(configDir, 'projects');
 }

@@ -14,8 +14,10 @@ describe('EngineService', () => {
   const service = new EngineService({ host: 'test', startupPath: '/data/x.tif' });
   const { handlers } = service;
 
-  it('says hello with the version and the startup path', async () => {
+  it('says hello with the version, the startup path and where new projects go', async () => {
     expect(await handlers.hello({}, context)).toMatchObject({ host: 'test', startupPath: '/data/x.tif', version: expect.stringMatching(/^\d+\.\d+\.\d+/) });
+    const withHome = new EngineService({ host: 'test', configDir: path.join(tmp, 'home') });
+    expect((await withHome.handlers.hello({}, context)).projectsDir).toBe(path.join(tmp, 'home', 'projects'));
   });
 
   it('opens the built-in sample with its physical voxel size', async () => {
@@ -67,14 +69,14 @@ describe('EngineService.openLabels', () => {
     const labels = await createLabelImage(image, 'neurons');
     await writeRegion(labels.levels[0]!, fullRegion(labels.levels[0]!), Uint32Array.from({ length: 2 * 300 * 400 }, (_, i) => 1 + (i % 400 > 200 ? 1 : 0)));
     const volume = await handlers.openPath({ path: dir }, context);
-    expect(volume.labels).toEqual(['neurons']);
+    expect(volume).toMatchObject({ kind: 'tiled', content: 'image', labels: ['neurons'] });
     const byName = await handlers.openLabels({ volumeId: volume.id, path: 'neurons' }, context);
-    expect(byName).toMatchObject({ isLabels: true, dtype: 'uint32', width: 400, height: 300, depth: 2, tileSize: 256 });
+    expect(byName).toMatchObject({ kind: 'tiled', content: 'labels', dtype: 'uint32', width: 400, height: 300, depth: 2, tileSize: 256 });
     const tile = await handlers.getTile({ volumeId: byName.id, level: 0, z: 1, tx: 0, ty: 0 }, context);
     expect(new Uint32Array(tile.data)[0]).toBe(1);
     expect(new Uint32Array(tile.data)[255]).toBe(2);
     const byFolder = await handlers.openLabels({ volumeId: volume.id, path: path.join(dir, 'labels', 'neurons') }, context);
-    expect(byFolder.isLabels).toBe(true);
+    expect(byFolder.content).toBe('labels');
     await handlers.closeVolume({ volumeId: byFolder.id }, context);
     await expect(handlers.getTile({ volumeId: byFolder.id, level: 0, z: 0, tx: 0, ty: 0 }, context)).rejects.toMatchObject({ code: 'NO_SUCH_VOLUME' });
   });
@@ -93,7 +95,7 @@ describe('EngineService.openLabels', () => {
     // The sample (in memory) takes same-size labels.
     const same = path.join(tmp, 'same-size.ome.zarr');
     await createOmeZarr(same, { shape: [16, 384, 384], dtype: 'uint32', version: 3, levels: 2, label: true });
-    expect(await handlers.openLabels({ volumeId: sample.id, path: same }, context)).toMatchObject({ isLabels: true, levels: [expect.anything(), expect.anything()] });
+    expect(await handlers.openLabels({ volumeId: sample.id, path: same }, context)).toMatchObject({ content: 'labels', levels: [expect.anything(), expect.anything()] });
   });
 });
 

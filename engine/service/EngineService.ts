@@ -1,6 +1,7 @@
 import path from 'node:path';
 import type { EngineEvents, EngineHandlers, EngineInfo, EventName } from '../../protocol/contract.js';
 import { findAppRoot, readAppVersion } from '../base/appRoot.js';
+import { defaultConfigDir, defaultProjectsDir } from '../project/RecentProjects.js';
 import { ProjectSessions } from './ProjectSessions.js';
 import { volumeCalls } from './volumeCalls.js';
 import { VolumeRegistry } from './VolumeRegistry.js';
@@ -59,6 +60,7 @@ export class EngineService {
         version: readAppVersion(),
         host: this.options.host,
         startupPath: this.options.startupPath ?? null,
+        projectsDir: defaultProjectsDir(this.options.configDir ?? defaultConfigDir()),
       }),
       backend: async () => {
         // Where predictions run (the status line names it); loaded on first use, so opening the app does not wait for it.

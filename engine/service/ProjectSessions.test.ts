@@ -33,3 +33,21 @@ describe('projectInfo', () => {
     await expect(service.handlers.projectInfo({ projectId: project.id }, context)).rejects.toMatchObject({ code: 'NO_SUCH_PROJECT' });
   });
 });
+
+describe('recent projects', () => {
+  it('lists opened projects with a missing mark, and forgets one on request', async () => {
+    const tiff = writeTiff({ width: 8, height: 8, depth: 2, dtype: 'uint8', data: new Uint8Array(128).fill(9) });
+    const volume = await service.handlers.openFiles({ files: [{ name: 'tiny.tif', data: tiff.slice().buffer }] }, context);
+    const kept = await service.handlers.newProject({ volumeId: volume.id, dir: path.join(tmp, 'kept'), name: 'Kept' }, context);
+    const gone = await service.handlers.newProject({ volumeId: volume.id, dir: path.join(tmp, 'gone'), name: 'Gone' }, context);
+    await service.handlers.closeProject({ projectId: gone.id }, context);
+    await rm(gone.dir, { recursive: true });
+    const listed = await service.handlers.recentProjects({}, context);
+    expect(listed.map(({ name, missing }) => ({ name, missing })).sort((a, b) => a.name.localeCompare(b.name))).toEqual([
+      { name: 'Gone', missing: true },
+      { name: 'Kept', missing: false },
+    ]);
+    expect((await service.handlers.forgetRecentProject({ dir: gone.dir }, context)).map((entry) => entry.dir)).toEqual([kept.dir]);
+    await expect(service.handlers.forgetRecentProject({ dir: ' ' }, context)).rejects.toMatchObject({ code: 'BAD_ARGUMENT' });
+  });
+});

@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { CallContext, EditResult, EngineHandlers, ProjectInfo, VolumeInfo } from '../../protocol/contract.js';
 import { shippedModelDir } from '../model/modelFolder.js';
 import { Project } from '../project/ProjectStore.js';
-import { defaultConfigDir, recentProjects, rememberProject } from '../project/RecentProjects.js';
+import { defaultConfigDir, forgetProject, listRecentProjects, rememberProject } from '../project/RecentProjects.js';
 import { CallError } from './CallError.js';
 import type { EngineEventListener } from './EngineService.js';
 import { ProjectJobs } from './ProjectJobs.js';
@@ -66,7 +66,11 @@ export class ProjectSessions {
       return this.register(await Project.open(target));
     },
     projectInfo: async ({ projectId: id }) => this.info(this.get(id)),
-    recentProjects: async () => recentProjects(this.configDir),
+    recentProjects: async () => listRecentProjects(this.configDir),
+    forgetRecentProject: async ({ dir }) => {
+      await forgetProject(this.configDir, checkedDir(dir));
+      return listRecentProjects(this.configDir);
+    },
     closeProject: async ({ projectId: id }) => {
       const entry = this.open.get(id);
       if (entry) {
@@ -218,7 +222,7 @@ export class ProjectSessions {
 
   private get(id: string): OpenProject {
     const entry = this.open.get(id);
-    if (!entry) throw new CallError('NO_SUCH_PROJECT', 'That project is not open in the engine (it may have restarted).', { hint: 'Open the project again from File › Open recent.' });
+    if (!entry) throw new CallError('NO_SUCH_PROJECT', 'That project is not open in the engine (it may have restarted).', { hint: 'Open the project again (Open project…, or Recent on the start screen).' });
     return entry;
   }
 
