@@ -1,8 +1,8 @@
 /** Volumes: opening image stacks (files, dropped bytes, OME-Zarr read tile by tile), slices and tiles. */
 import type { VoxelSize, VoxelType } from './vocabulary.js';
 
-/** Where a volume came from, how big it is and how to show it. */
-export interface VolumeInfo {
+/** What every open volume has: where it came from, how big it is and how to show it. */
+interface VolumeBase {
   id: string;
   /** Short display name (file or folder name). */
   name: string;
@@ -19,17 +19,34 @@ export interface VolumeInfo {
   range: { min: number; max: number };
   /** Suggested display window (0.1st–99.9th percentile for 16-bit and float, full range for 8-bit). */
   window: { low: number; high: number };
-  /**
-   * Present for volumes read lazily from chunked storage (OME-Zarr): the scales, finest first,
-   * and the edge of the square tiles getTile serves. Such volumes are viewed tile by tile.
-   */
-  levels?: VolumeLevel[];
-  tileSize?: number;
-  /** True for a label image (neuron ids, NGFF image-label): drawn in colours, not grey. */
-  isLabels?: boolean;
-  /** Names of the label images an OME-Zarr image holds under labels/ (openLabels opens one). */
-  labels?: string[];
 }
+
+/** A stack read whole into the engine's memory (TIFF, PNG, JPEG, dropped files): viewed slice by slice (getSlice). */
+export interface MemoryVolumeInfo extends VolumeBase {
+  kind: 'memory';
+}
+
+/**
+ * A volume read lazily from chunked storage (OME-Zarr), which may be far larger than memory:
+ * viewed tile by tile (getTile) at the scale the zoom needs.
+ */
+export interface TiledVolumeInfo extends VolumeBase {
+  kind: 'tiled';
+  /** The scales, finest first (level 0 is width × height × depth). */
+  levels: VolumeLevel[];
+  /** The edge of the square tiles getTile serves, at every scale. */
+  tileSize: number;
+  /**
+   * 'image': grey levels under the display window; 'labels': a label image (neuron ids, an NGFF
+   * image-label or a segmentation), drawn in segment colours, with no display window of its own.
+   */
+  content: 'image' | 'labels';
+  /** Names of the label images an OME-Zarr image holds under labels/ (openLabels opens one); empty when none. */
+  labels: string[];
+}
+
+/** An open volume: held in memory, or read by tiles. Narrow on `kind`. */
+export type VolumeInfo = MemoryVolumeInfo | TiledVolumeInfo;
 
 /** One scale of a multiscale volume. */
 export interface VolumeLevel {
@@ -77,13 +94,13 @@ export interface VolumeCalls {
   openPath: { args: { path: string }; result: VolumeInfo };
   openFiles: { args: { files: FilePayload[] }; result: VolumeInfo };
   getSlice: { args: { volumeId: string; z: number }; result: Slice };
-  /** A tile of a lazily read volume (see VolumeInfo.levels); only the chunks it covers are read. */
+  /** A tile of a tiled volume (see TiledVolumeInfo.levels); only the chunks it covers are read. */
   getTile: { args: { volumeId: string; level: number; z: number; tx: number; ty: number }; result: Tile };
   closeVolume: { args: { volumeId: string }; result: null };
   /**
    * Opens a label image (uint32 neuron ids as OME-Zarr: a block-wise segmentation, or one of
-   * VolumeInfo.labels by name) to show over an open volume of the same size; read tile by tile
-   * like a lazy volume (getTile, closeVolume).
+   * TiledVolumeInfo.labels by name) to show over an open volume of the same size; read tile by
+   * tile (getTile, closeVolume).
    */
-  openLabels: { args: { volumeId: string; path: string }; result: VolumeInfo };
+  openLabels: { args: { volumeId: string; path: string }; result: TiledVolumeInfo };
 }

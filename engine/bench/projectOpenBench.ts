@@ -73,7 +73,7 @@ try {
   console.log(`Project open benchmark: a project over a ${SHAPE[2]} × ${SHAPE[1]} × ${SHAPE[0]} uint8 OME-Zarr (${gb.toFixed(0)} GB), ${STROKES} strokes on ${labelled} slices (journal ${(journalBytes / 1e6).toFixed(1)} MB)`);
   const rows: [string, string][] = [
     ['Project.open', `${openMs.toFixed(0)} ms, +${((rssAfter - rssBefore) / 2 ** 20).toFixed(0)} MB RSS (target about 1 s)`],
-    ['engine openProject', `${engineMs.toFixed(0)} ms (${info.volume.levels?.length ?? 1} scales, ${info.labelledSlices.length} corrected slices)`],
+    ['engine openProject', `${engineMs.toFixed(0)} ms (${info.volume.kind === 'tiled' ? info.volume.levels.length : 1} scales, ${info.labelledSlices.length} corrected slices)`],
     ['one 400-pixel edit wrote', `${oneEditBytes.toLocaleString('en')} bytes of label chunks (one 256² chunk, gzip) + its journal record`],
   ];
   const pad = Math.max(...rows.map(([label]) => label.length));

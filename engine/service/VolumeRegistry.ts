@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Slice, Tile, VolumeInfo } from '../../protocol/contract.js';
+import type { MemoryVolumeInfo, Slice, Tile, TiledVolumeInfo, VolumeInfo } from '../../protocol/contract.js';
 import { intensityStats } from '../io/intensityWindow.js';
 import type { Volume } from '../io/Volume.js';
 import { ChunkCache } from '../zarr/ChunkCache.js';
@@ -7,7 +7,7 @@ import { CallError } from './CallError.js';
 import { openLazyVolume, readLazySlice, readLazyTile, type LazyVolume } from './lazyVolume.js';
 
 /** An open volume: held in memory, or read lazily from OME-Zarr. */
-type OpenVolume = { info: VolumeInfo; volume: Volume } | LazyVolume;
+type OpenVolume = { info: MemoryVolumeInfo; volume: Volume } | LazyVolume;
 
 /**
  * Every volume the engine has open, by id: stacks held in memory and OME-Zarr volumes read
@@ -20,9 +20,10 @@ export class VolumeRegistry {
   private readonly chunks = new ChunkCache();
 
   /** Registers a volume held in memory; returns its info (display range and window measured). */
-  add(volume: Volume, name = volume.name): VolumeInfo {
+  add(volume: Volume, name = volume.name): MemoryVolumeInfo {
     const { range, window } = intensityStats(volume);
-    const info: VolumeInfo = {
+    const info: MemoryVolumeInfo = {
+      kind: 'memory',
       id: randomUUID(),
       name,
       source: volume.source,
@@ -40,7 +41,7 @@ export class VolumeRegistry {
   }
 
   /** Opens an OME-Zarr folder to be read tile by tile (it may be far larger than memory). */
-  async openOmeZarr(folder: string, name?: string): Promise<VolumeInfo> {
+  async openOmeZarr(folder: string, name?: string): Promise<TiledVolumeInfo> {
     const lazy = await openLazyVolume(randomUUID(), folder, this.chunks, name);
     this.open.set(lazy.info.id, lazy);
     return lazy.info;
@@ -76,7 +77,7 @@ export class VolumeRegistry {
     return { volumeId, z, width: volume.width, height: volume.height, dtype: volume.dtype, data };
   }
 
-  /** A tile of a lazily read volume (VolumeInfo.levels says which exist). */
+  /** A tile of a tiled volume (TiledVolumeInfo.levels says which exist). */
   async tile(volumeId: string, level: number, z: number, tx: number, ty: number, signal?: AbortSignal): Promise<Tile> {
     const entry = this.get(volumeId);
     if (!('zarr' in entry)) {

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import type { Slice, Tile, VolumeInfo, VoxelType } from '../../protocol/contract.js';
+import type { Slice, TiledVolumeInfo, Tile, VoxelType } from '../../protocol/contract.js';
 import { intensityStats } from '../io/intensityWindow.js';
 import type { ChunkCache } from '../zarr/ChunkCache.js';
 import { openOmeZarr, type OmeZarr } from '../zarr/omeZarr.js';
@@ -15,7 +15,7 @@ const MAX_WHOLE_SLICE = 4096 * 4096;
 /** An OME-Zarr volume read lazily: its metadata and the info the UI got. */
 export interface LazyVolume {
   zarr: OmeZarr;
-  info: VolumeInfo;
+  info: TiledVolumeInfo;
 }
 
 /** The display range of a voxel type, when no voxels could be sampled. */
@@ -52,7 +52,8 @@ export async function openLazyVolume(id: string, target: string, chunks: ChunkCa
     depth: level.shape[0],
     factor: { x: width / level.shape[2], y: height / level.shape[1], z: depth / level.shape[0] },
   }));
-  const info: VolumeInfo = {
+  const info: TiledVolumeInfo = {
+    kind: 'tiled',
     id,
     name,
     source: target,
@@ -66,8 +67,8 @@ export async function openLazyVolume(id: string, target: string, chunks: ChunkCa
     window,
     levels,
     tileSize: TILE_SIZE,
-    ...(zarr.kind === 'label' ? { isLabels: true } : {}),
-    ...(zarr.labels.length > 0 ? { labels: zarr.labels } : {}),
+    content: zarr.kind === 'label' ? 'labels' : 'image',
+    labels: zarr.labels,
   };
   return { zarr, info };
 }

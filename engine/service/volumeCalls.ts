@@ -37,7 +37,7 @@ export function volumeCalls(volumes: VolumeRegistry, assetsDir: string): VolumeH
       if (!volume) throw new CallError('NO_SUCH_VOLUME', `Volume ${volumeId} is not open in the engine.`, { hint: 'Open the image volume first, then its labels.' });
       if (typeof target !== 'string' || target.trim() === '') throw new CallError('BAD_ARGUMENT', 'No label image given.', { hint: 'Give the folder of a label OME-Zarr (a segmentation), or the name of one of the volume’s labels.' });
       const name = target.trim();
-      const folder = volume.labels?.includes(name) ? path.join(volume.source, 'labels', name) : path.resolve(name);
+      const folder = volume.kind === 'tiled' && volume.labels.includes(name) ? path.join(volume.source, 'labels', name) : path.resolve(name);
       if (!isOmeZarrFolder(folder)) {
         throw new CallError('NOT_OME_ZARR', `${folder} is not an OME-Zarr folder (it has no .zattrs or zarr.json).`, { file: folder, hint: 'Choose the .ome.zarr folder a segmentation was written to (membrana segment … -o neurons.ome.zarr).' });
       }
@@ -54,7 +54,8 @@ export function volumeCalls(volumes: VolumeRegistry, assetsDir: string): VolumeH
           { file: folder, hint: 'Open the segmentation that was made from this volume (or its prediction).' },
         );
       }
-      return { ...labels, isLabels: true };
+      // Whatever its metadata says, it is shown as labels: ids in segment colours.
+      return { ...labels, content: 'labels' };
     },
     closeVolume: async ({ volumeId }) => {
       volumes.close(volumeId);

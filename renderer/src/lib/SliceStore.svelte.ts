@@ -52,7 +52,7 @@ export class SliceStore {
    * volume read by tiles (never loaded whole) the slice asked for; null before either.
    */
   get shownZ(): number | null {
-    return this.#slice ? this.#slice.z : this.#volume?.levels ? this.#z : null;
+    return this.#slice ? this.#slice.z : this.#volume?.kind === 'tiled' ? this.#z : null;
   }
   /** True while the requested slice is not yet on screen. */
   get loading(): boolean {
@@ -100,7 +100,7 @@ export class SliceStore {
   #show(): void {
     const volume = this.#volume;
     // Lazily read volumes (OME-Zarr) are drawn tile by tile (TileStore), never as whole slices.
-    if (!volume || volume.levels) return;
+    if (volume?.kind !== 'memory') return;
     const z = this.#z;
     for (const [fz, fetch] of this.#fetches) {
       if (Math.abs(fz - z) > 1) {

@@ -4,6 +4,7 @@ import { SliceCache } from './SliceCache.js';
 import { SliceStore, type SliceSource } from './SliceStore.svelte.js';
 
 const volume: VolumeInfo = {
+  kind: 'memory',
   id: 'v1',
   name: 'stack.tif',
   source: '/data/stack.tif',

@@ -1,4 +1,4 @@
-import type { EngineClient, Tile, VolumeInfo } from '../../../protocol/contract.js';
+import type { EngineClient, Tile, TiledVolumeInfo, VolumeInfo } from '../../../protocol/contract.js';
 import { renderLabels } from './labels/renderLabels.js';
 import { renderSlice, voxelAt, type DisplayRange } from './renderSlice.js';
 
@@ -49,7 +49,7 @@ export class TileStore {
   /** The tiles the last frame showed: never evicted. */
   // eslint-disable-next-line svelte/prefer-svelte-reactivity
   #visible = new Set<string>();
-  #volume: VolumeInfo | null = null;
+  #volume: TiledVolumeInfo | null = null;
   #clock = 0;
   #revision = $state(0);
   /** Tiles whose last read failed, and when. */
@@ -97,7 +97,7 @@ export class TileStore {
     this.#failed.clear();
     this.#error = null;
     this.#usedBytes = 0;
-    this.#volume = volume?.levels ? volume : null;
+    this.#volume = volume?.kind === 'tiled' ? volume : null;
     this.#revision++;
   }
 
@@ -126,8 +126,8 @@ export class TileStore {
    */
   valueAt(z: number, x: number, y: number): { value: number; level: number } | null {
     const volume = this.#volume;
-    if (!volume?.levels || x < 0 || y < 0 || x >= volume.width || y >= volume.height) return null;
-    const size = volume.tileSize ?? 256;
+    if (!volume || x < 0 || y < 0 || x >= volume.width || y >= volume.height) return null;
+    const size = volume.tileSize;
     for (let level = 0; level < volume.levels.length; level++) {
       const { factor } = volume.levels[level]!;
       const lx = Math.floor(x / factor.x), ly = Math.floor(y / factor.y);
@@ -246,19 +246,18 @@ function drawTile(tile: Tile, range: DisplayRange | null, reuse: OffscreenCanvas
  * pixel (`pixelsPerVoxel` = screen pixels per finest-scale voxel), so nothing finer than the
  * screen is fetched.
  */
-export function levelForZoom(volume: VolumeInfo, pixelsPerVoxel: number): number {
-  const levels = volume.levels ?? [];
+export function levelForZoom(volume: TiledVolumeInfo, pixelsPerVoxel: number): number {
   let chosen = 0;
-  levels.forEach((level, index) => {
+  volume.levels.forEach((level, index) => {
     if (level.factor.x * pixelsPerVoxel <= 1.0001) chosen = index;
   });
   return chosen;
 }
 
 /** The tiles of `level` that cover the image rectangle [x0, x1) × [y0, y1) (finest-scale pixels). */
-export function tilesCovering(volume: VolumeInfo, level: number, z: number, rect: { x0: number; y0: number; x1: number; y1: number }): TileKey[] {
-  const scale = volume.levels?.[level];
-  const size = volume.tileSize ?? 256;
+export function tilesCovering(volume: TiledVolumeInfo, level: number, z: number, rect: { x0: number; y0: number; x1: number; y1: number }): TileKey[] {
+  const scale = volume.levels[level];
+  const size = volume.tileSize;
   if (!scale) return [];
   const lz = Math.min(scale.depth - 1, Math.floor(z / scale.factor.z));
   const tx0 = Math.max(0, Math.floor(rect.x0 / scale.factor.x / size));

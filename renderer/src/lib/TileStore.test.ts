@@ -1,9 +1,10 @@
 // @vitest-environment jsdom
 import { describe, expect, it } from 'vitest';
-import type { Tile, VolumeInfo } from '../../../protocol/contract.js';
+import type { Tile, TiledVolumeInfo } from '../../../protocol/contract.js';
 import { levelForZoom, TileStore, tilesCovering } from './TileStore.svelte.js';
 
-const volume: VolumeInfo = {
+const volume: TiledVolumeInfo = {
+  kind: 'tiled',
   id: 'v',
   name: 'big.ome.zarr',
   source: '/data/big.ome.zarr',
@@ -16,6 +17,8 @@ const volume: VolumeInfo = {
   range: { min: 0, max: 255 },
   window: { low: 0, high: 255 },
   tileSize: 256,
+  content: 'image',
+  labels: [],
   levels: [
     { width: 4096, height: 2048, depth: 10, factor: { x: 1, y: 1, z: 1 } },
     { width: 2048, height: 1024, depth: 10, factor: { x: 2, y: 2, z: 1 } },

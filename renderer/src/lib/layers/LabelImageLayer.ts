@@ -1,4 +1,4 @@
-import type { VolumeInfo } from '../../../../protocol/contract.js';
+import type { TiledVolumeInfo } from '../../../../protocol/contract.js';
 import { OffscreenSurface } from '../OffscreenSurface.js';
 import type { TileStore } from '../TileStore.svelte.js';
 import { ChangeCounter } from './ChangeCounter.js';
@@ -7,7 +7,7 @@ import type { DrawContext, Layer, LayerView } from './Layer.js';
 
 export interface LabelImageSource {
   /** The label image open over the volume (a segmentation), or null. */
-  labels(): VolumeInfo | null;
+  labels(): TiledVolumeInfo | null;
   tiles: TileStore;
   visible(): boolean;
   setVisible(visible: boolean): void;

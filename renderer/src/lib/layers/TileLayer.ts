@@ -1,4 +1,4 @@
-import type { VolumeInfo } from '../../../../protocol/contract.js';
+import type { TiledVolumeInfo } from '../../../../protocol/contract.js';
 import type { DisplayRange } from '../renderSlice.js';
 import type { TileStore } from '../TileStore.svelte.js';
 import { ChangeCounter } from './ChangeCounter.js';
@@ -7,8 +7,8 @@ import type { DrawContext, Layer, LayerView } from './Layer.js';
 import { SelfSettledLayer } from './LayerSettings.svelte.js';
 
 export interface TileSourceState {
-  /** The open volume if it is read lazily (OME-Zarr with scales), else null. */
-  volume(): VolumeInfo | null;
+  /** The open volume if it is read by tiles (OME-Zarr), else null. */
+  volume(): TiledVolumeInfo | null;
   tiles: TileStore;
   range(): DisplayRange;
 }

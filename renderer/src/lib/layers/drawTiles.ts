@@ -1,4 +1,4 @@
-import type { VolumeInfo } from '../../../../protocol/contract.js';
+import type { TiledVolumeInfo } from '../../../../protocol/contract.js';
 import type { DisplayRange } from '../renderSlice.js';
 import { levelForZoom, tilesCovering, type TileKey, type TileStore } from '../TileStore.svelte.js';
 import type { DrawContext, LayerView } from './Layer.js';
@@ -9,15 +9,15 @@ import type { DrawContext, LayerView } from './Layer.js';
  * screen). Only the visible tiles of the chosen scale and of the coarsest are asked for; the
  * store then drops requests for the rest. True when every visible tile of the chosen scale was drawn.
  */
-export function drawTiles(context: DrawContext, view: LayerView, volume: VolumeInfo, tiles: TileStore, z: number, range: DisplayRange): boolean {
-  const levels = volume.levels!;
+export function drawTiles(context: DrawContext, view: LayerView, volume: TiledVolumeInfo, tiles: TileStore, z: number, range: DisplayRange): boolean {
+  const levels = volume.levels;
   const rect = { x0: Math.max(0, view.visible.x0), y0: Math.max(0, view.visible.y0), x1: Math.min(volume.width, view.visible.x1), y1: Math.min(volume.height, view.visible.y1) };
   const target = levelForZoom(volume, view.scale);
   const coarsest = levels.length - 1;
-  const size = volume.tileSize ?? 256;
+  const size = volume.tileSize;
   const visible: TileKey[] = [];
   let complete = true;
-  context.imageSmoothingEnabled = view.scale < 1 && !volume.isLabels;
+  context.imageSmoothingEnabled = view.scale < 1 && volume.content === 'image';
   for (let level = coarsest; level >= target; level--) {
     const want = level === target || level === coarsest;
     const factor = levels[level]!.factor;

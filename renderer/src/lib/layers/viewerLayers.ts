@@ -19,7 +19,7 @@ import { BrushCursorLayer, cutLineLayer, lassoLayer, SeedsLayer } from './toolLa
  */
 export function shownSlice(slices: SliceStore): number | null {
   if (!slices.volume) return null;
-  if (slices.volume.levels) return slices.z;
+  if (slices.volume.kind === 'tiled') return slices.z;
   return slices.slice?.z ?? null;
 }
 
@@ -55,10 +55,10 @@ export function viewerLayers(workspace: Workspace, input: ViewerInput): LayerSta
   };
   const live = (at: number): ReturnType<ViewerInput['liveGesture']> => input.liveGesture(at);
   return new LayerStack([
-    new ImageLayer({ slice: () => (slices.volume?.levels ? null : slices.slice), range }),
-    new TileLayer({ volume: () => (slices.volume?.levels ? slices.volume : null), tiles: workspace.tiles, range }),
+    new ImageLayer({ slice: () => (slices.volume?.kind === 'memory' ? slices.slice : null), range }),
+    new TileLayer({ volume: () => (slices.volume?.kind === 'tiled' ? slices.volume : null), tiles: workspace.tiles, range }),
     new LabelImageLayer({
-      labels: () => workspace.labels,
+      labels: () => (workspace.labels?.kind === 'tiled' ? workspace.labels : null),
       tiles: workspace.labelTiles,
       visible: () => workspace.labelsVisible,
       setVisible: (visible) => (workspace.labelsVisible = visible),

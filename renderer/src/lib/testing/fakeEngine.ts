@@ -1,10 +1,11 @@
-import type { EngineInfo, FilePayload, Slice, VolumeInfo } from '../../../../protocol/contract.js';
+import type { EngineInfo, FilePayload, MemoryVolumeInfo, Slice, VolumeInfo } from '../../../../protocol/contract.js';
 import { EngineError } from '../../../../protocol/RpcClient.js';
 import type { EngineConnection } from '../connectEngine.js';
 
 /** A volume description for tests. */
-export function testVolume(overrides: Partial<VolumeInfo> = {}): VolumeInfo {
+export function testVolume(overrides: Partial<MemoryVolumeInfo> = {}): MemoryVolumeInfo {
   return {
+    kind: 'memory',
     id: 'sample',
     name: 'isbi2012-crop.tif',
     source: 'built-in sample',
