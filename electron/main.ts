@@ -23,6 +23,9 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { IPC_CHANNELS, type OpenDialogKind } from '../protocol/electronBridge.js';
 import { EnginePorts } from './EnginePorts.js';
 import { EngineSupervisor } from '../engine/host/EngineSupervisor.js';
+import { logger } from '../engine/base/log.js';
+import { logFileIn, logToFile } from '../engine/base/logFile.js';
+import { defaultConfigDir } from '../engine/project/RecentProjects.js';
 import { lockDownSession } from './lockDownSession.js';
 import { buildMenu } from './menu.js';
 import { startupPathFromArgv } from './startupPath.js';
@@ -31,6 +34,10 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const appRoot = path.resolve(here, '..', '..');
 const rendererDir = path.join(appRoot, 'build', 'renderer');
 const APP_ORIGIN = 'app://membrana';
+
+// Main's lines (engine restarts, crashed windows) go to the engine's log file, so one file tells the story.
+logToFile(logFileIn(defaultConfigDir()));
+const log = logger('electron');
 
 protocol.registerSchemesAsPrivileged([{ scheme: 'app', privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
 
@@ -50,9 +57,10 @@ const supervisor = new EngineSupervisor<UtilityProcess>({
     ),
   stopped: (code, retryInMs) => {
     ports.engineStopped();
-    console.error(`Membrana engine exited with code ${code}; ${retryInMs === null ? 'not restarting it again' : `restarting it in ${retryInMs} ms`}.`);
+    log.error(retryInMs === null ? 'The engine stopped; not restarting it again' : `The engine stopped; restarting it in ${retryInMs} ms`, { exitCode: code });
   },
   gaveUp: (message) => {
+    log.error(message);
     for (const window of BrowserWindow.getAllWindows()) window.webContents.send(IPC_CHANNELS.engineStopped, message);
     dialog.showErrorBox('The Membrana engine stopped', message);
   },
@@ -116,6 +124,7 @@ function createWindow(): BrowserWindow {
   let lastCrashReload = 0;
   contents.on('render-process-gone', (_event, details) => {
     ports.disconnect(id);
+    if (details.reason !== 'clean-exit') log.error('A window\'s page stopped', { reason: details.reason, exitCode: details.exitCode });
     if (details.reason === 'clean-exit' || window.isDestroyed()) return;
     // Edits are journaled by the engine, so a reload loses nothing saved; a page that keeps crashing is not reloaded in a loop.
     if (Date.now() - lastCrashReload < 60_000) {

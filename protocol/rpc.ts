@@ -1,4 +1,5 @@
 /** How calls and events travel: the typed client and handlers built from EngineCalls, and the messages on the wire (the same on every transport). */
+import type { LogEntry } from './app.js';
 import type { EngineCalls } from './calls.js';
 import type { ErrorInfo, Progress } from './vocabulary.js';
 
@@ -8,7 +9,8 @@ export type CallResult<K extends CallName> = EngineCalls[K]['result'];
 
 /** Events the engine broadcasts to every connected UI. */
 export interface EngineEvents {
-  log: { level: 'info' | 'warn' | 'error'; message: string };
+  /** A warning or error the engine logged (info and debug stay in the log file); a flood is cut down to a count. */
+  log: LogEntry;
   /** Slice z's prediction by model version `model` is stored: the UI redraws that slice while the rest are still predicted. */
   predicted: { projectId: string; model: string; z: number };
 }

@@ -9,7 +9,10 @@ import {
 import type { MessageLink } from '../../protocol/RpcClient.js';
 import { CancelledError } from '../base/cancellation.js';
 import { toErrorInfo } from '../base/errorInfo.js';
+import { logger } from '../base/log.js';
 import type { EngineEventSource } from '../service/EngineService.js';
+
+const log = logger('rpc');
 
 export interface RpcServer {
   emit<E extends EventName>(event: E, payload: EngineEvents[E]): void;
@@ -56,11 +59,16 @@ export function serveRpc(link: MessageLink, handlers: EngineHandlers, events?: E
             link.send({ kind: 'result', id, ok: true, value });
           } catch (error) {
             // A result that cannot be sent (a detached buffer, say) must still end the call.
+            log.error('Could not send a call\'s result', { call: method, error });
             link.send({ kind: 'result', id, ok: false, error: { code: 'INTERNAL', message: `The engine could not send the result of ${method}: ${(error as Error).message}` } });
           }
         },
         (error: unknown) => {
           const info = toErrorInfo(controller.signal.aborted ? new CancelledError(`${method} was cancelled.`) : error);
+          // The page shows the error; the log keeps it for a bug report, with the stack when it is a bug (INTERNAL).
+          if (info.code === 'CANCELLED') log.debug('Call cancelled', { call: method });
+          else if (info.code === 'INTERNAL') log.error('Call failed', { call: method, error });
+          else log.info('Call failed', { call: method, code: info.code, file: info.file ?? info.files?.join(', '), message: info.message });
           link.send({ kind: 'result', id, ok: false, error: info });
         },
       )

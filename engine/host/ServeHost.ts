@@ -10,6 +10,7 @@ import type { MessageLink } from '../../protocol/RpcClient.js';
 import { RpcRelay } from '../../protocol/RpcRelay.js';
 import { decodeFrame, encodeFrame } from '../../protocol/wire.js';
 import { findAppRoot } from '../base/appRoot.js';
+import { logger } from '../base/log.js';
 import type { EngineServiceOptions } from '../service/EngineService.js';
 import { EngineSupervisor, type EngineProcess } from './EngineSupervisor.js';
 import { portLink } from './portLink.js';
@@ -24,6 +25,8 @@ export interface ServeOptions {
   /** Built renderer (index.html and assets); defaults to build/renderer in the app folder. */
   rendererDir?: string;
 }
+
+const log = logger('serve');
 
 const MIME: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -72,10 +75,10 @@ export async function startServeHost(options: ServeOptions): Promise<RunningServ
       });
     },
     stopped: (code, retryInMs) => {
-      if (retryInMs !== null) console.error(`Membrana engine stopped (exit code ${code}); starting a new one in ${retryInMs / 1000} s.`);
+      if (retryInMs !== null) log.error(`The engine stopped; starting a new one in ${retryInMs / 1000} s`, { exitCode: code });
     },
     gaveUp: (message) => {
-      console.error(message);
+      log.error(message);
       relay?.replaceEngine(stoppedEngine(message), { code: 'ENGINE_STOPPED', message });
     },
   });
@@ -90,7 +93,7 @@ export async function startServeHost(options: ServeOptions): Promise<RunningServ
     const url = new URL(request.url ?? '/', 'http://localhost');
     const refused = url.pathname !== '/engine' ? 'not the engine' : access ? access.refuseUpgrade(request) : 'starting';
     if (refused) {
-      console.warn(`Refused a connection to the engine: ${refused}.`);
+      log.warn('Refused a connection to the engine', { reason: refused, origin: request.headers.origin, host: request.headers.host });
       socket.end('HTTP/1.1 403 Forbidden\r\n\r\n');
       return;
     }
@@ -124,7 +127,7 @@ interface SupervisedWorker extends EngineProcess {
 }
 
 function superviseWorker(worker: Worker): SupervisedWorker {
-  worker.on('error', (error) => console.error(`Membrana engine worker failed: ${error.stack ?? error.message}`));
+  worker.on('error', (error) => log.error('The engine worker failed', { error }));
   return {
     worker,
     on: (event, listener) => worker.once(event, listener),
@@ -159,7 +162,7 @@ function attach(ws: WebSocket, relay: RpcRelay): void {
     try {
       port.receive(decodeFrame(toBytes(data)));
     } catch (error) {
-      console.warn(`Dropped a malformed message from a UI: ${(error as Error).message}`);
+      log.warn('Dropped a malformed message from a page', { error });
     }
   });
   ws.on('close', () => port.close());
@@ -209,6 +212,7 @@ function serveStatic(root: string, request: http.IncomingMessage, response: http
   try {
     relative = decodeURIComponent(url.pathname);
   } catch {
+    // A malformed %-escape is the client's mistake, answered as such.
     response.writeHead(400).end('Bad request');
     return;
   }

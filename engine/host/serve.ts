@@ -1,6 +1,9 @@
 #!/usr/bin/env node
 /** `npm run serve [-- [--port N] [--host ADDRESS] [path]]`: the Membrana UI in a browser. */
 import { parseArgs } from 'node:util';
+import { logger } from '../base/log.js';
+import { logFileIn, logToFile } from '../base/logFile.js';
+import { defaultConfigDir } from '../project/RecentProjects.js';
 import { startServeHost } from './ServeHost.js';
 
 const usage = `Usage: npm run serve -- [--port 4173] [--host 127.0.0.1] [path/to/stack.tif]
@@ -36,9 +39,12 @@ if (!Number.isInteger(port) || port < 0 || port > 65535) fail(`--port must be a 
 if (positionals.length > 1) fail(`give at most one path to open, not ${positionals.length}.`);
 const host = values.host ?? '127.0.0.1';
 
+// The server's own lines (an engine restart, a refused connection) share the engine's log file.
+logToFile(logFileIn(defaultConfigDir()));
 try {
   const server = await startServeHost({ port, host, startupPath: positionals[0] ?? null });
   console.log(`Membrana is serving at ${server.url}`);
+  logger('serve').info('Serving', { host, port: new URL(server.url).port });
   if (values.host) console.warn(`Listening on ${host}: anyone who can reach this address can open files as this user.`);
   const shutdown = (): void => void server.close().then(() => process.exit(0));
   process.on('SIGINT', shutdown);

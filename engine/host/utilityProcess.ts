@@ -6,7 +6,9 @@
  */
 import type { EngineControlMessage } from '../../protocol/electronBridge.js';
 import type { RpcMessage } from '../../protocol/contract.js';
+import { logger } from '../base/log.js';
 import { EngineService } from '../service/EngineService.js';
+import { startEngineLogging } from './engineLogging.js';
 import { serveRpc, type RpcServer } from './RpcServer.js';
 
 /** Electron's MessagePortMain, as far as the engine uses it. */
@@ -30,12 +32,15 @@ const service = new EngineService({
   host: 'electron',
   startupPath: startupArg ? startupArg.slice('--startup-path='.length) : null,
 });
+startEngineLogging(service, 'electron');
+const log = logger('engine');
 const clients = new Map<string, { port: PortMain; server: RpcServer }>();
 
 function disconnect(client: string): void {
   const current = clients.get(client);
   if (!current) return;
   clients.delete(client);
+  log.debug('Window disconnected', { client });
   current.server.dispose(); // cancels the calls this page started
   current.port.close();
 }
@@ -58,6 +63,7 @@ function connect(client: string, port: PortMain): void {
     service.events,
   );
   clients.set(client, { port, server });
+  log.debug('Window connected', { client });
   port.on('close', () => {
     if (clients.get(client)?.port === port) disconnect(client);
   });

@@ -1,7 +1,8 @@
 import path from 'node:path';
-import type { EngineEvents, EngineHandlers, EngineInfo, EventName } from '../../protocol/contract.js';
+import type { BackendInfo, EngineEvents, EngineHandlers, EngineInfo, EventName } from '../../protocol/contract.js';
 import { findAppRoot, readAppVersion } from '../base/appRoot.js';
 import { defaultConfigDir, defaultProjectsDir } from '../project/RecentProjects.js';
+import { collectDiagnostics } from './diagnostics.js';
 import { ProjectSessions } from './ProjectSessions.js';
 import { volumeCalls } from './volumeCalls.js';
 import { VolumeRegistry } from './VolumeRegistry.js';
@@ -11,7 +12,7 @@ export interface EngineServiceOptions {
   startupPath?: string | null;
   /** Folder holding `sample/`; found from the installed app when not given. */
   assetsDir?: string;
-  /** Where the list of recent projects is kept; default: the user's config folder (MEMBRANA_HOME). */
+  /** Where the list of recent projects (and, from a host, the log) is kept; default: the user's config folder (MEMBRANA_HOME). */
   configDir?: string;
 }
 
@@ -28,6 +29,8 @@ export type EngineEventSource = (listener: EngineEventListener) => () => void;
 export class EngineService {
   /** Every call of the contract: the engine's own, those on volumes, those on projects. */
   readonly handlers: EngineHandlers;
+  /** Membrana's own folder: recent projects, and logs/ where a host writes the log. */
+  readonly configDir: string;
   private readonly volumes = new VolumeRegistry();
   private readonly projects: ProjectSessions;
   private readonly listeners = new Set<EngineEventListener>();
@@ -40,34 +43,37 @@ export class EngineService {
 
   constructor(private readonly options: EngineServiceOptions) {
     const assetsDir = options.assetsDir ?? path.join(findAppRoot(), 'assets');
-    this.projects = new ProjectSessions(this.volumes, {
-      ...(options.configDir ? { configDir: options.configDir } : {}),
-      emit: (event, payload) => {
-        for (const listener of this.listeners) listener(event, payload);
-      },
-    });
+    this.configDir = options.configDir ?? defaultConfigDir();
+    this.projects = new ProjectSessions(this.volumes, { configDir: this.configDir, emit: this.emit });
     this.handlers = { ...this.engineCalls(), ...volumeCalls(this.volumes, assetsDir), ...this.projects.handlers };
   }
+
+  /** Tells every connected UI (the events of EngineEvents): a slice predicted, a warning logged. */
+  readonly emit: EngineEventListener = (event, payload) => {
+    for (const listener of this.listeners) listener(event, payload);
+  };
 
   /** Closes open projects (their journals). */
   dispose(): Promise<void> {
     return this.projects.dispose();
   }
 
-  private engineCalls(): Pick<EngineHandlers, 'hello' | 'backend'> {
+  private engineCalls(): Pick<EngineHandlers, 'hello' | 'backend' | 'diagnostics'> {
+    const backend = async (): Promise<BackendInfo> => {
+      // Where predictions run (the status line names it); loaded on first use, so opening the app does not wait for it.
+      const { inferenceProvider } = await import('../predict/inferenceProvider.js');
+      const { name, description, skipped } = await inferenceProvider();
+      return { choice: name, description, skipped };
+    };
     return {
       hello: async () => ({
         version: readAppVersion(),
         host: this.options.host,
         startupPath: this.options.startupPath ?? null,
-        projectsDir: defaultProjectsDir(this.options.configDir ?? defaultConfigDir()),
+        projectsDir: defaultProjectsDir(this.configDir),
       }),
-      backend: async () => {
-        // Where predictions run (the status line names it); loaded on first use, so opening the app does not wait for it.
-        const { inferenceProvider } = await import('../predict/inferenceProvider.js');
-        const { name, description, skipped } = await inferenceProvider();
-        return { choice: name, description, skipped };
-      },
+      backend,
+      diagnostics: () => collectDiagnostics(this.options.host, backend),
     };
   }
 }

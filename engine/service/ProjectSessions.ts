@@ -12,7 +12,7 @@ import type { VolumeHandlers } from './volumeCalls.js';
 import type { VolumeRegistry } from './VolumeRegistry.js';
 
 /** The calls of the contract that work on projects: all but those on plain volumes and the engine itself. */
-export type ProjectHandlers = Omit<EngineHandlers, keyof VolumeHandlers | 'hello' | 'backend'>;
+export type ProjectHandlers = Omit<EngineHandlers, keyof VolumeHandlers | 'hello' | 'backend' | 'diagnostics'>;
 
 export interface ProjectSessionsOptions {
   /** Where recent-projects.json lives; default: defaultConfigDir(). */
