@@ -35,6 +35,8 @@ export interface SegmentSettings {
   linkThreshold: number;
   linkLargerThreshold: number;
   requireBestPartner: boolean;
+  /** Links count pixels whose probability (× 255) is below this: cell interior; 256 counts every pixel (linkBy 'overlap'). */
+  linkInteriorBelow: number;
 }
 
 /** The folder inside the output store that holds each step's files and done markers. */

@@ -72,11 +72,14 @@ export function segmentBlock(probability: Uint8Array, box: Box, block: Block, se
     count += slice.count;
   }
   const { labels, coreCount } = coreFirst(slices, count, box, block);
-  return { labels, count, coreCount, stats: coreStats(labels, coreCount, box, block) };
+  return { labels, count, coreCount, stats: coreStats(labels, coreCount, box, block, probability, settings.linkInteriorBelow) };
 }
 
-/** Core areas of the core ids, and overlaps of core voxels in slice z with slice z + 1 (inside the box). */
-function coreStats(labels: Uint32Array, coreCount: number, box: Box, block: Block): BlockStats {
+/**
+ * Core areas of the core ids, and overlaps of core voxels in slice z with slice z + 1 (inside the
+ * box), counting only pixels below `interiorBelow` (in both slices for an overlap), as linkSlices.
+ */
+function coreStats(labels: Uint32Array, coreCount: number, box: Box, block: Block, probability: Uint8Array, interiorBelow: number): BlockStats {
   const areas = new Uint32Array(coreCount);
   const overlaps = new Map<number, number>();
   const plane = (box.y[1] - box.y[0]) * (box.x[1] - box.x[0]);
@@ -87,9 +90,9 @@ function coreStats(labels: Uint32Array, coreCount: number, box: Box, block: Bloc
     for (let y = block.y[0]; y < block.y[1]; y++) {
       for (let i = indexIn(box, z, y, block.x[0]), end = i + width; i < end; i++) {
         const a = labels[i]!;
-        if (a === 0) continue;
+        if (a === 0 || probability[i]! >= interiorBelow) continue;
         areas[a - 1]!++;
-        const b = next ? labels[i + plane]! : 0;
+        const b = next && probability[i + plane]! < interiorBelow ? labels[i + plane]! : 0;
         if (b !== 0) overlaps.set(a * idsAbove + b, (overlaps.get(a * idsAbove + b) ?? 0) + 1);
       }
     }

@@ -27,7 +27,7 @@ export const SEGMENT_BLOCK_DEFAULTS = { block: [16, 512, 512] as [number, number
 export const FALLBACK_VOXEL_SIZE: VoxelSize = { x: 4, y: 4, z: 50, unit: 'nm' };
 
 /** The segmentation's own settings, as segmentVolume takes them (same defaults). */
-type SegmentationSettings = Pick<SegmentVolumeOptions, 'seedThreshold' | 'seedProminence' | 'seedNeckRatio' | 'minArea' | 'linkThreshold' | 'linkLargerThreshold' | 'requireBestPartner'>;
+type SegmentationSettings = Pick<SegmentVolumeOptions, 'seedThreshold' | 'seedProminence' | 'seedNeckRatio' | 'minArea' | 'linkThreshold' | 'linkLargerThreshold' | 'requireBestPartner' | 'linkBy' | 'linkInteriorBelow'>;
 
 export interface SegmentOmeZarrOptions extends SegmentationSettings {
   /** Membrane probability OME-Zarr (uint8, 255 = membrane), as `membrana predict` writes. */
@@ -112,6 +112,7 @@ export async function segmentOmeZarr(options: SegmentOmeZarrOptions): Promise<Se
     linkThreshold: options.linkThreshold ?? LINK_DEFAULTS.linkThreshold,
     linkLargerThreshold: options.linkLargerThreshold ?? LINK_DEFAULTS.linkLargerThreshold,
     requireBestPartner: options.requireBestPartner ?? LINK_DEFAULTS.requireBestPartner,
+    linkInteriorBelow: options.linkBy === 'overlap' ? 256 : (options.linkInteriorBelow ?? LINK_DEFAULTS.interiorBelow),
   };
   const store = await openSegmentStore(options.output, settings, input.multiscale, `Membrana neuron ids (0 = boundary) of ${path.basename(input.store)}`);
   return runSegmentSteps(store, grid, zarrSource(input.array), options, started);

@@ -105,7 +105,7 @@ describe('linkSlices', () => {
     expect(() => linkSlices(new Uint32Array(8), 2, 2, 2, { linkThreshold: 2 })).toThrow(/linkThreshold must be from 0 to 1, got 2/);
   });
 
-  it('with the probability, does not link segments that overlap only on the membrane between them', () => {
+  it('with the probability, counts cell interior only: segments that overlap only on the membrane between them are not linked', () => {
     // Slice 0: cell 1 (x 0–5) | cell 2 (x 6–9); slice 1: the membrane leans, cell 3 reaches x 0–7.
     // Segment 3 overlaps 2 in x 6–7, which is membrane (probability 250) in both slices: by
     // pixel counts that is half of 2, a link (a merge of two neurons); weighed, it is not.
@@ -120,6 +120,25 @@ describe('linkSlices', () => {
     expect(at(weighed.ids, width, height, 0, 0, 1)).toBe(at(weighed.ids, width, height, 0, 0, 0));
     expect(at(weighed.ids, width, height, 9, 0, 1)).toBe(at(weighed.ids, width, height, 9, 0, 0));
     expect(at(weighed.ids, width, height, 9, 0, 0)).not.toBe(at(weighed.ids, width, height, 0, 0, 0));
+    // Membrane-like means at or above interiorBelow (default 51): at 251 the band is interior again, and so at 256.
+    expect(linkSlices(labels, width, height, depth, { probability, interiorBelow: 251 }).count).toBe(1);
+    expect(linkSlices(labels, width, height, depth, { probability, interiorBelow: 256 }).count).toBe(1);
+    expect(linkSlices(labels, width, height, depth, { probability, interiorBelow: 250 }).count).toBe(2);
     expect(() => linkSlices(labels, width, height, depth, { probability: new Uint8Array(3) })).toThrow(/probability holds 3 voxels/);
+    expect(() => linkSlices(labels, width, height, depth, { probability, interiorBelow: 300 })).toThrow(/interiorBelow must be 0..256 \(probability × 255\), got 300/);
+  });
+
+  it('judges a small segment inside a large one by the interior it holds, not its membrane rim', () => {
+    // Slice 0: segment 1 is a thin process, 2 px of interior in a 12 px segment (its rim is
+    // membrane, 200); slice 1: segment 2 covers it and much more (24 px, all interior). By pixel
+    // counts the overlap is 12 / 24 = 0.5 of the larger, ≥ 0.4, a link; by interior 2 / 24, none.
+    const { labels, width, height, depth } = stack([
+      ['111...', '111...', '111...', '111...'],
+      ['222222', '222222', '222222', '222222'],
+    ]);
+    const probability = Uint8Array.from(labels, (_, i) => (i < 24 && (i % 6 === 0 || i % 6 === 2 || i < 6 || (i >= 18 && i < 24)) ? 200 : 10));
+    const options = { linkLargerThreshold: 0.4 };
+    expect(linkSlices(labels, width, height, depth, options).count).toBe(1);
+    expect(linkSlices(labels, width, height, depth, { ...options, probability }).count).toBe(2);
   });
 });

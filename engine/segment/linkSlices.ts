@@ -21,19 +21,25 @@ export interface LinkSlicesOptions {
    */
   requireBestPartner?: boolean;
   /**
-   * The membrane probability the segments came from (uint8, 255 = membrane, z-major). With it,
-   * overlaps and areas are weighted by how far from membrane each pixel is (255 − probability;
-   * for an overlap, of the more membrane-like of its two pixels): two neurons whose segments
-   * overlap only along the membrane between them (it leans from slice to slice) are not
-   * linked, while a neuron's interiors, which overlap away from membranes, still are.
+   * The membrane probability the segments came from (uint8, 255 = membrane, z-major), corrections
+   * painted in. With it, only cell interior counts (probability below `interiorBelow`, in both
+   * slices for an overlap): two neurons whose segments overlap only on the membrane between them
+   * (it leans from slice to slice), or through a gap bridged by membrane-like pixels, are not
+   * linked, and a segment's membrane rim no longer inflates its area, so a small segment inside
+   * a large one is judged by the cell it holds. Without it, every pixel counts (overlap alone).
    */
   probability?: Uint8Array;
+  /**
+   * With `probability`: the membrane probability (0..256, × 255) below which a pixel is cell
+   * interior and counts. Default 51 (0.2), the seeds' threshold; 256 counts every pixel.
+   */
+  interiorBelow?: number;
   signal?: AbortSignal;
   /** Slice pairs done of depth − 1. */
   onProgress?: (done: number, total: number) => void;
 }
 
-export const LINK_DEFAULTS = { linkThreshold: 0.5, linkLargerThreshold: 0.2, requireBestPartner: true } as const;
+export const LINK_DEFAULTS = { linkThreshold: 0.5, linkLargerThreshold: 0.2, requireBestPartner: true, interiorBelow: 51 } as const;
 
 /** Neurons over the volume: ids 1..count (consecutive, in order of first voxel), 0 stays 0. */
 export interface LinkedSegments {
@@ -45,9 +51,10 @@ export interface LinkedSegments {
  * Links each slice's 2D segments (`labels`, z-major; ids per slice, any values, 0 = boundary)
  * into 3D neurons by their overlap with the segments of the next slice, with union-find, so a
  * neuron can branch (one segment overlapping two) and 2D over-segmentation is repaired where
- * both parts lie within one segment of a neighbouring slice. Overlap is counted in pixels: the
- * pixel size is the same in both slices, so the ratio is the same in nm²; the z spacing does
- * not enter, as only adjacent slices are compared.
+ * both parts lie within one segment of a neighbouring slice. Overlap is counted in pixels (with
+ * `probability`, cell-interior pixels only): the pixel size is the same in both slices, so the
+ * ratio is the same in nm²; the z spacing does not enter, as only adjacent slices are compared.
+ * Counts are whole numbers, so block-wise linking can add them up over blocks exactly.
  */
 export function linkSlices(labels: Uint32Array, width: number, height: number, depth: number, options: LinkSlicesOptions = {}): LinkedSegments {
   const plane = width * height;
@@ -72,14 +79,18 @@ export function linkSlices(labels: Uint32Array, width: number, height: number, d
   for (let i = 0; i < parent.length; i++) parent[i] = i;
   const { probability } = options;
   if (probability && probability.length !== labels.length) throw new RangeError(`linkSlices: the probability holds ${probability.length} voxels, not ${labels.length}.`);
+  const interiorBelow = options.interiorBelow ?? LINK_DEFAULTS.interiorBelow;
+  if (!(interiorBelow >= 0 && interiorBelow <= 256)) throw new RangeError(`linkSlices: interiorBelow must be 0..256 (probability × 255), got ${interiorBelow}.`);
+  // 256 (or no probability) counts every pixel: a mask of all ones is not needed then.
+  const interior = probability && interiorBelow <= 255 ? { probability, below: interiorBelow } : null;
   const areas = new Float64Array(base[depth]!);
   for (let z = 0; z < depth; z++) {
-    for (let i = z * plane, end = i + plane; i < end; i++) areas[base[z]! + labels[i]!]! += probability ? 255 - probability[i]! : 1;
+    for (let i = z * plane, end = i + plane; i < end; i++) if (!interior || interior.probability[i]! < interior.below) areas[base[z]! + labels[i]!]!++;
   }
 
   for (let z = 0; z + 1 < depth; z++) {
     throwIfCancelled(options.signal, 'Segmentation');
-    const overlaps = probability ? weighOverlaps(labels, probability, z, plane, maxIds[z + 1]! + 1) : countOverlaps(labels, z, plane, maxIds[z + 1]! + 1);
+    const overlaps = countOverlaps(labels, z, plane, maxIds[z + 1]! + 1, interior);
     const baseA = base[z]!;
     const baseB = base[z + 1]!;
     const bestOfA = new Map<number, { partner: number; overlap: number }>();
@@ -122,8 +133,11 @@ export function linkSlices(labels: Uint32Array, width: number, height: number, d
   return { ids, count };
 }
 
-/** Pixel counts of each (segment in z, segment in z + 1) pair that overlaps, as [a, b, count]. */
-function countOverlaps(labels: Uint32Array, z: number, plane: number, idsB: number): [number, number, number][] {
+/**
+ * Pixel counts of each (segment in z, segment in z + 1) pair that overlaps, as [a, b, count]; with
+ * `interior`, only pixels below its probability in both slices count.
+ */
+function countOverlaps(labels: Uint32Array, z: number, plane: number, idsB: number, interior: { probability: Uint8Array; below: number } | null): [number, number, number][] {
   const counts = new Map<number, number>();
   const below = z * plane;
   const above = below + plane;
@@ -133,6 +147,7 @@ function countOverlaps(labels: Uint32Array, z: number, plane: number, idsB: numb
     const a = labels[below + i]!;
     const b = labels[above + i]!;
     if (a === 0 || b === 0) continue;
+    if (interior && (interior.probability[below + i]! >= interior.below || interior.probability[above + i]! >= interior.below)) continue;
     const key = a * idsB + b;
     // Segments are contiguous, so long runs of one pair are common: count them before hashing.
     if (key === lastKey) {
@@ -146,22 +161,5 @@ function countOverlaps(labels: Uint32Array, z: number, plane: number, idsB: numb
   if (run > 0) counts.set(lastKey, (counts.get(lastKey) ?? 0) + run);
   const pairs: [number, number, number][] = [];
   for (const [key, count] of counts) pairs.push([Math.floor(key / idsB), key % idsB, count]);
-  return pairs;
-}
-
-/** As countOverlaps, each pixel weighted by 255 − the larger of its two probabilities. */
-function weighOverlaps(labels: Uint32Array, probability: Uint8Array, z: number, plane: number, idsB: number): [number, number, number][] {
-  const sums = new Map<number, number>();
-  const below = z * plane;
-  const above = below + plane;
-  for (let i = 0; i < plane; i++) {
-    const a = labels[below + i]!;
-    const b = labels[above + i]!;
-    if (a === 0 || b === 0) continue;
-    const key = a * idsB + b;
-    sums.set(key, (sums.get(key) ?? 0) + 255 - Math.max(probability[below + i]!, probability[above + i]!));
-  }
-  const pairs: [number, number, number][] = [];
-  for (const [key, sum] of sums) if (sum > 0) pairs.push([Math.floor(key / idsB), key % idsB, sum]);
   return pairs;
 }

@@ -57,6 +57,51 @@ describe('segmentVolume', () => {
     expect(slice3.size).toBe(1);
   });
 
+  it('links by cell interior: two neurons whose thick membrane leans from slice to slice stay apart, where overlap alone chains them into one', () => {
+    // A wide cell A (left) and a thin one B (right) over 3 slices, the membrane between them 6 px
+    // thick (EM membranes are at 4 nm pixels); in slice 1 it leans 6 px to the right. Each cell's
+    // segment holds its side of the membrane, so B in slice 0 overlaps A in slice 1 more than B
+    // in slice 1 (6 columns against 5), all of it on membrane in one slice or the other.
+    const [width, height, depth] = [24, 20, 3];
+    const bands = [[10, 15], [16, 21], [10, 15]] as const;
+    const probability = new Uint8Array(width * height * depth);
+    for (let z = 0; z < depth; z++) {
+      for (let i = 0; i < width * height; i++) {
+        const x = i % width;
+        probability[z * width * height + i] = x >= bands[z]![0] && x <= bands[z]![1] ? 250 : 10;
+      }
+    }
+    const at = (ids: Uint32Array, x: number, z: number): number => ids[z * width * height + 10 * width + x]!;
+    const byOverlap = segmentVolume(probability, width, height, depth, { voxelSize: ISBI, linkBy: 'overlap' });
+    expect(byOverlap.count).toBe(1);
+    const byInterior = segmentVolume(probability, width, height, depth, { voxelSize: ISBI });
+    expect(byInterior.count).toBe(2);
+    for (let z = 0; z < depth; z++) {
+      expect(at(byInterior.ids, 0, z)).toBe(at(byInterior.ids, 0, 0));
+      expect(at(byInterior.ids, width - 1, z)).toBe(at(byInterior.ids, width - 1, 0));
+    }
+    expect(at(byInterior.ids, 0, 0)).not.toBe(at(byInterior.ids, width - 1, 0));
+    expect(() => segmentVolume(probability, width, height, depth, { voxelSize: ISBI, linkBy: 'nearest' as 'overlap' })).toThrow(/linkBy must be interior or overlap, got nearest/);
+  });
+
+  it("links with the expert's strokes painted in: a cell stroke counts as interior", () => {
+    // One cell over 2 slices; in slice 1 the prediction is unsure (probability 80) except a small
+    // core, so its interior is a sliver of slice 0's: no link. Painted as cell, it links.
+    const [width, height, depth] = [30, 30, 2];
+    const plane = width * height;
+    const probability = new Uint8Array(plane * depth).fill(10);
+    for (let i = 0; i < plane; i++) {
+      const [x, y] = [i % width, Math.floor(i / width)];
+      if (x < 12 || x > 17 || y < 12 || y > 17) probability[plane + i] = 80;
+    }
+    expect(segmentVolume(probability, width, height, depth, { voxelSize: ISBI }).count).toBe(2);
+    const cell = new Uint8Array(plane).fill(2);
+    const corrected = segmentVolume(probability, width, height, depth, { voxelSize: ISBI, corrections: (z) => (z === 1 ? cell : null) });
+    expect(corrected.count).toBe(1);
+    // The probability itself is left as it was.
+    expect(probability[plane]).toBe(80);
+  });
+
   it('reports progress by stage, ending at 1, and stops when cancelled', () => {
     const synthetic = syntheticNeurons({ depth: 4 });
     const { width, height, depth } = synthetic;

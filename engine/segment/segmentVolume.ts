@@ -2,7 +2,10 @@ import type { VoxelSize } from '../../protocol/contract.js';
 import { throwIfCancelled } from '../base/cancellation.js';
 import { nanometresPerUnit, toNanometres } from '../io/physicalUnit.js';
 import { LINK_DEFAULTS, linkSlices } from './linkSlices.js';
-import { WATERSHED_DEFAULTS, watershed2d } from './watershed2d.js';
+import { applyCorrections, WATERSHED_DEFAULTS, watershed2d } from './watershed2d.js';
+
+export const LINK_BY = ['interior', 'overlap'] as const;
+export type LinkBy = (typeof LINK_BY)[number];
 
 export interface SegmentProgress {
   stage: string;
@@ -29,13 +32,15 @@ export interface SegmentVolumeOptions {
   /** See LinkSlicesOptions; default true. */
   requireBestPartner?: boolean;
   /**
-   * Weigh the links' overlaps by distance from membrane (LinkSlicesOptions.probability); default
-   * false. On ISBI 2012 train it leaves 2D scores as they are and cuts the ten largest neurons'
-   * share from 41 % to 34 %, at 1115 neurons instead of 726 (engine/segment/README.md). Off by
-   * default until block-wise segmentation (engine/blocks) weighs its overlaps the same way, as it
-   * must give the same neurons.
+   * What a link across slices counts: 'interior' (default) only cell-interior pixels, so that
+   * segments overlapping on membrane or through a membrane gap are not linked; 'overlap' every
+   * pixel, membrane too (the rule before, which merges more). On ISBI 2012 train (3D scores
+   * against the labels' cells linked across slices) 'interior' raises V_rand from 0.854 to 0.956
+   * (merge 0.762 → 0.982, split 0.971 → 0.932); engine/segment/README.md has the figures.
    */
-  weighLinks?: boolean;
+  linkBy?: LinkBy;
+  /** With linkBy 'interior': the probability (× 255) below which a pixel counts; default 51 (0.2). */
+  linkInteriorBelow?: number;
   signal?: AbortSignal;
   onProgress?: (progress: SegmentProgress) => void;
 }
@@ -54,7 +59,7 @@ const SLICES_SHARE = 0.9;
 /**
  * Neurons from a membrane-probability stack (uint8, 255 = membrane, z-major): each slice is
  * segmented by a seeded watershed (watershed2d), then the slices' segments are linked into 3D
- * neurons by overlap (linkSlices). Synchronous (about 0.1 s per 512 × 512 slice): `signal` is
+ * neurons by the overlap of their cell interiors (linkSlices). Synchronous (about 0.1 s per 512 × 512 slice): `signal` is
  * checked before each slice and each link step, so an abort from onProgress or from another
  * thread stops it within one slice, throwing an error with code 'CANCELLED'.
  */
@@ -69,12 +74,22 @@ export function segmentVolume(probability: Uint8Array, width: number, height: nu
   }
   const pixelSize = pixelSizeInNanometres(options.voxelSize);
   const { signal, onProgress } = options;
+  const linkBy = options.linkBy ?? 'interior';
+  if (!LINK_BY.includes(linkBy)) throw new RangeError(`segmentVolume: linkBy must be ${LINK_BY.join(' or ')}, got ${String(linkBy)}.`);
   const labels = new Uint32Array(plane * depth);
+  // Links see the corrections too (membrane strokes are not interior, cell strokes are): a copy only when there are any.
+  let linkRelief = probability;
   for (let z = 0; z < depth; z++) {
     throwIfCancelled(signal, 'Segmentation');
     onProgress?.({ stage: `Segmenting slice ${z + 1} of ${depth}`, fraction: (SLICES_SHARE * z) / depth });
     const corrections = options.corrections?.(z) ?? null;
-    const slice = watershed2d(probability.subarray(z * plane, (z + 1) * plane), width, height, {
+    const sliceProbability = probability.subarray(z * plane, (z + 1) * plane);
+    const relief = linkBy === 'interior' ? applyCorrections(sliceProbability, corrections, plane) : sliceProbability;
+    if (relief !== sliceProbability) {
+      if (linkRelief === probability) linkRelief = probability.slice();
+      linkRelief.set(relief, z * plane);
+    }
+    const slice = watershed2d(sliceProbability, width, height, {
       pixelSize,
       seedThreshold: options.seedThreshold ?? WATERSHED_DEFAULTS.seedThreshold,
       seedProminence: options.seedProminence ?? WATERSHED_DEFAULTS.seedProminence,
@@ -90,7 +105,7 @@ export function segmentVolume(probability: Uint8Array, width: number, height: nu
     linkThreshold: options.linkThreshold ?? LINK_DEFAULTS.linkThreshold,
     linkLargerThreshold: options.linkLargerThreshold ?? LINK_DEFAULTS.linkLargerThreshold,
     requireBestPartner: options.requireBestPartner ?? LINK_DEFAULTS.requireBestPartner,
-    ...(options.weighLinks ? { probability } : {}),
+    ...(linkBy === 'interior' ? { probability: linkRelief, interiorBelow: options.linkInteriorBelow ?? LINK_DEFAULTS.interiorBelow } : {}),
     signal,
     onProgress: (done, total) => onProgress?.({ stage: 'Linking slices into neurons', fraction: SLICES_SHARE + ((1 - SLICES_SHARE) * done) / total }),
   });

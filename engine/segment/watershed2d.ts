@@ -104,7 +104,7 @@ export function watershed2d(probability: Uint8Array, width: number, height: numb
 }
 
 /** The probability with the expert's strokes painted in: membrane 255, cell 0 (a copy when any apply). */
-function applyCorrections(probability: Uint8Array, corrections: Uint8Array | null, n: number): Uint8Array {
+export function applyCorrections(probability: Uint8Array, corrections: Uint8Array | null, n: number): Uint8Array {
   if (!corrections) return probability;
   if (corrections.length !== n) throw new RangeError(`watershed2d: the corrections hold ${corrections.length} pixels, but the slice has ${n}.`);
   let relief: Uint8Array | null = null;
