@@ -3,24 +3,85 @@ import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/sv
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import App from './App.svelte';
 import { Settings } from './lib/settings/Settings.svelte.js';
-import { fakeConnection } from './lib/testing/fakeEngine.js';
+import { fakeConnection, testVolume, type FakeEngineOptions } from './lib/testing/fakeEngine.js';
 import { Workspace } from './lib/Workspace.svelte.js';
 
 beforeAll(() => {
   // jsdom has no 2D canvas; the viewer copes with a null context.
   HTMLCanvasElement.prototype.getContext = (() => null) as typeof HTMLCanvasElement.prototype.getContext;
 });
-afterEach(() => cleanup());
+afterEach(() => {
+  cleanup();
+  localStorage.clear();
+});
 
-async function renderApp(settings = new Settings(null)): Promise<Workspace> {
-  const workspace = new Workspace(async () => fakeConnection());
+/** The app started on a stack given at startup (`npm run serve -- stack.tif`). */
+async function renderApp(settings = new Settings(null), options: FakeEngineOptions = {}): Promise<Workspace> {
+  const workspace = new Workspace(async () => fakeConnection({ ...options, info: { startupPath: '/data/sample.tif' }, paths: { '/data/sample.tif': testVolume(), ...options.paths } }));
   render(App, { workspace, settings });
   await waitFor(() => expect(screen.getByTestId('slice-label')).toHaveTextContent('z 0 of 0–4'));
   return workspace;
 }
 
 describe('App', () => {
-  it('opens the sample and shows its slice, size and voxel size', async () => {
+  it('starts on the start screen: Try the sample lands in a project, recent projects open or, when missing, go', async () => {
+    const connection = fakeConnection({
+      projects: ['/p/kept'],
+      recent: [
+        { dir: '/p/kept', name: 'Kept', opened: new Date().toISOString() },
+        { dir: '/p/gone', name: 'Gone', opened: '2024-05-01T10:00:00Z' },
+      ],
+    });
+    const workspace = new Workspace(async () => connection);
+    render(App, { workspace, settings: new Settings(null) });
+    const start = await screen.findByTestId('start-screen');
+    expect(start).toHaveTextContent('A project comes first');
+    expect(screen.getByTestId('workflow-guide')).toHaveTextContent('Fine-tune');
+    await waitFor(() => expect(screen.getAllByTestId('recent-entry')).toHaveLength(2));
+    const [kept, gone] = screen.getAllByTestId('recent-entry');
+    expect(kept).not.toHaveTextContent('missing');
+    expect(gone).toHaveTextContent('missing');
+    await fireEvent.click(gone!.querySelector('[data-testid="recent-remove"]')!);
+    await waitFor(() => expect(screen.getAllByTestId('recent-entry')).toHaveLength(1));
+    expect(connection.calls).toContain('forgetRecentProject /p/gone');
+
+    await fireEvent.click(screen.getByTestId('try-sample'));
+    await screen.findByTestId('project-panel');
+    expect(screen.queryByTestId('start-screen')).toBeNull();
+    expect(workspace.project?.info.name).toBe('ISBI 2012 sample');
+    expect(screen.getByTestId('slice-label')).toHaveTextContent('z 0 of 0–4');
+  });
+
+  it('asks in a dialog before Open… closes the project, and names an unnamed new project as its placeholder showed', async () => {
+    const workspace = await renderApp(new Settings(null), { paths: { '/data/other.tif': testVolume({ id: 'other', name: 'other.tif' }) } });
+    await fireEvent.click(screen.getByTestId('new-project-button'));
+    expect(screen.getByTestId('project-name-input')).toHaveAttribute('placeholder', 'isbi2012-crop.tif');
+    await fireEvent.input(screen.getByTestId('project-dir-input'), { target: { value: '/p/new' } });
+    await fireEvent.click(screen.getByTestId('project-submit'));
+    await screen.findByTestId('project-panel');
+    expect(workspace.project?.info.name).toBe('isbi2012-crop.tif');
+
+    const openOther = async (): Promise<void> => {
+      await fireEvent.click(screen.getByTestId('open-button'));
+      await fireEvent.input(screen.getByTestId('open-path-input'), { target: { value: '/data/other.tif' } });
+      await fireEvent.click(screen.getByTestId('open-path-submit'));
+    };
+    await openOther();
+    const dialog = await screen.findByTestId('confirm-dialog');
+    expect(dialog).toHaveTextContent('Close the project isbi2012-crop.tif?');
+    expect(dialog).toHaveTextContent('Nothing is lost');
+    await fireEvent.click(screen.getByTestId('confirm-cancel'));
+    expect(screen.queryByTestId('confirm-dialog')).toBeNull();
+    expect(workspace.project?.info.name).toBe('isbi2012-crop.tif');
+
+    await openOther();
+    await fireEvent.click(await screen.findByTestId('confirm-ok'));
+    await waitFor(() => expect(workspace.volume?.id).toBe('other'));
+    expect(workspace.project).toBeNull();
+    expect(screen.queryByTestId('project-panel')).toBeNull();
+  });
+
+  it('shows the stack given at startup with its slice, size and voxel size', async () => {
     await renderApp();
     expect(screen.getByTestId('viewer-canvas')).toBeInTheDocument();
     const status = screen.getByTestId('status');
@@ -75,7 +136,8 @@ describe('App', () => {
     const error = await screen.findByTestId('error');
     expect(error).toHaveAttribute('role', 'alert');
     expect(error).toHaveTextContent('Could not open /nonexistent.tif');
-    expect(error).toHaveTextContent('Check the path and try again.');
+    expect(error).toHaveTextContent('Choose files…');
+    expect(error).not.toHaveTextContent('File ›');
     expect(workspace.volume?.id).toBe('sample');
     await fireEvent.click(screen.getByRole('button', { name: 'Dismiss' }));
     expect(screen.queryByTestId('error')).toBeNull();

@@ -5,26 +5,34 @@ import { ProjectSession } from './project/ProjectSession.svelte.js';
 import { describePayloads } from './readDroppedFiles.js';
 import { SliceStore } from './SliceStore.svelte.js';
 import { TileStore } from './TileStore.svelte.js';
+import { describeError, describeOpenError, forBrowser, type UserError } from './userError.js';
 import { Viewport, type Point } from './Viewport.svelte.js';
+
+export type { UserError } from './userError.js';
 
 /** How far the app got reaching the engine. */
 export type Phase = 'connecting' | 'ready' | 'unreachable' | 'disconnected';
-
-/** An error as the banner shows it: what failed, with which file, and what to do. */
-export interface UserError {
-  title: string;
-  message: string;
-  hint?: string;
-  code?: string;
-  /** The slice the error is about (a fill that would leak there): it goes when the user moves to another slice. */
-  slice?: number;
-}
 
 /** An open in progress: what is opening and how far along the engine says it is. */
 export interface Opening {
   label: string;
   progress: Progress | null;
 }
+
+/** A stack waiting to open until the user agrees to close the open project (confirmOpen, cancelOpen). */
+export interface PendingOpen {
+  /** What would open: a file name, or "3 files". */
+  label: string;
+  /** The project it would close. */
+  project: string;
+  /** The project's running job that closing it would stop, if any ("Predicting slices 0–15"). */
+  job: string | null;
+}
+
+/** The folder name of the projects "Try the sample" makes in the engine's projects folder (then -2, -3, …). */
+export const SAMPLE_PROJECT_FOLDER = 'isbi2012-sample';
+/** The most numbered sample folders tried before giving up (each try is one quick call). */
+const SAMPLE_PROJECT_TRIES = 100;
 
 /**
  * The app's state: the engine connection, the open volume with its slices, contrast window
@@ -60,6 +68,11 @@ export class Workspace {
   #menuHandler: ((command: MenuCommand) => void) | null = null;
   #labels = $state.raw<VolumeInfo | null>(null);
   #labelsRequest = 0;
+  /** True until start() has opened what the app starts with (the startup path, the last project). */
+  #starting = $state(true);
+  #recent = $state.raw<RecentProject[]>([]);
+  #makingSample = $state(false);
+  #pendingOpen = $state.raw<(PendingOpen & { run: () => Promise<void>; done: () => void }) | null>(null);
 
   constructor(connect: () => Promise<EngineConnection> = connectEngine) {
     this.#connect = connect;
@@ -154,8 +167,28 @@ export class Workspace {
   get hasNativeDialogs(): boolean {
     return (this.#connection?.bridge ?? null) !== null;
   }
+  /** True while the app opens what it starts with; the start screen waits for it. */
+  get starting(): boolean {
+    return this.#starting;
+  }
+  /** The projects the user opened before, newest first (refreshRecent loads them). */
+  get recent(): RecentProject[] {
+    return this.#recent;
+  }
+  /** True while "Try the sample" makes its project. */
+  get makingSample(): boolean {
+    return this.#makingSample;
+  }
+  /** A stack that opens once the user agrees to close the open project, or null. */
+  get pendingOpen(): PendingOpen | null {
+    const pending = this.#pendingOpen;
+    return pending && { label: pending.label, project: pending.project, job: pending.job };
+  }
 
-  /** Connects, greets the engine, and opens the startup path or else the built-in sample. */
+  /**
+   * Connects, greets the engine, and opens the startup path or else the last project. With
+   * neither (or when the last project is gone) nothing opens: the start screen offers the rest.
+   */
   async start(): Promise<void> {
     try {
       this.#connection = await this.#connect();
@@ -183,15 +216,12 @@ export class Workspace {
     const lastProject = readLastProject();
     if (startupPath) await this.openPath(startupPath);
     else if (lastProject) {
-      // Pick up where the user left off; if the folder is gone, say so and show the sample.
+      // Pick up where the user left off; if the folder is gone, the banner says so over the start screen.
       await this.openProject(lastProject);
-      if (!this.#project) {
-        const error = this.#error;
-        writeLastProject(null);
-        await this.openSample();
-        if (error) this.#error = error;
-      }
-    } else await this.openSample();
+      if (!this.#project) writeLastProject(null);
+    }
+    if (!this.volume) await this.refreshRecent();
+    this.#starting = false;
     // After the first image is up, so starting the network's backend never delays it.
     this.#engine()
       .backend({})
@@ -201,13 +231,10 @@ export class Workspace {
       );
   }
 
-  openSample(): Promise<void> {
-    return this.#open('the sample', (options) => this.#engine().openSample({}, options));
-  }
-
+  /** Opens a stack by its path on the engine's machine; with a project open, once the user agrees to close it. */
   openPath(path: string): Promise<void> {
     const name = path.replace(/[/\\]+$/, '').split(/[/\\]/).pop() || path;
-    return this.#open(name, (options) => this.#engine().openPath({ path }, options));
+    return this.#afterConfirm(name, () => this.#open(name, (options) => this.#engine().openPath({ path }, options)));
   }
 
   openFiles(files: FilePayload[]): Promise<void> {
@@ -215,10 +242,80 @@ export class Workspace {
       this.reportError({ title: 'Nothing to open', message: 'No files were dropped or chosen (hidden files are skipped).' });
       return Promise.resolve();
     }
-    return this.#open(describePayloads(files), (options) => this.#engine().openFiles({ files }, options));
+    const label = describePayloads(files);
+    return this.#afterConfirm(label, () => this.#open(label, (options) => this.#engine().openFiles({ files }, options)));
   }
 
-  /** Desktop: the native dialog, then open the chosen path. Returns false where there is none (browser). */
+  /** Closes the open project and opens the stack that waited for the user's yes. */
+  confirmOpen(): Promise<void> {
+    const pending = this.#pendingOpen;
+    if (!pending) return Promise.resolve();
+    this.#pendingOpen = null;
+    return pending.run().finally(pending.done);
+  }
+
+  /** Keeps the project open: the stack that waited does not open. */
+  cancelOpen(): void {
+    const pending = this.#pendingOpen;
+    this.#pendingOpen = null;
+    pending?.done();
+  }
+
+  /**
+   * "Try the sample": opens the built-in sample and makes a project of it in the engine's
+   * projects folder (isbi2012-sample, then -2, -3, … whichever is free, so trying again never
+   * collides), and opens that: the user lands in a project, ready to predict.
+   */
+  async trySample(): Promise<void> {
+    const info = this.#engineInfo;
+    if (this.#makingSample || !info) return;
+    this.#makingSample = true;
+    const label = 'the sample';
+    this.#opening = { label, progress: null };
+    let sample: VolumeInfo | null = null;
+    try {
+      sample = await this.#engine().openSample({}, { onProgress: (progress) => (this.#opening = { label, progress }) });
+      const volumeId = sample.id;
+      for (let n = 1; n <= SAMPLE_PROJECT_TRIES; n++) {
+        const dir = `${info.projectsDir.replace(/[/\\]+$/, '')}/${SAMPLE_PROJECT_FOLDER}${n === 1 ? '' : `-${n}`}`;
+        const name = n === 1 ? 'ISBI 2012 sample' : `ISBI 2012 sample ${n}`;
+        const error = await this.#openProject(`the sample project ${name}`, (options) => this.#engine().newProject({ volumeId, dir, name }, options), ['PROJECT_EXISTS']);
+        if (error === null) return;
+      }
+      this.#error = {
+        title: 'Could not make the sample project',
+        message: `${info.projectsDir} already holds ${SAMPLE_PROJECT_TRIES} sample projects.`,
+        hint: 'Open one of them with Open project…, or delete those you no longer need.',
+      };
+    } catch (error) {
+      this.#error = describeOpenError(error, label);
+    } finally {
+      // The project holds its own copy of the image.
+      if (sample) this.#close(sample);
+      this.#opening = null;
+      this.#makingSample = false;
+    }
+  }
+
+  /** Loads the list of recent projects (a failure leaves the list as it was: it is a convenience). */
+  async refreshRecent(): Promise<void> {
+    try {
+      this.#recent = await this.#engine().recentProjects({});
+    } catch (error) {
+      console.warn(`Could not read the recent projects: ${(error as Error).message}`);
+    }
+  }
+
+  /** Takes a project off the recent list; its folder is left alone. */
+  async forgetRecent(dir: string): Promise<void> {
+    try {
+      this.#recent = await this.#engine().forgetRecentProject({ dir });
+    } catch (error) {
+      this.#error = describeError(error, `Could not take ${dir} off the recent projects`);
+    }
+  }
+
+  /** Desktop: the native dialog, then open the chosen path (asking first to close a project). Returns false where there is none (browser). */
   async showNativeOpenDialog(): Promise<boolean> {
     const bridge = this.#connection?.bridge;
     if (!bridge) return false;
@@ -263,15 +360,13 @@ export class Workspace {
       this.reportError({ title: 'No image to make a project from', message: 'Open an image stack first, then make a project from it.' });
       return Promise.resolve();
     }
-    return this.#openProject(`project ${name || dir}`, (options) => this.#engine().newProject({ volumeId: volume.id, dir, ...(name ? { name } : {}) }, options));
+    return this.#openProject(`project ${name || dir}`, (options) => this.#engine().newProject({ volumeId: volume.id, dir, ...(name ? { name } : {}) }, options)).then(() => undefined);
   }
 
-  openProject(dir: string): Promise<void> {
-    return this.#openProject(`project ${dir}`, (options) => this.#engine().openProject({ dir }, options));
-  }
-
-  recentProjects(): Promise<RecentProject[]> {
-    return this.#engine().recentProjects({});
+  async openProject(dir: string): Promise<void> {
+    const error = await this.#openProject(`project ${dir}`, (options) => this.#engine().openProject({ dir }, options));
+    // A project that failed to open may be one whose folder went: the list shows it as missing.
+    if (error !== null && !this.volume) await this.refreshRecent();
   }
 
   /**
@@ -307,6 +402,7 @@ export class Workspace {
 
   dispose(): void {
     this.#disposed = true;
+    this.cancelOpen();
     this.#project?.close();
     this.#openController?.abort();
     this.slices.dispose();
@@ -320,7 +416,11 @@ export class Workspace {
     return this.#connection.engine;
   }
 
-  async #openProject(label: string, call: (options: CallOptions) => Promise<ProjectInfo>): Promise<void> {
+  /**
+   * Opens (or makes) a project and shows it. Returns null, or the error: shown in the banner
+   * unless its code is one of `quiet` (the caller handles those).
+   */
+  async #openProject(label: string, call: (options: CallOptions) => Promise<ProjectInfo>, quiet: string[] = []): Promise<unknown> {
     this.#opening = { label, progress: null };
     try {
       const info = await call({ onProgress: (progress) => (this.#opening = { label, progress }) });
@@ -338,11 +438,26 @@ export class Workspace {
       this.#error = info.repaired ? { title: 'Recovered after a crash', message: info.repaired } : null;
       void session.evaluate();
       void session.refreshReview();
+      return null;
     } catch (error) {
-      this.#error = describeOpenError(error, label);
+      if (!quiet.includes((error as { code?: string }).code ?? '')) this.#error = describeOpenError(error, label);
+      return error;
     } finally {
       this.#opening = null;
     }
+  }
+
+  /**
+   * Runs `open` at once when no project is open; otherwise keeps it as pendingOpen until the
+   * user agrees to close the project (confirmOpen) or not (cancelOpen). Resolves when done either way.
+   */
+  #afterConfirm(label: string, open: () => Promise<void>): Promise<void> {
+    const project = this.#project;
+    if (!project) return open();
+    this.cancelOpen();
+    return new Promise<void>((done) => {
+      this.#pendingOpen = { label, project: project.info.name, job: project.job?.label ?? null, run: open, done };
+    });
   }
 
   /** One open at a time: a newer open cancels an older one; a failure leaves the current volume open. */
@@ -373,7 +488,8 @@ export class Workspace {
       if (previous && previous.id !== volume.id) this.#close(previous);
     } catch (error) {
       if (!current() || (error as { code?: string }).code === 'CANCELLED') return;
-      this.#error = describeOpenError(error, label);
+      const described = describeOpenError(error, label);
+      this.#error = this.hasNativeDialogs ? described : forBrowser(described);
     } finally {
       if (this.#openController === controller) {
         this.#openController = null;
@@ -415,22 +531,4 @@ function writeLastProject(dir: string | null): void {
   } catch {
     // Storage may be disabled; reopening the last project is a convenience.
   }
-}
-
-/** Any error as the banner shows it, under a title saying what failed. */
-export function describeError(error: unknown, title: string): UserError {
-  const e = error as { message?: string; code?: string; hint?: string };
-  return { title, message: e.message ?? String(error), ...(e.hint ? { hint: e.hint } : {}), ...(e.code ? { code: e.code } : {}) };
-}
-
-/** An EngineError (or any error) as the banner shows it, naming the file. */
-export function describeOpenError(error: unknown, label: string): UserError {
-  const e = error as { message?: string; code?: string; file?: string; hint?: string };
-  const file = e.file ?? label;
-  return {
-    title: `Could not open ${file}`,
-    message: e.message ?? String(error),
-    ...(e.hint ? { hint: e.hint } : {}),
-    ...(e.code ? { code: e.code } : {}),
-  };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatDimensions, formatDuration, formatSignificant, formatValue, formatVoxelSize, formatSlices, formatZoom } from './formatters.js';
+import { formatDimensions, formatDuration, formatSignificant, formatValue, formatVoxelSize, formatSlices, formatWhen, formatZoom } from './formatters.js';
 
 describe('formatters', () => {
   it('formats floats to 4 significant digits and integers whole', () => {
@@ -43,5 +43,16 @@ describe('formatSlices', () => {
     expect(formatSlices([4, 0, 1, 2, 3, 7, 10, 9, 9])).toBe('0–4, 7, 9–10');
     expect(formatSlices([5])).toBe('5');
     expect(formatSlices([])).toBe('');
+  });
+});
+
+describe('formatWhen', () => {
+  it('says today with the time, yesterday, days ago within a week, else the date', () => {
+    const now = new Date(2025, 2, 12, 15, 30);
+    expect(formatWhen(new Date(2025, 2, 12, 9, 5).toISOString(), now)).toBe('today 09:05');
+    expect(formatWhen(new Date(2025, 2, 11, 23, 59).toISOString(), now)).toBe('yesterday');
+    expect(formatWhen(new Date(2025, 2, 6, 8).toISOString(), now)).toBe('6 days ago');
+    expect(formatWhen(new Date(2025, 2, 5, 8).toISOString(), now)).toBe('5 Mar 2025');
+    expect(formatWhen('not a date', now)).toBe('');
   });
 });

@@ -53,3 +53,16 @@ export function formatSlices(slices: readonly number[]): string {
   }
   return parts.join(', ');
 }
+
+/** When something happened, for a list: "today 14:05", "yesterday", "3 days ago", "12 Mar 2025". */
+export function formatWhen(iso: string, now: Date = new Date()): string {
+  const then = new Date(iso);
+  if (Number.isNaN(then.getTime())) return '';
+  const midnight = (d: Date): number => new Date(d.getFullYear(), d.getMonth(), d.getDate()).getTime();
+  // Rounded, as a day across a change to or from summer time is 23 or 25 hours long.
+  const days = Math.round((midnight(now) - midnight(then)) / 86_400_000);
+  if (days <= 0) return `today ${String(then.getHours()).padStart(2, '0')}:${String(then.getMinutes()).padStart(2, '0')}`;
+  if (days === 1) return 'yesterday';
+  if (days < 7) return `${days} days ago`;
+  return then.toLocaleDateString('en-GB', { day: 'numeric', month: 'short', year: 'numeric' });
+}
