@@ -61,16 +61,42 @@ describe('membrana segment', () => {
     for (const count of voxels.values()) largest = Math.max(largest, count);
     expect((result as unknown as { largest_share: number }).largest_share).toBeCloseTo(largest / (width * height * depth), 4);
     expect(errors.find((line) => line.startsWith('Largest neuron: '))).toContain(`${((100 * largest) / (width * height * depth)).toFixed(1)} % of the volume`);
-    expect(errors.find((line) => line.startsWith('2D V_rand'))).toMatch(/^2D V_rand [\d.]+ \(split [\d.]+, merge [\d.]+\), V_info [\d.]+ \(split [\d.]+, merge [\d.]+\); 3D V_rand [\d.]+ \(split [\d.]+, merge [\d.]+\)$/);
+    const part = '[\\d.]+ \\(split [\\d.]+, merge [\\d.]+\\)';
+    expect(errors.find((line) => line.startsWith('2D V_rand'))).toMatch(new RegExp(`^2D V_rand ${part}, V_info ${part}; 3D V_rand ${part}, V_info ${part}$`));
+    expect(result.scores).toMatchObject({ reference_3d: 'label ids' });
+    expect(result.scores.v_info_merge_3d).toBeGreaterThan(0.95);
+    // Neurons in one slice only: none here, each synthetic neuron crosses every slice.
+    expect((result as unknown as { one_slice_neurons: number }).one_slice_neurons).toBe(0);
+    expect(errors).toContain(`0 of ${synthetic.count} neurons lie in one slice only (a neuron cut between slices leaves such pieces; so do cells that end there).`);
   });
 
-  it('scores 2D only against ISBI labels, and takes the options', async () => {
+  it('says there is no split or merge score without labels, and links by overlap when asked', async () => {
+    const { lines, errors } = capture();
+    await segmentCommand([prediction, '-o', path.join(dir, 'segments-plain.tif')]);
+    const plain = JSON.parse(lines.at(-1)!) as Record<string, unknown>;
+    expect(plain).toMatchObject({ link_by: 'interior', scores: null, neurons_over_1_percent: synthetic.count, one_slice_neurons: 0 });
+    expect(errors).toContain('No split or merge score without ground truth: give --labels to get one.');
+    // Every synthetic neuron holds over 10 % of this small volume: the summary says what that may mean.
+    expect(errors.find((line) => line.startsWith('Largest neuron: '))).toMatch(/neurons hold 1 % or more each\. A neuron that large is often several merged/);
+    await segmentCommand([prediction, '-o', path.join(dir, 'segments-overlap.tif'), '--link-by', 'overlap']);
+    expect(JSON.parse(lines.at(-1)!)).toMatchObject({ link_by: 'overlap', count: synthetic.count });
+    await segmentCommand([prediction, '-o', path.join(dir, 'segments-interior.tif'), '--link-interior', '0.1']);
+    expect(JSON.parse(lines.at(-1)!)).toMatchObject({ link_by: 'interior', count: synthetic.count });
+    await expect(segmentCommand([prediction, '-o', path.join(dir, 'x.tif'), '--link-by', 'distance'])).rejects.toThrow(/--link-by takes interior or overlap, not "distance"/);
+    await expect(segmentCommand([prediction, '-o', path.join(dir, 'x.tif'), '--link-interior', '2'])).rejects.toThrow(/--link-interior takes a membrane probability from 0 to 1, not "2"/);
+    await expect(segmentCommand([prediction, '-o', path.join(dir, 'x.tif'), '--link-by', 'overlap', '--link-interior', '0.3'])).rejects.toThrow(/--link-interior applies to --link-by interior/);
+  });
+
+  it("scores ISBI labels in 2D and in 3D against their cells linked across slices, and takes the options", async () => {
     const { lines, errors } = capture();
     const output = path.join(dir, 'segments-2d.tif');
     await segmentCommand([prediction, '-o', output, '--labels', labels, '--voxel-size', '4,4,50', '--seed-threshold', '0.3', '--link-threshold', '0.6', '--min-area', '500']);
-    const result = JSON.parse(lines.at(-1)!) as { scores: Record<string, number> };
+    const result = JSON.parse(lines.at(-1)!) as { scores: Record<string, number | string> };
     expect(result.scores.v_rand_2d).toBeGreaterThan(0.95);
-    expect(result.scores.v_rand_3d).toBeUndefined();
+    expect(result.scores.reference_3d).toBe('linked labels');
+    expect(result.scores.v_rand_merge_3d).toBeGreaterThan(0.95);
+    expect(result.scores.v_rand_split_3d).toBeGreaterThan(0.95);
+    expect(errors.find((line) => line.startsWith('2D V_rand'))).toMatch(/; 3D V_rand .* against the labels' cells linked across slices$/);
     expect(errors.some((line) => line.includes('assuming'))).toBe(false);
   });
 

@@ -7,8 +7,7 @@ import { readVolume } from '../io/readVolume.js';
 import type { Volume } from '../io/Volume.js';
 import { writeTiff } from '../io/writeTiff.js';
 import { LINK_DEFAULTS } from '../segment/linkSlices.js';
-import { sliceSegmentationScores, volumeSegmentationScores } from '../segment/segmentationScores.js';
-import { segmentVolume } from '../segment/segmentVolume.js';
+import { LINK_BY, segmentVolume, type LinkBy } from '../segment/segmentVolume.js';
 import { sizeSummary } from '../segment/sizeSummary.js';
 import { WATERSHED_DEFAULTS } from '../segment/watershed2d.js';
 import { parseShare } from '../blocks/blockGrid.js';
@@ -17,16 +16,19 @@ import { SEGMENT_BLOCK_DEFAULTS, SEGMENT_STEPS, segmentOmeZarr, type SegmentStep
 import { cleanUpOnFailure } from '../blocks/cleanUpOnFailure.js';
 import { UsageError } from './CliError.js';
 import { progressPrinter } from './progressPrinter.js';
+import { scoreAgainst, summaryLines } from './segmentSummary.js';
 import { writeFileAtomic } from '../base/atomicWrite.js';
 
 /** ISBI 2012's sections, assumed when neither the file nor --voxel-size gives a physical size. */
 const FALLBACK_VOXEL_SIZE: VoxelSize = { x: 4, y: 4, z: 50, unit: 'nm' };
 
-export const segmentUsage = `membrana segment <membrane-prob.tif|prob.ome.zarr> -o <segments.tif|seg.ome.zarr> [--blocks i/N] [--step STEP] [--voxel-size X,Y,Z] [--seed-threshold T] [--seed-prominence NM] [--min-area NM2] [--link-threshold L] [--labels LABELS.tif]
+export const segmentUsage = `membrana segment <membrane-prob.tif|prob.ome.zarr> -o <segments.tif|seg.ome.zarr> [--blocks i/N] [--step STEP] [--voxel-size X,Y,Z] [--seed-threshold T] [--seed-prominence NM] [--min-area NM2] [--link-threshold L] [--link-by interior|overlap] [--link-interior P] [--labels LABELS.tif]
 
 Segments a membrane prediction (255 or 1.0 = membrane, as \`membrana predict\` writes) into
-neurons: a seeded watershed per slice, then segments linked across slices by overlap. Writes
-a uint32 multi-page TIFF of neuron ids (0 = boundary) and prints one JSON line.
+neurons: a seeded watershed per slice, then segments linked across slices by the overlap of
+their cell interiors. Writes a uint32 multi-page TIFF of neuron ids (0 = boundary), prints a
+summary (the largest neuron's share of the volume: merges show there; neurons in one slice
+only: splits between slices leave those; with --labels, split and merge scores) and one JSON line.
 An OME-Zarr input (uint8) is segmented block by block into an NGFF label image of uint32 ids,
 resumably: rerun the same command after a kill and finished work is skipped. On a cluster,
 run each step for every share, one step after the other (engine/blocks/README.md).
@@ -43,8 +45,15 @@ run each step for every share, one step after the other (engine/blocks/README.md
   --min-area NM2         2D segments smaller than this many nm² join a neighbour (default ${WATERSHED_DEFAULTS.minArea})
   --link-threshold L     link segments of adjacent slices whose overlap covers this share (0-1)
                          of the smaller one (default ${LINK_DEFAULTS.linkThreshold}); lower links more, merges more
-  --labels FILE          ground truth of the same shape, to score against: ISBI labels (0 membrane,
-                         255 cell) give 2D V_rand/V_info; neuron ids (16/32-bit) add 3D scores`;
+  --link-by WHAT         what a link counts: interior (default), only pixels below --link-interior
+                         in both slices, so segments overlapping on a membrane are not linked; or
+                         overlap, every pixel (the rule before; it merges far more neurons)
+  --link-interior P      membrane probability 0-1 below which a pixel is cell interior when
+                         linking (default ${(LINK_DEFAULTS.interiorBelow / 255).toFixed(2)})
+  --labels FILE          ground truth of the same shape, to score against, with split and merge
+                         parts: ISBI labels (0 membrane, 255 cell) give 2D V_rand/V_info, and 3D
+                         against the labels' cells linked across slices by overlap; neuron ids
+                         (16/32-bit) give 3D scores against those ids`;
 
 export async function segmentCommand(argv: string[]): Promise<void> {
   const { values, positionals } = parseArgs({
@@ -57,6 +66,8 @@ export async function segmentCommand(argv: string[]): Promise<void> {
       'seed-prominence': { type: 'string' },
       'min-area': { type: 'string' },
       'link-threshold': { type: 'string' },
+      'link-by': { type: 'string' },
+      'link-interior': { type: 'string' },
       labels: { type: 'string' },
       blocks: { type: 'string' },
       step: { type: 'string' },
@@ -75,11 +86,16 @@ export async function segmentCommand(argv: string[]): Promise<void> {
   const seedProminence = optionalNumber(values['seed-prominence'], '--seed-prominence', 0, Infinity, 'a distance in nm, 0 or more');
   const minArea = optionalNumber(values['min-area'], '--min-area', 0, Infinity, 'an area in nm², 0 or more');
   const linkThreshold = optionalNumber(values['link-threshold'], '--link-threshold', 0, 1, 'a share from 0 to 1');
+  const linkBy = values['link-by'] as LinkBy | undefined;
+  if (linkBy !== undefined && !LINK_BY.includes(linkBy)) throw new UsageError(`--link-by takes ${LINK_BY.join(' or ')}, not "${linkBy}".`);
+  const linkInterior = optionalNumber(values['link-interior'], '--link-interior', 0, 1, 'a membrane probability from 0 to 1');
+  if (linkInterior !== undefined && linkBy === 'overlap') throw new UsageError('--link-interior applies to --link-by interior; leave one of them out.');
+  const linking = { ...(linkBy ? { linkBy } : {}), ...(linkInterior !== undefined ? { linkInteriorBelow: Math.round(linkInterior * 255) } : {}) };
   const labelsFile = values.labels === undefined ? undefined : path.resolve(values.labels);
   const blockOptions = ['blocks', 'step', 'block', 'halo'] as const;
   if (isZarrStore(input)) {
     if (labelsFile) throw new UsageError('--labels scores a TIFF segmentation only; score an OME-Zarr one with `membrana evaluate`, or segment a TIFF.');
-    await segmentZarr(input, output, values, { voxelSize: givenVoxelSize, seedThreshold, seedProminence, minArea, linkThreshold });
+    await segmentZarr(input, output, values, { voxelSize: givenVoxelSize, seedThreshold, seedProminence, minArea, linkThreshold, ...linking });
     return;
   }
   const zarrOnly = blockOptions.find((name) => values[name] !== undefined);
@@ -101,6 +117,7 @@ export async function segmentCommand(argv: string[]): Promise<void> {
     ...(seedProminence !== undefined ? { seedProminence } : {}),
     ...(minArea !== undefined ? { minArea } : {}),
     ...(linkThreshold !== undefined ? { linkThreshold } : {}),
+    ...linking,
     onProgress: progress.update,
   });
   progress.done();
@@ -113,37 +130,22 @@ export async function segmentCommand(argv: string[]): Promise<void> {
   );
   await writeFileAtomic(output, bytes);
   console.error(`Wrote ${result.count} neurons to ${output} in ${result.seconds.toFixed(1)} s.`);
-  const sizes = sizeSummary(result.ids);
-  // A giant merge (many neurons joined into one) shows first as one neuron holding much of the volume.
-  console.error(
-    `Largest neuron: ${percent(sizes.largestShare)} of the volume (id ${sizes.largestId}, ${sizes.largestVoxels} voxels); the 10 largest ${percent(sizes.topTenShare)}.` +
-      (sizes.largestShare > GIANT_SHARE ? ' That is likely several neurons merged: check it, or segment again with a higher --link-threshold.' : ''),
-  );
-  if (scores) {
-    // Split and merge parts (1 = none of that error): low merge means neurons joined, low split means neurons cut apart.
-    console.error(
-      `2D V_rand ${scores.v_rand_2d.toFixed(4)} (split ${scores.v_rand_split_2d.toFixed(4)}, merge ${scores.v_rand_merge_2d.toFixed(4)}), V_info ${scores.v_info_2d.toFixed(4)} (split ${scores.v_info_split_2d.toFixed(4)}, merge ${scores.v_info_merge_2d.toFixed(4)})` +
-        (scores.v_rand_3d !== undefined ? `; 3D V_rand ${scores.v_rand_3d.toFixed(4)} (split ${scores.v_rand_split_3d!.toFixed(4)}, merge ${scores.v_rand_merge_3d!.toFixed(4)})` : ''),
-    );
-  }
+  const sizes = sizeSummary(result.ids, width * height);
+  for (const line of summaryLines(sizes, scores)) console.error(line);
   console.log(
     JSON.stringify({
       output,
       count: result.count,
       seconds: Number(result.seconds.toFixed(3)),
       voxel_size: voxelSize ?? FALLBACK_VOXEL_SIZE,
+      link_by: linkBy ?? 'interior',
       largest_share: Number(sizes.largestShare.toFixed(4)),
       top_ten_share: Number(sizes.topTenShare.toFixed(4)),
+      neurons_over_1_percent: sizes.overOnePercent,
+      one_slice_neurons: sizes.oneSlice,
       scores,
     }),
   );
-}
-
-/** A neuron holding more than this share of the volume is most likely a merge of several. */
-const GIANT_SHARE = 0.1;
-
-function percent(share: number): string {
-  return `${(100 * share).toFixed(1)} %`;
 }
 
 interface Tuning {
@@ -152,6 +154,8 @@ interface Tuning {
   seedProminence?: number;
   minArea?: number;
   linkThreshold?: number;
+  linkBy?: LinkBy;
+  linkInteriorBelow?: number;
 }
 
 /** The block-wise path: OME-Zarr probability in, NGFF label image out, one step or all. */
@@ -179,6 +183,8 @@ async function segmentZarr(input: string, output: string, values: Partial<Record
     ...(tuning.seedProminence !== undefined ? { seedProminence: tuning.seedProminence } : {}),
     ...(tuning.minArea !== undefined ? { minArea: tuning.minArea } : {}),
     ...(tuning.linkThreshold !== undefined ? { linkThreshold: tuning.linkThreshold } : {}),
+    ...(tuning.linkBy ? { linkBy: tuning.linkBy } : {}),
+    ...(tuning.linkInteriorBelow !== undefined ? { linkInteriorBelow: tuning.linkInteriorBelow } : {}),
     onProgress: progress.update,
     onNote: (note) => {
       progress.done();
@@ -270,28 +276,4 @@ function checkLabels(labels: Volume, volume: Volume): void {
     );
   }
   if (labels.dtype === 'float32') throw new Error(`The labels ${labels.source} hold floating-point values; give ISBI labels (8-bit, 0 membrane, 255 cell) or neuron ids (16/32-bit).`);
-}
-
-type Scores = Record<'v_rand_2d' | 'v_rand_split_2d' | 'v_rand_merge_2d' | 'v_info_2d' | 'v_info_split_2d' | 'v_info_merge_2d' | 'slices_scored', number> &
-  Partial<Record<'v_rand_3d' | 'v_rand_split_3d' | 'v_rand_merge_3d' | 'v_info_3d', number>>;
-
-/** 2D scores against ISBI labels or ids; 3D scores too when the labels are ids. */
-function scoreAgainst(ids: Uint32Array, labels: Volume): Scores {
-  const { width, height, depth } = labels;
-  const truth = labels.dtype === 'uint8' ? (labels.data as Uint8Array) : Uint32Array.from(labels.data);
-  const slices = sliceSegmentationScores(ids, truth, width, height, depth);
-  const scores: Scores = {
-    v_rand_2d: slices.vRand,
-    v_rand_split_2d: slices.vRandSplit,
-    v_rand_merge_2d: slices.vRandMerge,
-    v_info_2d: slices.vInfo,
-    v_info_split_2d: slices.vInfoSplit,
-    v_info_merge_2d: slices.vInfoMerge,
-    slices_scored: slices.slices,
-  };
-  if (truth instanceof Uint32Array) {
-    const volume = volumeSegmentationScores(ids, truth);
-    Object.assign(scores, { v_rand_3d: volume.vRand, v_rand_split_3d: volume.vRandSplit, v_rand_merge_3d: volume.vRandMerge, v_info_3d: volume.vInfo });
-  }
-  return scores;
 }
