@@ -1,12 +1,12 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import os from 'node:os';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JOURNAL_MAGIC, parseJournal, type EditRecord } from '../engine/project/journalFormat.js';
 import { floodFill, membraneBarrier } from '../renderer/src/lib/paint/floodFill.js';
 import { imageToPage } from './imageToPage.js';
-import { ARTIFACTS, CHROMIUM_ARGS, CHROMIUM_PATH, launchServe, type ServeProcess } from './launchServe.js';
+import { ARTIFACTS } from './launchServe.js';
+import { openSampleProject, type SampleProject } from './sampleProject.js';
 
 // Edits land on the slice the user moved to. On the built-in sample (384 × 384 × 16, predicted):
 // 200 rounds of 1–4 arrow presses sent as fast as the browser takes them, each followed at once
@@ -20,33 +20,17 @@ const DEPTH = 16;
 /** The overlay's default membrane threshold (a fill stops where the prediction reaches it). */
 const THRESHOLD = 128;
 
-let serve: ServeProcess;
-let browser: Browser;
+let sample: SampleProject;
 let page: Page;
-let tmp: string;
 let projectDir: string;
-const pageErrors: string[] = [];
 
 beforeAll(async () => {
-  tmp = mkdtempSync(path.join(os.tmpdir(), 'membrana-edit-slice-'));
-  projectDir = path.join(tmp, 'project');
-  mkdirSync(ARTIFACTS, { recursive: true });
-  serve = await launchServe([], { MEMBRANA_HOME: path.join(tmp, 'home') });
-  browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
-  page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-  page.on('pageerror', (error) => pageErrors.push(error.message));
-  await page.goto(serve.url);
-  await page.getByTestId('slice-label').waitFor({ timeout: 30_000 });
-  await page.getByTestId('new-project-button').click();
-  await page.getByTestId('project-dir-input').fill(projectDir);
-  await page.getByTestId('project-submit').click();
-  await page.getByTestId('project-panel').waitFor({ timeout: 30_000 });
+  sample = await openSampleProject('edit-slice', { width: 1400, height: 900 });
+  ({ page, projectDir } = sample);
 }, 90_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await serve?.stop();
-  if (tmp) rmSync(tmp, { recursive: true, force: true });
+  await sample?.close();
 });
 
 /** A small seeded generator, so a failing run can be repeated exactly. */
@@ -185,6 +169,6 @@ describe('edits land on the slice the user moved to', () => {
     expect(problems, problems.join('\n')).toEqual([]);
     expect(edits).toHaveLength(ROUNDS);
     expect(await page.getByTestId('error').count()).toBe(0);
-    expect(pageErrors, pageErrors.join('\n')).toEqual([]);
+    expect(sample.pageErrors, sample.pageErrors.join('\n')).toEqual([]);
   }, 240_000);
 });

@@ -1,9 +1,8 @@
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ARTIFACTS, CHROMIUM_ARGS, CHROMIUM_PATH, launchServe, type ServeProcess } from './launchServe.js';
+import { ARTIFACTS } from './launchServe.js';
+import { openSampleProject, type SampleProject } from './sampleProject.js';
 import { showTab } from './workspaceChecks.js';
 
 // Fine-tuning that is judged, in Chromium against serve mode on the built-in sample
@@ -11,27 +10,16 @@ import { showTab } from './workspaceChecks.js';
 // predicted, before any training; and a fine-tune taught the opposite of the held-out
 // corrections is kept as a version but not used, and the panel says why.
 
-let serve: ServeProcess;
-let browser: Browser;
+let sample: SampleProject;
 let page: Page;
-let tmp: string;
-const pageErrors: string[] = [];
 
 beforeAll(async () => {
-  tmp = mkdtempSync(path.join(os.tmpdir(), 'membrana-verdict-'));
-  mkdirSync(ARTIFACTS, { recursive: true });
-  serve = await launchServe([], { MEMBRANA_HOME: path.join(tmp, 'home') });
-  browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
-  page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
-  page.on('pageerror', (error) => pageErrors.push(error.message));
-  await page.goto(serve.url);
-  await page.getByTestId('slice-label').waitFor({ timeout: 30_000 });
+  sample = await openSampleProject('verdict', { width: 1366, height: 768 });
+  page = sample.page;
 }, 60_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await serve?.stop();
-  if (tmp) rmSync(tmp, { recursive: true, force: true });
+  await sample?.close();
 });
 
 /** Paints parallel strokes over a block of the canvas, in canvas CSS pixels from its centre. */
@@ -56,10 +44,6 @@ async function waitJobDone(p: Page, timeout: number): Promise<void> {
 
 describe('a judged fine-tune in Chromium', () => {
   it('shows a held-out slice’s scores once it is corrected and predicted, before any training', async () => {
-    await page.getByTestId('new-project-button').click();
-    await page.getByTestId('project-dir-input').fill(path.join(tmp, 'project'));
-    await page.getByTestId('project-submit').click();
-    await page.getByTestId('project-panel').waitFor({ timeout: 30_000 });
     await showTab(page, 'learn');
     await expect.poll(() => page.getByTestId('metrics-hint').isVisible()).toBe(true);
     // A big brush.
@@ -102,6 +86,6 @@ describe('a judged fine-tune in Chromium', () => {
     await page.setViewportSize({ width: 1920, height: 1080 });
     await page.waitForTimeout(300);
     await page.screenshot({ path: path.join(ARTIFACTS, 'fine-tune-kept-1920x1080.png') });
-    expect(pageErrors, pageErrors.join('\n')).toEqual([]);
+    expect(sample.pageErrors, sample.pageErrors.join('\n')).toEqual([]);
   }, 450_000);
 });

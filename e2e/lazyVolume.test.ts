@@ -1,26 +1,24 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildPyramid } from '../engine/zarr/buildPyramid.js';
 import { createLabelImage } from '../engine/zarr/labelImage.js';
 import { createOmeZarr } from '../engine/zarr/omeZarr.js';
 import { writeRegion } from '../engine/zarr/readRegion.js';
-import { ARTIFACTS, CHROMIUM_ARGS, CHROMIUM_PATH, launchServe, type ServeProcess } from './launchServe.js';
+import { ARTIFACTS } from './launchServe.js';
+import { startApp, type AppSession } from './sampleProject.js';
 
 // A chunked OME-Zarr volume viewed lazily: only visible tiles at the zoom's scale are read.
 const SIZE = 2048;
 const DEPTH = 4;
-let serve: ServeProcess;
-let browser: Browser;
+let app: AppSession;
 let page: Page;
-let tmp: string;
 let store: string;
 
 beforeAll(async () => {
-  tmp = mkdtempSync(path.join(os.tmpdir(), 'membrana-lazy-'));
-  store = path.join(tmp, 'rings.ome.zarr');
+  app = await startApp('lazy', { width: 1200, height: 800 });
+  page = app.page;
+  store = path.join(app.tmp, 'rings.ome.zarr');
   const image = await createOmeZarr(store, { shape: [DEPTH, SIZE, SIZE], dtype: 'uint8', chunks: [1, 256, 256], voxelSize: { x: 4, y: 4, z: 50, unit: 'nanometer' }, version: 2 });
   const plane = new Uint8Array(SIZE * SIZE);
   for (let z = 0; z < DEPTH; z++) {
@@ -36,17 +34,10 @@ beforeAll(async () => {
     await writeRegion(labels.levels[0]!, { z: [z, z + 1], y: [0, SIZE], x: [0, SIZE] }, ids);
   }
   await buildPyramid(labels);
-  serve = await launchServe();
-  browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
-  page = await browser.newPage({ viewport: { width: 1200, height: 800 } });
-  await page.goto(serve.url);
-  await page.getByTestId('slice-label').waitFor({ timeout: 30_000 });
 }, 120_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await serve?.stop();
-  if (tmp) rmSync(tmp, { recursive: true, force: true });
+  await app?.close();
 });
 
 /** Share of canvas pixels that are dark rings (the image is drawn). */

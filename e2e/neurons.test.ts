@@ -14,11 +14,12 @@ import { showTab } from './workspaceChecks.js';
 let sample: SampleProject;
 let page: Page;
 let tmp: string;
+let projectDir: string;
 let pageErrors: string[];
 
 beforeAll(async () => {
   sample = await openSampleProject('neurons', { width: 1500, height: 950 });
-  ({ page, tmp, pageErrors } = sample);
+  ({ page, tmp, projectDir, pageErrors } = sample);
 }, 90_000);
 
 afterAll(async () => {
@@ -117,6 +118,6 @@ describe('neurons in Chromium', () => {
     const box = (await page.getByTestId('viewer-canvas').boundingBox())!;
     await page.mouse.move(box.x + box.width / 2 - 5, box.y + box.height / 2 - 5);
     await expect.poll(() => page.getByTestId('status-segment').innerText()).toMatch(/#10[1-4]/);
-    expect(readdirSync(path.join(tmp, 'project', 'segments', 'archive')).length).toBeGreaterThan(0);
+    expect(readdirSync(path.join(projectDir, 'segments', 'archive')).length).toBeGreaterThan(0);
   }, 60_000);
 });

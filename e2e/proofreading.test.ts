@@ -1,47 +1,27 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeTiff } from '../engine/io/writeTiff.js';
 import { pixelAt, tintedFraction } from './canvasProbe.js';
-import { ARTIFACTS, CHROMIUM_ARGS, CHROMIUM_PATH, launchServe, type ServeProcess } from './launchServe.js';
+import { ARTIFACTS, launchServe } from './launchServe.js';
+import { openSampleProject, type SampleProject } from './sampleProject.js';
 import { showTab } from './workspaceChecks.js';
 
 // The proofreading loop end to end, in Chromium against serve mode on the built-in sample
-// (384 × 384 × 16): make a project, predict, paint, undo/redo, reload, kill the engine,
-// fine-tune briefly. Each step builds on the one before, as a user's session does.
+// (384 × 384 × 16): a project from "Try the sample", predict, paint, undo/redo, reload, kill the
+// engine, fine-tune briefly. Each step builds on the one before, as a user's session does.
 
-let serve: ServeProcess;
-let browser: Browser;
+let sample: SampleProject;
 let page: Page;
-let tmp: string;
-let home: string;
-let projectDir: string;
-const pageErrors: string[] = [];
-
-async function newPage(url: string): Promise<Page> {
-  const p = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-  p.on('pageerror', (error) => pageErrors.push(error.message));
-  await p.goto(url);
-  await p.getByTestId('slice-label').waitFor({ timeout: 30_000 });
-  return p;
-}
 
 beforeAll(async () => {
-  tmp = mkdtempSync(path.join(os.tmpdir(), 'membrana-proofread-'));
-  home = path.join(tmp, 'home');
-  projectDir = path.join(tmp, 'sample-project');
-  mkdirSync(ARTIFACTS, { recursive: true });
-  serve = await launchServe([], { MEMBRANA_HOME: home });
-  browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
-  page = await newPage(serve.url);
+  sample = await openSampleProject('proofread', { width: 1400, height: 900 });
+  page = sample.page;
 }, 60_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await serve?.stop();
-  if (tmp) rmSync(tmp, { recursive: true, force: true });
+  await sample?.close();
 });
 
 /** Drags the mouse across the canvas from (x0, y0) to (x1, y1), in canvas CSS pixels. */
@@ -65,11 +45,7 @@ async function waitJobDone(p: Page, timeout = 120_000): Promise<void> {
 let STROKE = { x0: 0, y0: 0, x1: 0, y1: 0 };
 
 describe('the proofreading loop in Chromium', () => {
-  it('makes a project from the open stack', async () => {
-    await page.getByTestId('new-project-button').click();
-    await page.getByTestId('project-dir-input').fill(projectDir);
-    await page.getByTestId('project-submit').click();
-    await page.getByTestId('project-panel').waitFor({ timeout: 30_000 });
+  it('starts in a project on the sample with the shipped model', async () => {
     expect(await page.getByTestId('project-panel').innerText()).toContain('model v1');
     const box = (await page.getByTestId('viewer-canvas').boundingBox())!;
     const [cx, cy] = [Math.round(box.width / 2), Math.round(box.height / 2)];
@@ -158,13 +134,12 @@ describe('the proofreading loop in Chromium', () => {
     await page.keyboard.press('e');
     await drag(page, STROKE.x0, STROKE.y0 + 150, STROKE.x1, STROKE.y0 + 150);
     await waitSaved(page);
-    await serve.kill();
+    await sample.serve.kill();
     await page.close();
-    serve = await launchServe([], { MEMBRANA_HOME: home });
-    page = await newPage(serve.url);
-    // A new port is a new origin with no memory of the last project: open it from the recent list.
-    await page.getByTestId('open-project-button').click();
-    await page.getByTestId('recent-projects').getByRole('button').first().click();
+    sample.serve = await launchServe([], { MEMBRANA_HOME: sample.home });
+    page = sample.page = await sample.openPage();
+    // A new port is a new origin with no memory of the last project: open it from Recent on the start screen.
+    await page.getByTestId('recent-entry').first().getByRole('button', { name: /ISBI 2012 sample/ }).click();
     await page.getByTestId('project-panel').waitFor({ timeout: 30_000 });
     await page.waitForTimeout(300);
     await page.mouse.move(10, 10);
@@ -198,20 +173,22 @@ describe('the proofreading loop in Chromium', () => {
     expect(after).toMatch(/\d\.\d{3}/);
     expect(await page.getByTestId('versions').innerText()).toContain('v2');
     await page.screenshot({ path: path.join(ARTIFACTS, 'proofreading-fine-tuned.png') });
-    expect(pageErrors, pageErrors.join("\n")).toEqual([]);
+    expect(sample.pageErrors, sample.pageErrors.join('\n')).toEqual([]);
   }, 300_000);
 
   it('stays fluid painting on a 4096² slice: prints the input-to-screen times', async () => {
     const size = 4096;
     const data = new Uint8Array(size * size);
     for (let i = 0; i < data.length; i++) data[i] = 60 + ((i * 2654435761) >>> 26);
-    writeFileSync(path.join(tmp, 'big.tif'), writeTiff({ width: size, height: size, depth: 1, dtype: 'uint8', data }));
+    writeFileSync(path.join(sample.tmp, 'big.tif'), writeTiff({ width: size, height: size, depth: 1, dtype: 'uint8', data }));
     await page.getByTestId('open-button').click();
-    await page.getByTestId('open-path-input').fill(path.join(tmp, 'big.tif'));
+    await page.getByTestId('open-path-input').fill(path.join(sample.tmp, 'big.tif'));
     await page.getByTestId('open-path-submit').click();
+    // It asks before closing the sample's project.
+    await page.getByTestId('confirm-ok').click();
     await expect.poll(() => page.getByTestId('status').innerText(), { timeout: 30_000 }).toContain('4096 × 4096');
     await page.getByTestId('new-project-button').click();
-    await page.getByTestId('project-dir-input').fill(path.join(tmp, 'big-project'));
+    await page.getByTestId('project-dir-input').fill(path.join(sample.tmp, 'big-project'));
     await page.getByTestId('project-submit').click();
     await expect.poll(() => page.getByTestId('project-panel').innerText(), { timeout: 60_000 }).toContain('big.tif');
     await page.waitForTimeout(1500);

@@ -1,17 +1,19 @@
 import http from 'node:http';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeTiff } from '../engine/io/writeTiff.js';
-import { ARTIFACTS, CHROMIUM_ARGS, CHROMIUM_PATH, launchServe, type ServeProcess } from './launchServe.js';
+import { ARTIFACTS, launchServe, type ServeProcess } from './launchServe.js';
+import { SAMPLE_TIF, startApp, type AppSession } from './sampleProject.js';
 
+// Serve mode started on the built-in sample's file (a plain stack, no project): viewing, input,
+// bad files, and the host's guards.
+
+let app: AppSession;
 let serve: ServeProcess;
-let browser: Browser;
 let page: Page;
 let tmp: string;
-const pageErrors: string[] = [];
 
 /** A 16-bit stack whose values sit in a narrow band, so only an automatic window shows it. */
 function sixteenBitStack(): Uint8Array {
@@ -22,28 +24,21 @@ function sixteenBitStack(): Uint8Array {
 }
 
 beforeAll(async () => {
-  tmp = mkdtempSync(path.join(os.tmpdir(), 'membrana-e2e-'));
-  mkdirSync(ARTIFACTS, { recursive: true });
+  app = await startApp('serve', { width: 1280, height: 820 }, [SAMPLE_TIF]);
+  ({ serve, page, tmp } = app);
+  await page.getByTestId('slice-label').waitFor({ timeout: 30_000 });
   const good = writeTiff({ width: 8, height: 8, depth: 2, dtype: 'uint8', data: new Uint8Array(128).fill(7) });
   writeFileSync(path.join(tmp, 'truncated.tif'), good.subarray(0, good.length - 40));
   writeFileSync(path.join(tmp, 'notes.tif'), 'these are my lab notes, not an image\n');
   writeFileSync(path.join(tmp, 'wide16.tif'), sixteenBitStack());
-  serve = await launchServe();
-  browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
-  page = await browser.newPage({ viewport: { width: 1280, height: 820 } });
-  page.on('pageerror', (error) => pageErrors.push(error.message));
-  page.on('console', (message) => {
-    if (message.type() === 'error') pageErrors.push(message.text());
-  });
-  await page.goto(serve.url);
-  await page.getByTestId('slice-label').waitFor({ timeout: 30_000 });
-});
+}, 60_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await serve?.stop();
-  if (tmp) rmSync(tmp, { recursive: true, force: true });
+  await app?.close();
 });
+
+/** Uncaught errors and console errors in the page so far. */
+const pageErrors = (): string[] => [...app.pageErrors, ...app.consoleErrors];
 
 const status = (): Promise<string> => page.getByTestId('status').innerText();
 const sliceLabel = (): Promise<string> => page.getByTestId('slice-label').innerText();
@@ -56,7 +51,7 @@ async function openPath(target: string): Promise<void> {
 }
 
 describe('serve mode in Chromium', () => {
-  it('shows the built-in sample with its voxel size, and paints the slice', async () => {
+  it('shows the stack given on the command line (the sample) with its voxel size, and paints the slice', async () => {
     expect(await status()).toContain('4 × 4 × 50 nm');
     expect(await sliceLabel()).toBe('z 0 of 0–15');
     // The canvas shows EM texture, not a flat colour.
@@ -64,7 +59,7 @@ describe('serve mode in Chromium', () => {
     expect(shot.byteLength).toBeGreaterThan(20_000);
     // Where predictions run is found after the image is up, and the status line names it.
     await expect.poll(() => page.getByTestId('status').innerText(), { timeout: 30_000 }).toMatch(/compute (ONNX Runtime (CPU|WebGPU|CUDA)|TensorFlow\.js)/);
-    expect(pageErrors).toEqual([]);
+    expect(pageErrors()).toEqual([]);
   });
 
   it('moves through slices with keys, the wheel and the slider', async () => {
@@ -160,7 +155,7 @@ describe('serve mode in Chromium', () => {
     await page.getByTestId('open-button').click();
     await page.getByTestId('open-files-input').setInputFiles(path.join(tmp, 'wide16.tif'));
     await expect.poll(status, { timeout: 15_000 }).toContain('wide16.tif');
-    expect(pageErrors).toEqual([]);
+    expect(pageErrors()).toEqual([]);
   });
 });
 
@@ -241,8 +236,8 @@ describe('serve mode host', () => {
   });
 
   it('opens a path given on its command line', async () => {
-    const other = await launchServe([path.join(tmp, 'wide16.tif')]);
-    const second = await browser.newPage();
+    const other = await launchServe([path.join(tmp, 'wide16.tif')], { MEMBRANA_HOME: app.home });
+    const second = await app.browser.newPage();
     try {
       await second.goto(other.url);
       await expect.poll(() => second.getByTestId('status').innerText(), { timeout: 30_000 }).toContain('wide16.tif');

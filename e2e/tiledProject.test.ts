@@ -1,32 +1,30 @@
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import os from 'node:os';
+import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readVolume } from '../engine/io/readVolume.js';
 import { buildPyramid } from '../engine/zarr/buildPyramid.js';
 import { createOmeZarr } from '../engine/zarr/omeZarr.js';
 import { writeRegion } from '../engine/zarr/readRegion.js';
 import { pixelAt, tintedFraction } from './canvasProbe.js';
-import { ARTIFACTS, CHROMIUM_ARGS, CHROMIUM_PATH, launchServe, type ServeProcess } from './launchServe.js';
+import { ARTIFACTS } from './launchServe.js';
+import { SAMPLE_TIF, startApp, type AppSession } from './sampleProject.js';
 
 // Proofreading a volume read tile by tile: a project over an OME-Zarr store (never copied),
 // predicted, painted and reopened in Chromium against serve mode. The image is the built-in
 // ISBI sample tiled 2 × 2 into 768² slices.
 
-let serve: ServeProcess;
-let browser: Browser;
+let app: AppSession;
 let page: Page;
-let tmp: string;
 let store: string;
 let projectDir: string;
-const pageErrors: string[] = [];
 
 beforeAll(async () => {
-  tmp = mkdtempSync(path.join(os.tmpdir(), 'membrana-tiled-project-'));
-  store = path.join(tmp, 'em.ome.zarr');
-  projectDir = path.join(tmp, 'em-project');
-  const sample = await readVolume(path.join(import.meta.dirname, '..', 'assets', 'sample', 'isbi2012-test-crop.tif'));
+  app = await startApp('tiled-project', { width: 1400, height: 900 });
+  page = app.page;
+  store = path.join(app.tmp, 'em.ome.zarr');
+  projectDir = path.join(app.tmp, 'em-project');
+  const sample = await readVolume(SAMPLE_TIF);
   const [w, h, depth] = [sample.width, sample.height, 3];
   const size = 2 * w;
   const image = await createOmeZarr(store, { shape: [depth, 2 * h, size], dtype: 'uint8', chunks: [1, 256, 256], voxelSize: { x: 4, y: 4, z: 50, unit: 'nanometer' }, version: 2 });
@@ -36,18 +34,10 @@ beforeAll(async () => {
     await writeRegion(image.levels[0]!, { z: [z, z + 1], y: [0, 2 * h], x: [0, size] }, plane);
   }
   await buildPyramid(image);
-  serve = await launchServe([], { MEMBRANA_HOME: path.join(tmp, 'home') });
-  browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
-  page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-  page.on('pageerror', (error) => pageErrors.push(error.message));
-  await page.goto(serve.url);
-  await page.getByTestId('slice-label').waitFor({ timeout: 30_000 });
 }, 120_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await serve?.stop();
-  if (tmp) rmSync(tmp, { recursive: true, force: true });
+  await app?.close();
 });
 
 /** A horizontal stroke right of the canvas centre, in canvas pixels; placed once the canvas's size is known (the panels beside it set it). */
@@ -112,6 +102,6 @@ describe('a project over an OME-Zarr volume in Chromium', () => {
     await expect.poll(async () => (await pixelAt(page, (STROKE.x0 + STROKE.x1) / 2, STROKE.y0))[2]!, { timeout: 10_000 }).toBeLessThan(110);
     await expect.poll(() => page.getByTestId('undo').isEnabled()).toBe(true);
     await page.screenshot({ path: path.join(ARTIFACTS, 'tiled-project-reopened.png') });
-    expect(pageErrors).toEqual([]);
+    expect(app.pageErrors).toEqual([]);
   }, 60_000);
 });
