@@ -34,6 +34,16 @@ async function startScreenFits(p: Page): Promise<string | null> {
   return p.getByTestId('start-screen').evaluate((element) => (element.scrollHeight > element.clientHeight + 1 ? `the start screen scrolls (${element.scrollHeight} px in ${element.clientHeight})` : null));
 }
 
+/** The start screen fits, and its screenshot `name`-WxH.png, at 1366 × 768 and 1920 × 1080; then back at 1366 × 768. */
+async function shootBothSizes(p: Page, name: string): Promise<void> {
+  for (const size of [SMALL, LARGE]) {
+    await p.setViewportSize(size);
+    expect(await startScreenFits(p)).toBeNull();
+    await p.screenshot({ path: path.join(ARTIFACTS, `${name}-${size.width}x${size.height}.png`) });
+  }
+  await p.setViewportSize(SMALL);
+}
+
 /** Forgets the last project in this browser, as a new browser (or a new serve port) would, and reloads. */
 async function reloadWithoutLastProject(p: Page): Promise<void> {
   await p.evaluate(() => localStorage.removeItem('membrana:last-project'));
@@ -49,12 +59,7 @@ describe('the start screen in Chromium', () => {
     for (const step of ['Open', 'Project', 'Predict', 'Correct', 'Fine-tune', 'Neurons', 'Export']) expect(guide).toContain(step);
     expect(guide).toContain('Shift+P');
     expect(await page.getByTestId('slice-label').count()).toBe(0);
-    expect(await startScreenFits(page)).toBeNull();
-    await page.screenshot({ path: path.join(ARTIFACTS, 'start-screen-1366x768.png') });
-    await page.setViewportSize(LARGE);
-    expect(await startScreenFits(page)).toBeNull();
-    await page.screenshot({ path: path.join(ARTIFACTS, 'start-screen-1920x1080.png') });
-    await page.setViewportSize(SMALL);
+    await shootBothSizes(page, 'start-screen');
   });
 
   it('Try the sample makes a project in the home and lands in it, ready to predict', async () => {
@@ -86,12 +91,7 @@ describe('the start screen in Chromium', () => {
     expect(await entries.nth(0).innerText()).toContain('ISBI 2012 sample 2');
     expect(await entries.nth(0).getByTestId('recent-missing').count()).toBe(0);
     expect(await entries.nth(1).getByTestId('recent-missing').isVisible()).toBe(true);
-    expect(await startScreenFits(page)).toBeNull();
-    await page.screenshot({ path: path.join(ARTIFACTS, 'start-screen-recent-1366x768.png') });
-    await page.setViewportSize(LARGE);
-    expect(await startScreenFits(page)).toBeNull();
-    await page.screenshot({ path: path.join(ARTIFACTS, 'start-screen-recent-1920x1080.png') });
-    await page.setViewportSize(SMALL);
+    await shootBothSizes(page, 'start-screen-recent');
     await entries.nth(1).getByTestId('recent-remove').click();
     await expect.poll(() => page.getByTestId('recent-entry').count()).toBe(1);
     // The list is the engine's: a reload (or another browser) sees the same.
