@@ -42,8 +42,8 @@ export interface Diagnostics {
   platform: { os: string; release: string; arch: string; cpus: number; cpuModel: string; memoryGiB: number };
   /** The prediction provider (ONNX Runtime execution provider or TensorFlow.js), or why none could start. */
   prediction: BackendInfo | { error: string };
-  /** The TensorFlow.js backend the last fine-tuning in this engine ran on, or null before one ran. */
-  training: string | null;
+  /** The TensorFlow.js backend fine-tuning asks for: MEMBRANA_BACKEND when set, else automatic (the fastest that loads). */
+  training: string;
   /** MEMBRANA_LOG_LEVEL's threshold in force. */
   logLevel: LogLevel;
   /** The log file (rotated at about 1 MB, three kept), or null when none is written (tests, a folder that cannot be written). */

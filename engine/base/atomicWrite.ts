@@ -36,7 +36,7 @@ export async function writeFileAtomic(file: string, data: Uint8Array | string, o
     await (durable ? writeFileSynced(temp, data) : writeFile(temp, data));
     await rename(temp, file);
   } catch (error) {
-    await rm(temp, { force: true }).catch(() => undefined);
+    await rm(temp, { force: true }).catch(() => undefined); // best effort: the write's own error is what matters
     throw error;
   }
   if (durable) await syncDirectory(path.dirname(file));
@@ -64,6 +64,7 @@ export async function writeJsonAtomic(file: string, value: unknown): Promise<voi
  */
 export async function syncDirectory(dir: string): Promise<void> {
   if (process.platform === 'win32') return;
+  // A folder that cannot be opened for reading cannot be fsynced either; the rename itself stands.
   const handle = await open(dir, 'r').catch(() => undefined);
   if (!handle) return;
   try {

@@ -86,7 +86,8 @@ function formatValue(value: unknown, level: LogLevel): string {
  */
 function describeError(error: Error, level: LogLevel): string {
   const code = (error as { code?: unknown }).code;
-  const text = `${typeof code === 'string' ? `${code}: ` : ''}${error.message}`;
+  // Node's system errors start their message with the code already.
+  const text = typeof code === 'string' && !error.message.startsWith(code) ? `${code}: ${error.message}` : error.message;
   if (level !== 'error' || error instanceof CodedError || !error.stack) return text;
   const frames = error.stack
     .split('\n')

@@ -57,7 +57,7 @@ async function initialise(preference: string | undefined): Promise<ActiveBackend
  * worker about to exit; the thread must not compute afterwards. A no-op for other backends.
  */
 export async function releaseBackend(): Promise<void> {
-  const chosen = await active?.catch(() => null);
+  const chosen = await active?.catch(() => null); // a backend that never started holds nothing
   if (chosen?.choice !== 'webgpu') return;
   const { stopWebGpu } = await import('./webgpuBackend.js');
   stopWebGpu();

@@ -4,6 +4,9 @@ import { providerOrder } from './executionProviders.js';
 import { modelOnnxFile, readModelMeta } from './modelForInference.js';
 import { LocalPredictor, type Predictor } from './Predictor.js';
 import { defaultThreads } from './startOnnxSession.js';
+import { logger } from '../base/log.js';
+
+const log = logger('predict');
 
 export interface OpenPredictorOptions {
   /** CPU threads for ONNX Runtime's passes (default all cores; the CLI's --threads). */
@@ -17,7 +20,7 @@ export interface OpenPredictorOptions {
   tfjsWorkers?: number;
   /** An execution provider to use instead of MEMBRANA_EP or the fastest that starts. */
   provider?: string;
-  /** Where warnings go (a remade model.onnx); default console.warn. */
+  /** Where warnings go (a remade model.onnx); default: the log, at warn. */
   onWarning?: (message: string) => void;
 }
 
@@ -60,7 +63,7 @@ async function openOnnx(model: string | LoadedModel, options: OpenPredictorOptio
     const { exportOnnx } = await import('../model/onnx/exportOnnx.js');
     return start(await exportOnnx(model.model));
   }
-  const onWarning = options.onWarning ?? console.warn;
+  const onWarning = options.onWarning ?? ((message: string) => log.warn(message, { model: dir }));
   const file = await modelOnnxFile(dir, { onWarning });
   try {
     return await start(file);

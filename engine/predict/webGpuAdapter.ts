@@ -1,5 +1,8 @@
 import { createRequire } from 'node:module';
 import { adapterName, noGpuDevice, softwareAdapterReason, type AdapterFacts } from '../model/gpuAdapter.js';
+import { logger } from '../base/log.js';
+
+const log = logger('predict');
 
 export type { AdapterFacts };
 
@@ -32,7 +35,7 @@ export function probeAdapter(): Promise<AdapterFacts | null | 'unknown'> {
     try {
       createRequire(import.meta.url).resolve('webgpu');
     } catch {
-      return 'unknown';
+      return 'unknown'; // the optional webgpu package is not installed
     }
     try {
       const { create } = (await import('webgpu')) as { create: (flags: string[]) => GPU };
@@ -46,7 +49,9 @@ export function probeAdapter(): Promise<AdapterFacts | null | 'unknown'> {
         description: info.description,
         isFallbackAdapter: info.isFallbackAdapter === true || (adapter as GPUAdapter & { isFallbackAdapter?: boolean }).isFallbackAdapter === true,
       };
-    } catch {
+    } catch (error) {
+      // Installed but not working (no Vulkan, a driver error): providers are then tried without knowing the adapter.
+      log.info('The WebGPU adapter could not be asked for its facts', { error });
       return 'unknown';
     }
   })();

@@ -7,8 +7,11 @@ import { openOrCreateOmeZarr, type OmeZarr, type OmeZarrLevel } from '../zarr/om
 import { chunkError, writeRegion } from '../zarr/readRegion.js';
 import { registerNodeCodecs } from '../zarr/zarrCodecs.js';
 import { writeJsonAtomic } from '../base/atomicWrite.js';
+import { logger } from '../base/log.js';
 import { LABEL_TILE, type CorrectionLayer } from './CorrectionLayer.js';
 import type { EditRecord, JournalRecord } from './Journal.js';
+
+const log = logger('project');
 
 /** The corrections as a chunked OME-Zarr label volume inside the project folder. */
 export const CORRECTIONS_ZARR = 'corrections.ome.zarr';
@@ -73,7 +76,7 @@ export class CorrectionChunks {
     });
     // A failed write must not keep the project closed: the journal has every edit, and the next
     // write or open tries again (lastError says why it failed).
-    if (chunks.dirty.size > 0 || from !== done) await chunks.flush().catch(() => undefined);
+    if (chunks.dirty.size > 0 || from !== done) await chunks.flush().catch((error: unknown) => chunks.failed('on opening', error));
     return chunks;
   }
 
@@ -89,14 +92,20 @@ export class CorrectionChunks {
   /** Writes what is left and stops following the layer. */
   async close(): Promise<void> {
     this.closed = true;
-    await this.flush().catch(() => undefined);
+    // The journal keeps every edit: the next open writes what this could not.
+    await this.flush().catch((error: unknown) => this.failed('on closing', error));
+  }
+
+  /** A write that failed where no caller waits for it: the journal still has the edits, the log says why. */
+  private failed(when: string, error: unknown): void {
+    log.warn(`Could not write the corrections' chunks ${when}; the journal keeps the edits and the next write tries again`, { folder: this.storeDir, error });
   }
 
   private schedule(): void {
     if (this.closed || this.timer) return;
     this.timer = setTimeout(() => {
       this.timer = null;
-      void this.flush().catch(() => undefined);
+      void this.flush().catch((error: unknown) => this.failed('after an edit', error));
     }, this.delayMs);
   }
 
@@ -200,7 +209,9 @@ export class CorrectionChunks {
     try {
       const value = JSON.parse(await readFile(path.join(this.storeDir, CHECKPOINT), 'utf8')) as { records?: unknown };
       return Number.isInteger(value.records) && (value.records as number) >= 0 ? (value.records as number) : 0;
-    } catch {
+    } catch (error) {
+      // No checkpoint (never written) or a damaged one: every chunk is written again from the journal, which is safe.
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') log.warn('The corrections checkpoint cannot be read; writing every chunk again from the journal', { file: path.join(this.storeDir, CHECKPOINT), error });
       return 0;
     }
   }

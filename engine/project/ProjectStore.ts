@@ -273,6 +273,7 @@ export class Project {
       await rename(temp, path.join(models, id));
       await syncDirectory(models);
     } catch (error) {
+      // Best effort: a leftover temp folder is removed by the next version's first step; the write's error is what matters.
       await rm(temp, { recursive: true, force: true }).catch(() => undefined);
       throw error;
     }
@@ -301,7 +302,7 @@ async function writeNewProject(target: string, existed: boolean, modelSourceDir:
     await (await Journal.open(path.join(target, JOURNAL_BIN))).journal.close();
     await writeJsonAtomic(path.join(target, PROJECT_JSON), settings(created));
   } catch (error) {
-    // Leave the folder as it was, so the user can simply try again.
+    // Leave the folder as it was, so the user can simply try again (best effort: the error that stopped it is thrown).
     if (existed) for (const entry of await readdir(target).catch(() => [])) await rm(path.join(target, entry), { recursive: true, force: true });
     else await rm(target, { recursive: true, force: true });
     throw error;

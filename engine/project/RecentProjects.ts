@@ -2,6 +2,7 @@ import { access, mkdir, readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { writeJsonAtomic } from '../base/atomicWrite.js';
+import { logger } from '../base/log.js';
 import { PROJECT_JSON } from './projectFile.js';
 
 /** A project the user opened, for the recent lists (start screen, Open project). */
@@ -22,16 +23,20 @@ export const RECENT_PROJECTS_FILE = 'recent-projects.json';
 /** How many projects the list keeps. */
 export const RECENT_PROJECTS_LIMIT = 10;
 
+const log = logger('project');
+
 /** Read-modify-write runs one at a time per file, so two projects opened at once are both remembered. */
 const updates = new Map<string, Promise<unknown>>();
 
 /** The recently opened projects, newest first; an unreadable or corrupt list reads as empty. */
 export async function recentProjects(configDir: string): Promise<RecentProject[]> {
   let value: unknown;
+  const file = path.join(configDir, RECENT_PROJECTS_FILE);
   try {
-    value = JSON.parse(await readFile(path.join(configDir, RECENT_PROJECTS_FILE), 'utf8'));
-  } catch {
-    // Missing or damaged: the list is a convenience, so start over rather than fail.
+    value = JSON.parse(await readFile(file, 'utf8'));
+  } catch (error) {
+    // Missing (nothing opened yet) or damaged: the list is a convenience, so start over rather than fail.
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') log.warn('The list of recent projects cannot be read; starting a new one', { file, error });
     return [];
   }
   if (!Array.isArray(value)) return [];

@@ -8,6 +8,9 @@ import { writeFileAtomic } from '../base/atomicWrite.js';
 import { isVersionId } from './modelVersions.js';
 import { PREDICTIONS } from './projectFile.js';
 import { ProjectError } from './ProjectError.js';
+import { logger } from '../base/log.js';
+
+const log = logger('project');
 
 /** Where a project keeps each model version's membrane probabilities (uint8, 255 = membrane), slice by slice. */
 export interface PredictionStore {
@@ -54,12 +57,26 @@ export class SliceFilePredictions implements PredictionStore {
 
   async slices(version: string): Promise<number[]> {
     if (!isVersionId(version)) return [];
-    const names = await readdir(path.join(this.dir, PREDICTIONS, version)).catch(() => [] as string[]);
+    const names = await predictedNames(path.join(this.dir, PREDICTIONS, version));
     return names
       .filter((name) => /^\d{5,}\.u8$/.test(name))
       .map((name) => Number.parseInt(name, 10))
       .filter((z) => z < this.shape.depth)
       .sort((a, b) => a - b);
+  }
+}
+
+/**
+ * The names in a version's prediction folder; none when nothing was predicted with it yet. A
+ * folder that is there but cannot be listed reads as none too (the project still opens), and the
+ * log says why.
+ */
+async function predictedNames(folder: string): Promise<string[]> {
+  try {
+    return await readdir(folder);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') log.warn('Cannot list the stored predictions; they show as not predicted', { folder, error });
+    return [];
   }
 }
 
@@ -133,7 +150,7 @@ export class ChunkedPredictions implements PredictionStore {
 
   async slices(version: string): Promise<number[]> {
     if (!isVersionId(version)) return [];
-    const names = await readdir(path.join(this.storeDir(version), DONE_FOLDER)).catch(() => [] as string[]);
+    const names = await predictedNames(path.join(this.storeDir(version), DONE_FOLDER));
     return names
       .filter((name) => /^\d+$/.test(name))
       .map(Number)

@@ -1,6 +1,7 @@
 import os from 'node:os';
 import type { CallContext, FineTuneResult, ModelVersionInfo, QualityMetrics, ReviewTile } from '../../protocol/contract.js';
 import { CancelledError, isCancellation } from '../base/cancellation.js';
+import { logger } from '../base/log.js';
 import { CallError } from './CallError.js';
 import { scoreHeldOut } from '../metrics/heldOutScores.js';
 import { loadModelFolder, saveModelFolder } from '../model/modelFolder.js';
@@ -13,6 +14,8 @@ import { rankUncertainTiles } from '../review/rankTiles.js';
 import { fineTune } from '../train/fineTune.js';
 import { replaySetFor } from '../train/replaySet.js';
 import { trainingDefaults } from '../train/trainingDefaults.js';
+
+const log = logger('jobs');
 
 /**
  * The long jobs on one project: prediction, fine-tuning, scoring, review ranking. One runs at a
@@ -124,6 +127,7 @@ export class ProjectJobs {
           data: { trainSlices: result.trainSlices.map((k) => stackSlices[k]!), validationSlices: [...validation].sort((a, b) => a - b), labelledPixels: result.labelledPixels },
           metrics: { before: result.before, after: result.after, verdict: said, heldOut: result.heldOut },
         });
+        log.info('Fine-tuned', { dir: project.dir, from: parent, version: version.id, steps: result.steps, bestStep: result.bestStep, activated: verdict.better, improvement: verdict.improvement, noise: verdict.noise });
         const reply = { version, activated: verdict.better, verdict: said, bestStep: result.bestStep, cancelled: result.cancelled, steps: result.steps, seconds: 0, losses: result.losses };
         if (!verdict.better) return { ...reply, seconds: Math.round((performance.now() - started) / 1000) };
         await project.setActiveModel(version.id);
@@ -171,7 +175,10 @@ export class ProjectJobs {
     let best: ReviewTile[] = [];
     for (const z of await project.predictedSlices(project.activeModel)) {
       // A slice whose stored prediction cannot be read is left out (predicting it again mends it).
-      const data = await project.loadPrediction(project.activeModel, z).catch(() => null);
+      const data = await project.loadPrediction(project.activeModel, z).catch((error: unknown) => {
+        log.warn('A stored prediction cannot be read; the review queue leaves its slice out', { dir: project.dir, model: project.activeModel, z, error });
+        return null;
+      });
       if (!data) continue;
       best = [...best, ...rankUncertainTiles([{ z, data }], width, height, tile, { limit })].sort((a, b) => b.score - a.score).slice(0, limit);
     }
@@ -184,6 +191,7 @@ export class ProjectJobs {
     const { width, height } = project.volume;
     context.progress({ stage: `${stage}: starting the model ${version}`, fraction: 0 });
     const predictor = await this.predictorFor(version);
+    log.info('Predicting', { dir: project.dir, model: version, slices: slices.length, provider: predictor.provider.description, tta });
     const started = performance.now();
     for (let k = 0; k < slices.length; k++) {
       context.signal.throwIfAborted();

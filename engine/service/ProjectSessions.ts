@@ -4,12 +4,15 @@ import type { CallContext, EditResult, EngineHandlers, ProjectInfo, VolumeInfo }
 import { shippedModelDir } from '../model/modelFolder.js';
 import { Project } from '../project/ProjectStore.js';
 import { defaultConfigDir, forgetProject, listRecentProjects, rememberProject } from '../project/RecentProjects.js';
+import { logger } from '../base/log.js';
 import { CallError } from './CallError.js';
 import type { EngineEventListener } from './EngineService.js';
 import { ProjectJobs } from './ProjectJobs.js';
 import { ProjectNeurons } from './ProjectNeurons.js';
 import type { VolumeHandlers } from './volumeCalls.js';
 import type { VolumeRegistry } from './VolumeRegistry.js';
+
+const log = logger('project');
 
 /** The calls of the contract that work on projects: all but those on plain volumes and the engine itself. */
 export type ProjectHandlers = Omit<EngineHandlers, keyof VolumeHandlers | 'hello' | 'backend' | 'diagnostics'>;
@@ -206,7 +209,7 @@ export class ProjectSessions {
     } catch (error) {
       // Nothing half-open is left behind: the journal is closed, so opening again starts clean.
       if (volume) this.volumes.close(volume.id);
-      await project.close().catch(() => undefined);
+      await project.close().catch((closeError: unknown) => log.warn('Could not close a project that failed to open', { dir: project.dir, error: closeError }));
       throw error;
     }
     const id = projectId(project.dir);
@@ -216,7 +219,9 @@ export class ProjectSessions {
       entry.repaired = `The journal ${path.join(project.dir, 'journal.bin')} ended in a half-written edit (${project.repaired.droppedBytes} bytes, from a crash while saving); it was dropped. Every edit that had been shown as applied is kept.`;
     }
     this.open.set(projectId(project.dir), entry);
-    await rememberProject(this.configDir, project.dir, project.name).catch(() => undefined);
+    // The recent list is a convenience: a project opens even when the list cannot be written.
+    await rememberProject(this.configDir, project.dir, project.name).catch((error: unknown) => log.warn('Could not add the project to the recent projects', { dir: project.dir, configDir: this.configDir, error }));
+    log.info('Project open', { dir: project.dir, model: project.activeModel });
     return this.info(entry);
   }
 

@@ -6,13 +6,16 @@ import { MODEL_FOLDER_HINT, MODEL_JSON, readModelArtifacts, WEIGHTS_BIN } from '
 import { exportOnnxFromLayers, ONNX_FILE, sourceDigest, weightsOfArtifacts } from './exportOnnx.js';
 import type { NamedWeight } from './layersToOnnxGraph.js';
 import { onnxFileProblem } from './onnxFileProblem.js';
+import { logger } from '../../base/log.js';
+
+const log = logger('model');
 
 export interface EnsureOnnxOptions {
   /** Remake model.onnx from the weights even when its checks pass (for a file ONNX Runtime could not load all the same). */
   remake?: boolean;
   /**
    * Told, in a sentence naming the file and what was wrong, when a model.onnx that failed its
-   * checks (truncated, damaged, stale, another exporter version) was remade. Default: console.warn.
+   * checks (truncated, damaged, stale, another exporter version) was remade. Default: the log, at warn.
    */
   onWarning?: (message: string) => void;
 }
@@ -60,6 +63,6 @@ export async function ensureOnnx(dir: string, options: EnsureOnnxOptions = {}): 
       { file, hint: 'Copy the model folder somewhere writable and pass that with --model, or reinstall Membrana if this is the model it ships.' },
     );
   }
-  if (problem) (options.onWarning ?? console.warn)(`${file} was remade from the model's weights (${WEIGHTS_BIN}): ${problem}.`);
+  if (problem) (options.onWarning ?? ((message: string) => log.warn(message, { file })))(`${file} was remade from the model's weights (${WEIGHTS_BIN}): ${problem}.`);
   return file;
 }
