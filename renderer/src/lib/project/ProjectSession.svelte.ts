@@ -3,6 +3,7 @@ import { formatSlices } from '../formatters.js';
 import { NeuronSession } from '../neurons/NeuronSession.svelte.js';
 import { OverlayStyleState } from './OverlayStyleState.svelte.js';
 import { ToolState } from './ToolState.svelte.js';
+import { uiLog } from '../uiLog.js';
 
 /** A slice's overlay layers as the renderer holds them. `labels` includes strokes still being saved. */
 export interface OverlayLayers {
@@ -371,9 +372,10 @@ export class ProjectSession {
 
   close(): void {
     this.#jobController?.abort();
+    // Nothing waits on the close (the window moves on); a failure is kept for diagnostics.
     this.#engine()
       .closeProject({ projectId: this.#info.id })
-      .catch(() => undefined);
+      .catch((error: unknown) => uiLog.warn(`Could not close the project ${this.#info.dir}: ${(error as Error).message}`));
   }
 
   /** Fetches the project's info again and forgets cached predictions (after the engine predicted on its own). */

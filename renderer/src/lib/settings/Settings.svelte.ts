@@ -1,4 +1,5 @@
 import { checkPatch, parseSettings, serializeSettings, type SettingsSection, type SettingsValue } from './settingsSchema.js';
+import { uiLog } from '../uiLog.js';
 
 /** Where settings are kept: localStorage in the app, a map in tests. */
 export type SettingsStorage = Pick<Storage, 'getItem' | 'setItem'>;
@@ -14,7 +15,7 @@ export class Settings {
   #value = $state.raw<SettingsValue>(parseSettings(null).value);
   readonly #storage: SettingsStorage | null;
   readonly #key: string;
-  /** What could not be used from storage, or saved to it; shown in the console, not in the way. */
+  /** What could not be used from storage, or saved to it; in the console and the diagnostics, not in the way. */
   readonly problems: string[] = [];
 
   constructor(storage: SettingsStorage | null = defaultStorage(), key = SETTINGS_KEY) {
@@ -72,7 +73,7 @@ export class Settings {
   #report(problem: string): void {
     if (this.problems.includes(problem)) return;
     this.problems.push(problem);
-    console.warn(problem);
+    uiLog.warn(problem);
   }
 }
 
