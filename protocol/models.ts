@@ -36,14 +36,37 @@ export interface FineTuneVerdict {
   reason: string;
 }
 
-/** One model version of a project: every fine-tune makes one, with its parent and what it learnt from. */
+/** What a model version learnt from: corrected slices it trained on and held out, and how many labelled pixels (none for the shipped and imported models). */
+export interface VersionData {
+  trainSlices: number[];
+  validationSlices: number[];
+  labelledPixels: number;
+}
+
+/** Quality on the validation slices before (the parent) and after training; null when there was nothing to score. Empty for versions not made by fine-tuning. */
+export interface VersionMetrics {
+  before?: QualityMetrics | null;
+  after?: QualityMetrics | null;
+  /** Whether it beat its parent on the held-out corrections, and why (fine-tuned versions). */
+  verdict?: FineTuneVerdict;
+  /** What was held out, in words. */
+  heldOut?: string;
+}
+
+/**
+ * One model version of a project: every fine-tune makes one, with its parent and what it learnt
+ * from. The engine stores it as the version's version.json (engine/project/modelVersions.ts) and
+ * sends it as it is stored.
+ */
 export interface ModelVersionInfo {
   id: string;
+  /** The version it was fine-tuned from; null for the shipped and for imported models. */
   parent: string | null;
+  /** ISO 8601 time it was made. */
   created: string;
   note: string;
-  data?: { trainSlices: number[]; validationSlices: number[]; labelledPixels: number };
-  metrics?: { before?: QualityMetrics | null; after?: QualityMetrics | null; verdict?: FineTuneVerdict; heldOut?: string };
+  data: VersionData;
+  metrics: VersionMetrics;
 }
 
 export interface FineTuneResult {

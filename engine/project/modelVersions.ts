@@ -1,7 +1,7 @@
 import { copyFile, readFile, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { readIfExists } from '../io/readIfExists.js';
-import type { FineTuneVerdict, QualityMetrics } from '../../protocol/contract.js';
+import type { ModelVersionInfo, VersionData } from '../../protocol/contract.js';
 import { META_JSON, MODEL_JSON, WEIGHTS_BIN } from '../model/modelFolder.js';
 import { ProjectError } from './ProjectError.js';
 
@@ -10,33 +10,8 @@ export const MODEL_FILES = [MODEL_JSON, WEIGHTS_BIN, META_JSON] as const;
 /** Written beside them in each project model version. */
 export const VERSION_JSON = 'version.json';
 
-/** What a model version learnt from: corrected slices it trained on and held out, and how many labelled pixels. */
-export interface VersionData {
-  trainSlices: number[];
-  validationSlices: number[];
-  labelledPixels: number;
-}
-
-/** Quality on the validation slices before (the parent) and after training; null when there was nothing to score. */
-export interface VersionMetrics {
-  before?: QualityMetrics | null;
-  after?: QualityMetrics | null;
-  /** Whether it beat its parent on the held-out corrections, and why (fine-tuned versions). */
-  verdict?: FineTuneVerdict;
-  /** What was held out, in words. */
-  heldOut?: string;
-}
-
-/** models/<id>/version.json. */
-export interface ModelVersionInfo {
-  id: string;
-  /** The version it was fine-tuned from; null for the shipped and for imported models. */
-  parent: string | null;
-  created: string;
-  note: string;
-  data: VersionData;
-  metrics: VersionMetrics;
-}
+// models/<id>/version.json holds a ModelVersionInfo, the contract's own shape: the engine sends it as stored.
+export type { ModelVersionInfo, VersionData, VersionMetrics } from '../../protocol/contract.js';
 
 export const NO_DATA: VersionData = { trainSlices: [], validationSlices: [], labelledPixels: 0 };
 
