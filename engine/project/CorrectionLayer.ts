@@ -1,11 +1,12 @@
+import { LABEL, type LabelValue } from '../../protocol/vocabulary.js';
 import type { EditRecord, Journal, JournalRecord } from './Journal.js';
 import { ProjectError } from './ProjectError.js';
 
-/** Correction label values per pixel. */
-export const UNLABELLED = 0;
-export const MEMBRANE = 1;
-export const CELL = 2;
-export type LabelValue = typeof UNLABELLED | typeof MEMBRANE | typeof CELL;
+/** Correction label values per pixel: the contract's (protocol/vocabulary.ts), one name each. */
+export const UNLABELLED = LABEL.unlabelled;
+export const MEMBRANE = LABEL.membrane;
+export const CELL = LABEL.cell;
+export type { LabelValue };
 
 /** Pixels of slice z whose label changed and their new values: what the UI must apply to its copy. */
 export interface Change {

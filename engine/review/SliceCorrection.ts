@@ -1,3 +1,5 @@
+import { LABEL } from '../../protocol/vocabulary.js';
+
 /**
  * An expert's labels for one slice, as painted in the app: one byte per pixel, row-major,
  * `CORRECTION_LABEL` values. Strokes are sparse; most pixels stay unlabelled.
@@ -8,7 +10,8 @@ export interface SliceCorrection {
   labels: Uint8Array;
 }
 
-export const CORRECTION_LABEL = { unlabelled: 0, membrane: 1, cell: 2 } as const;
+/** The contract's correction label values (protocol/vocabulary.ts), under the name the training and scoring code reads. */
+export const CORRECTION_LABEL = LABEL;
 
 /** ISBI 2012 label values (0 membrane, 255 cell); UNLABELLED is neither, which training ignores. */
 export const ISBI_MEMBRANE = 0;
