@@ -1,15 +1,12 @@
 import type { LabelChange } from '../../../../protocol/contract.js';
 import { OffscreenSurface } from '../OffscreenSurface.js';
-import { overlayLut } from '../paint/renderOverlay.js';
+import { LABEL_OFFSET, overlayLut } from '../paint/overlayLut.js';
 import type { OverlayLayers } from '../project/ProjectSession.svelte.js';
 import { ChangeCounter } from './ChangeCounter.js';
 import type { DrawContext, Layer, LayerView } from './Layer.js';
 import { clampOpacity } from './LayerSettings.svelte.js';
 import { boxOf, lookUpRows, paintStrips, type PixelBox } from './paintStrips.js';
 import type { OverlaySource } from './PredictionLayer.js';
-
-/** Where the label colours start in the overlay's lookup table (entry 256 + label). */
-const LABEL_OFFSET = 256;
 
 export interface CorrectionSource extends OverlaySource {
   /** The pixel changes since the last call ('all': unknown, render everything); clears them. */

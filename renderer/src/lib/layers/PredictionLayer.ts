@@ -1,5 +1,5 @@
 import { OffscreenSurface } from '../OffscreenSurface.js';
-import { overlayLut, type OverlayStyle } from '../paint/renderOverlay.js';
+import { overlayLut, type OverlayStyle } from '../paint/overlayLut.js';
 import type { OverlayLayers } from '../project/ProjectSession.svelte.js';
 import { ChangeCounter } from './ChangeCounter.js';
 import type { DrawContext, Layer, LayerView } from './Layer.js';

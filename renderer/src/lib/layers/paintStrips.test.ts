@@ -1,38 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DrawContext } from './Layer.js';
+import { PixelCanvas, usePixelCanvases } from '../testing/pixelCanvas.js';
 import { boxOf, lookUpRows, paintStrips } from './paintStrips.js';
 
-// Node has no ImageData: the standard constructor's behaviour (zeroed RGBA of width × height), no more.
-const hadImageData = 'ImageData' in globalThis;
-beforeAll(() => {
-  if (!hadImageData) {
-    (globalThis as { ImageData?: unknown }).ImageData = class {
-      readonly data: Uint8ClampedArray;
-      constructor(
-        readonly width: number,
-        readonly height: number,
-      ) {
-        this.data = new Uint8ClampedArray(width * height * 4);
-      }
-    };
-  }
-});
-afterAll(() => {
-  if (!hadImageData) delete (globalThis as { ImageData?: unknown }).ImageData;
-});
+let restore: () => void;
+beforeAll(() => (restore = usePixelCanvases()));
+afterAll(() => restore());
 
 /** A canvas of packed pixels that putImageData writes into, recording each put's size. */
 function canvasOf(width: number, height: number): { context: DrawContext; pixels: Uint32Array; puts: string[] } {
-  const pixels = new Uint32Array(width * height);
-  const puts: string[] = [];
-  const context = {
-    putImageData(image: ImageData, dx: number, dy: number) {
-      puts.push(`${image.width}×${image.height} at ${dx},${dy}`);
-      const source = new Uint32Array(image.data.buffer);
-      for (let y = 0; y < image.height; y++) for (let x = 0; x < image.width; x++) pixels[(dy + y) * width + dx + x] = source[y * image.width + x]!;
-    },
-  } as unknown as DrawContext;
-  return { context, pixels, puts };
+  const canvas = new PixelCanvas(width, height);
+  return { context: canvas.getContext('2d') as unknown as DrawContext, pixels: canvas.pixels, puts: canvas.puts };
 }
 
 describe('paintStrips', () => {

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { brushStroke } from './brushFootprint.js';
 import { floodFill, membraneBarrier } from './floodFill.js';
 import { polygonFill } from './polygonFill.js';
-import { overlayLut, renderOverlay, renderOverlayPixels, type OverlayStyle } from './renderOverlay.js';
+import { boxOf, lookUpRows } from '../layers/paintStrips.js';
+import { LABEL_OFFSET, overlayLut, type OverlayStyle } from './overlayLut.js';
 import { StrokeRecorder } from './strokeRecorder.js';
 
 /**
@@ -101,11 +102,16 @@ describe.skipIf(!enabled)('paint timing on 4096²', () => {
     const prediction = gridPrediction();
     const labels = new Uint8Array(SIZE * SIZE);
     for (let i = 0; i < labels.length; i += 7) labels[i] = (i % 3) as 0 | 1 | 2;
-    const out = new Uint8ClampedArray(SIZE * SIZE * 4);
+    const out = new Uint32Array(SIZE * SIZE);
+    const lut = overlayLut(style);
     time('overlayLut', () => overlayLut(style), 1000);
-    time('renderOverlay prediction + labels', () => renderOverlay(out, prediction, labels, style), 1, 7);
-    time('renderOverlay prediction only', () => renderOverlay(out, prediction, null, style), 1, 7);
+    // What the prediction and correction layers do per pixel (layers/paintStrips.ts), without the canvas.
+    time('prediction layer: whole slice through the table', () => lookUpRows(out, prediction, SIZE, lut, 0, 0, 0, SIZE, SIZE), 1, 7);
+    time('correction layer: whole slice through the table', () => lookUpRows(out, labels, SIZE, lut, LABEL_OFFSET, 0, 0, SIZE, SIZE), 1, 7);
     const stroke = brushStroke({ x: 2000, y: 2000 }, { x: 2024, y: 2018 }, 20, SIZE, SIZE);
-    time(`renderOverlayPixels for a r=20 stroke segment (${stroke.length} px)`, () => renderOverlayPixels(out, prediction, labels, style, stroke, SIZE), 2000);
+    const box = boxOf(stroke, SIZE)!;
+    const boxWidth = box.x1 - box.x0;
+    const boxHeight = box.y1 - box.y0;
+    time(`correction layer: the box of a r=20 stroke segment (${boxWidth} × ${boxHeight} px)`, () => lookUpRows(out, labels, SIZE, lut, LABEL_OFFSET, box.x0, box.y0, boxWidth, boxHeight), 2000);
   });
 });
