@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import * as zarr from 'zarrita';
 import { ngffProblems, SPACE_UNITS } from '../zarr/ngffSchema.js';
@@ -11,6 +11,7 @@ import { LEDGER_FOLDER } from './BlockLedger.js';
 import { AtomicFileStore } from '../zarr/AtomicFileStore.js';
 import type { Multiscale } from './openOmeLevelZero.js';
 import { SLICE_STATISTICS_METHOD } from './SliceStatistics.js';
+import { checkSameSettings, readRecordedSettings } from './recordedSettings.js';
 
 /** What a prediction store was started with; a rerun or another share must match it. */
 export interface PredictionSettings {
@@ -87,25 +88,8 @@ function multiscale(settings: PredictionSettings, like: Multiscale | null, descr
 }
 
 async function checkSettings(folder: string, settings: PredictionSettings): Promise<void> {
-  const file = path.join(folder, LEDGER_FOLDER, SETTINGS_FILE);
-  let recorded: PredictionSettings;
-  try {
-    recorded = JSON.parse(await readFile(file, 'utf8')) as PredictionSettings;
-  } catch {
-    throw new Error(`${folder} exists but is not a Membrana block prediction (${file} is missing or unreadable): choose a new output or delete it.`);
-  }
-  if (canonicalJson(recorded) !== canonicalJson(settings)) {
-    throw new Error(
-      `${folder} was started with other settings (${JSON.stringify(recorded)}), not this run's (${JSON.stringify(settings)}): rerun with the same input, model and options, or delete ${folder} to start over.`,
-    );
-  }
-}
-
-/** JSON with object keys sorted, so settings given in another key order still compare equal. */
-function canonicalJson(value: unknown): string {
-  return JSON.stringify(value, (_, v: unknown) =>
-    v !== null && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : v,
-  );
+  const recorded = await readRecordedSettings<PredictionSettings>(folder, path.join(folder, LEDGER_FOLDER, SETTINGS_FILE), 'a Membrana block prediction');
+  checkSameSettings(folder, recorded, settings, 'rerun with the same input, model and options');
 }
 
 async function writeJson(file: string, value: unknown): Promise<void> {

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import * as zarr from 'zarrita';
 import type { VoxelSize } from '../../protocol/contract.js';
@@ -11,6 +11,7 @@ import { BlockLedger } from './BlockLedger.js';
 import { createFolderOnce } from './createFolderOnce.js';
 import { AtomicFileStore } from '../zarr/AtomicFileStore.js';
 import type { Multiscale } from './openOmeLevelZero.js';
+import { checkSameSettings, readRecordedSettings } from './recordedSettings.js';
 
 /** Everything that changes a block-wise segmentation's bytes; a rerun or another share must match it. */
 export interface SegmentSettings {
@@ -120,20 +121,11 @@ async function createOnce(folder: string, settings: SegmentSettings, like: Multi
 
 async function checkSettings(folder: string, settings: SegmentSettings): Promise<void> {
   const file = path.join(folder, SEGMENT_WORK_FOLDER, SETTINGS_FILE);
-  let recorded: SegmentSettings;
-  try {
-    recorded = JSON.parse(await readFile(file, 'utf8')) as SegmentSettings;
-  } catch {
-    throw new Error(`${folder} exists but is not a Membrana block-wise segmentation (${file} is missing or unreadable): choose a new output or delete it.`);
-  }
+  const recorded = await readRecordedSettings<SegmentSettings>(folder, file, 'a Membrana block-wise segmentation');
   if (recorded.shape?.join() !== settings.shape.join()) {
     throw new Error(
       `${folder} was started for a volume of shape [${recorded.shape?.join(', ')}], but this input is [${settings.shape.join(', ')}]: give the probability it was started from, or delete ${folder} (or choose a new output) to start over.`,
     );
   }
-  if (JSON.stringify(recorded) !== JSON.stringify(settings)) {
-    throw new Error(
-      `${folder} was started with other settings (${JSON.stringify(recorded)}), not this run's (${JSON.stringify(settings)}): rerun with the same options, or delete ${folder} to start over.`,
-    );
-  }
+  checkSameSettings(folder, recorded, settings, 'rerun with the same options');
 }

@@ -6,6 +6,7 @@ import type { OmeZarrLevel } from '../zarr/omeZarr.js';
 import { readRegion } from '../zarr/readRegion.js';
 import { blockAt, blockCount, type BlockGrid, type BlockRunOptions } from './blockGrid.js';
 import type { MeshBlockStore } from './MeshBlockStore.js';
+import { BlockRun } from './BlockRun.js';
 
 export interface MeshBlocksOptions extends BlockRunOptions {
   /** Level 0 of the label image: integer ids, [z, y, x]. */
@@ -43,25 +44,14 @@ interface ReadBlock {
  * fragments; it does not grow with the volume.
  */
 export async function meshBlocks(options: MeshBlocksOptions): Promise<MeshBlocksResult> {
-  const started = performance.now();
   const { grid, store, level, voxelSize, signal } = options;
   if (grid.shape.some((size, a) => size !== level.shape[a]) || grid.block.some((size, a) => size % level.chunks[a]! !== 0)) {
     throw new Error(`The block grid [${grid.block.join(', ')}] over [${grid.shape.join(', ')}] does not fit ${level.file} (shape [${level.shape.join(', ')}], chunks [${level.chunks.join(', ')}]).`);
   }
   const wanted = options.blocks ?? Array.from({ length: blockCount(grid) }, (_, k) => k);
-  const finished = await store.ledger.done();
-  const skipped = wanted.filter((k) => finished.has(k));
-  const todo = wanted.filter((k) => !finished.has(k));
-  const done: number[] = [];
+  const run = await BlockRun.start('Meshing blocks', store.ledger, wanted, options.onProgress);
+  const { todo } = run;
   let triangles = 0;
-  const report = (): void => {
-    const elapsed = (performance.now() - started) / 1000;
-    options.onProgress?.({
-      stage: `Meshing blocks, ${done.length} of ${todo.length} done`,
-      fraction: todo.length === 0 ? 1 : done.length / todo.length,
-      ...(done.length > 0 ? { etaSeconds: (elapsed / done.length) * (todo.length - done.length) } : {}),
-    });
-  };
   const read = async (index: number): Promise<ReadBlock> => {
     const { x, y, z } = blockAt(grid, index);
     const core: VoxelBox = { x, y, z };
@@ -69,7 +59,6 @@ export async function meshBlocks(options: MeshBlocksOptions): Promise<MeshBlocks
     const data = await readRegion(level, box, signal);
     return { index, core, box, ids: data instanceof Uint32Array ? data : Uint32Array.from(data) };
   };
-  report();
   throwIfCancelled(signal, 'Meshing');
   let pending: Promise<ReadBlock> | null = todo.length > 0 ? read(todo[0]!) : null;
   try {
@@ -85,16 +74,15 @@ export async function meshBlocks(options: MeshBlocksOptions): Promise<MeshBlocks
       });
       const extra = store.settings.segmentation ? precomputedChunks(labels, level.chunks, voxelSize) : undefined;
       await store.writeBlock(labels.index, fragments, extra);
-      done.push(labels.index);
       options.onBlock?.(labels.index);
-      report();
+      run.finish(labels.index);
       throwIfCancelled(signal, 'Meshing');
     }
   } finally {
     // A read still in flight after a failure or cancel: settle it quietly.
     pending?.catch(() => undefined);
   }
-  return { done, skipped, triangles, seconds: (performance.now() - started) / 1000 };
+  return { done: run.done, skipped: run.skipped, triangles, seconds: run.seconds };
 }
 
 /**

@@ -10,6 +10,7 @@ import { blockAt, blockCount, type Block, type BlockGrid, type BlockRunOptions }
 import type { BlockLedger } from './BlockLedger.js';
 import { SliceStatistics } from './SliceStatistics.js';
 import { readHaloedBlock, zarrSource, type VolumeSource } from './VolumeSource.js';
+import { BlockRun } from './BlockRun.js';
 
 export interface PredictBlocksOptions extends BlockRunOptions {
   /** The image, [z, y, x]: a zarrita array or any VolumeSource. */
@@ -53,15 +54,12 @@ export async function predictBlocks(options: PredictBlocksOptions): Promise<Pred
 }
 
 async function predictBlocksWith(options: PredictBlocksOptions, model: Predictor): Promise<PredictBlocksResult> {
-  const started = performance.now();
   const { grid, ledger, output } = options;
   const source = 'read' in options.input ? options.input : zarrSource(options.input);
   checkShapes(source, output, grid);
   const wanted = options.blocks ?? Array.from({ length: blockCount(grid) }, (_, k) => k);
-  const finished = await ledger.done();
-  const skipped = wanted.filter((k) => finished.has(k));
-  const todo = wanted.filter((k) => !finished.has(k));
-  const done: number[] = [];
+  const run = await BlockRun.start('Predicting blocks', ledger, wanted, options.onProgress);
+  const { todo } = run;
   const statistics = new SliceStatistics(source, ledger);
   const meta = model.meta;
   const tiling: PredictSliceOptions = { ...modelTiling(meta, options.maxTile), tta: options.tta };
@@ -72,15 +70,6 @@ async function predictBlocksWith(options: PredictBlocksOptions, model: Predictor
   const onAbort = (): void => stop.abort();
   options.signal?.addEventListener('abort', onAbort, { once: true });
   if (options.signal?.aborted) stop.abort();
-  const report = (): void => {
-    const elapsed = (performance.now() - started) / 1000;
-    options.onProgress?.({
-      stage: `Predicting blocks, ${done.length} of ${todo.length} done`,
-      fraction: todo.length === 0 ? 1 : done.length / todo.length,
-      ...(done.length > 0 ? { etaSeconds: (elapsed / done.length) * (todo.length - done.length) } : {}),
-    });
-  };
-  report();
   let next = 0;
   let failure: unknown = null;
   const runner = async (): Promise<void> => {
@@ -92,9 +81,8 @@ async function predictBlocksWith(options: PredictBlocksOptions, model: Predictor
       await predictBlock(block, source, output, model, grid.halo, { ...tiling, signal: stop.signal }, stats);
       // Only after the chunks are durable: a kill before this line leaves the block unmarked.
       await ledger.markDone(k);
-      done.push(k);
       options.onBlock?.(k);
-      report();
+      run.finish(k);
     }
   };
   try {
@@ -111,7 +99,7 @@ async function predictBlocksWith(options: PredictBlocksOptions, model: Predictor
     options.signal?.removeEventListener('abort', onAbort);
   }
   if (failure !== null) throw failure;
-  return { done, skipped, seconds: (performance.now() - started) / 1000 };
+  return { done: run.done, skipped: run.skipped, seconds: run.seconds };
 }
 
 /** Reads, predicts and writes one block (not its marker); `stats[s]` normalises its slice s. */

@@ -5,6 +5,7 @@ import { blockAt, blockCount, type Block, type BlockGrid, type BlockRunOptions }
 import { boxSize, haloedBox, indexIn, writeBlockFiles, type BlockStats, type Box } from './blockLabels.js';
 import { stepLedger, type SegmentSettings, type SegmentStore } from './createSegmentStore.js';
 import type { VolumeSource } from './VolumeSource.js';
+import { BlockRun } from './BlockRun.js';
 
 /** What one step did for the blocks (or faces) it was given. */
 export interface StepResult {
@@ -140,30 +141,16 @@ export async function runStep(
   options: { signal?: AbortSignal; onProgress?: (progress: Progress) => void; onBlock?: (item: number) => void },
   work: (item: number) => Promise<Record<string, unknown>>,
 ): Promise<StepResult> {
-  const started = performance.now();
-  const finished = await ledger.done();
-  const skipped = wanted.filter((k) => finished.has(k));
-  const todo = wanted.filter((k) => !finished.has(k));
-  const done: number[] = [];
-  const report = (): void => {
-    const elapsed = (performance.now() - started) / 1000;
-    options.onProgress?.({
-      stage: `${stage}, ${done.length} of ${todo.length} done`,
-      fraction: todo.length === 0 ? 1 : done.length / todo.length,
-      ...(done.length > 0 ? { etaSeconds: (elapsed / done.length) * (todo.length - done.length) } : {}),
-    });
-  };
-  report();
-  for (const k of todo) {
+  const run = await BlockRun.start(stage, ledger, wanted, options.onProgress);
+  for (const k of run.todo) {
     throwIfCancelled(options.signal, 'Segmentation');
     const record = await work(k);
     // Only after the item's files are durable: a kill before this line leaves it unmarked.
     await ledger.markDone(k, record);
-    done.push(k);
     options.onBlock?.(k);
-    report();
+    run.finish(k);
     // Let a cancel from another task through between items (the work itself is synchronous).
     await new Promise((resolve) => setImmediate(resolve));
   }
-  return { done, skipped, seconds: (performance.now() - started) / 1000 };
+  return { done: run.done, skipped: run.skipped, seconds: run.seconds };
 }
