@@ -1,5 +1,6 @@
 import zlib from 'node:zlib';
 import type { Random } from '../base/Random.js';
+import { chunk, pngFile } from '../io/testing/buildPng.js';
 
 /** A folder of slice images to write: files, or links to somewhere else (a device, say). */
 export interface FolderCase {
@@ -11,16 +12,6 @@ export interface FolderCase {
 
 const W = 48;
 const H = 40;
-
-function chunk(type: string, data: Uint8Array): Uint8Array {
-  const out = new Uint8Array(12 + data.length);
-  const view = new DataView(out.buffer);
-  view.setUint32(0, data.length);
-  out.set(Buffer.from(type, 'latin1'), 4);
-  out.set(data, 8);
-  view.setUint32(8 + data.length, zlib.crc32(out.subarray(4, 8 + data.length)));
-  return out;
-}
 
 /** A PNG from its IHDR fields and raw scanlines (filter byte 0 per row), with correct CRCs. */
 export function buildPng(width: number, height: number, options: { bitDepth?: number; colorType?: number; fill?: number; idat?: Uint8Array } = {}): Uint8Array {
@@ -35,7 +26,7 @@ export function buildPng(width: number, height: number, options: { bitDepth?: nu
   const raw = new Uint8Array(rowBytes * Math.min(height, 64));
   for (let r = 0; r < Math.min(height, 64); r++) raw.fill(options.fill ?? (r * 5) & 255, r * rowBytes + 1, (r + 1) * rowBytes);
   const idat = options.idat ?? zlib.deflateSync(raw);
-  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', header), chunk('IDAT', idat), chunk('IEND', new Uint8Array(0))]);
+  return pngFile([chunk('IHDR', header), chunk('IDAT', idat)]);
 }
 
 function folder(name: string, broken: { name: string; bytes?: Uint8Array; link?: string }, note: string, expect: 'reject' | 'either' = 'reject'): FolderCase {

@@ -31,11 +31,17 @@ export function buildPng(options: { width: number; height: number; colorType: 0 
   header.set([bitDepth, colorType, 0, 0, 0], 8);
   const chunks = [chunk('IHDR', header)];
   if (options.palette) chunks.push(chunk('PLTE', Uint8Array.from(options.palette.flat())));
-  chunks.push(chunk('IDAT', zlib.deflateSync(raw)), chunk('IEND', new Uint8Array(0)));
-  return Buffer.concat([Uint8Array.of(0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a), ...chunks]);
+  chunks.push(chunk('IDAT', zlib.deflateSync(raw)));
+  return pngFile(chunks);
 }
 
-function chunk(type: string, data: Uint8Array): Uint8Array {
+/** A PNG file of these chunks (the signature before them, IEND after). */
+export function pngFile(chunks: Uint8Array[]): Uint8Array {
+  return Buffer.concat([Uint8Array.of(0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a), ...chunks, chunk('IEND', new Uint8Array(0))]);
+}
+
+/** One PNG chunk: length, type, data and its CRC. */
+export function chunk(type: string, data: Uint8Array): Uint8Array {
   const out = new Uint8Array(12 + data.length);
   const view = new DataView(out.buffer);
   view.setUint32(0, data.length);
