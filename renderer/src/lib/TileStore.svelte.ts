@@ -1,6 +1,7 @@
 import type { EngineClient, Tile, TiledVolumeInfo, VolumeInfo } from '../../../protocol/contract.js';
 import { renderLabels } from './labels/renderLabels.js';
-import { renderSlice, voxelAt, type DisplayRange } from './renderSlice.js';
+import { assembleTiles, overviewLevel } from './overviewSlice.js';
+import { renderSlice, voxelAt, type DisplayRange, type SliceData } from './renderSlice.js';
 
 /** The one engine call the store needs (a fake in tests). */
 export type TileSource = Pick<EngineClient, 'getTile'>;
@@ -27,6 +28,8 @@ const MAX_IN_FLIGHT = 6;
 export const DEFAULT_BUDGET_MB = 512;
 /** A tile that failed to read is asked for again after this long. */
 const RETRY_AFTER_MS = 10_000;
+/** readOverview reads no scale bigger than this (pixels): a volume without a coarse scale gets none. */
+const MAX_OVERVIEW_PIXELS = 4096 * 4096;
 
 const keyOf = (k: TileKey): string => `${k.level}/${k.z}/${k.tx}/${k.ty}`;
 
@@ -138,6 +141,32 @@ export class TileStore {
       if (value !== null) return { value, level };
     }
     return null;
+  }
+
+  /**
+   * The whole of slice z at the finest scale that fits `maxSize` pixels a side (the 3D view's
+   * plane): cached tiles are used, the rest read at up to six at a time without entering the cache
+   * (the slice view's tiles keep it). Null without a tiled volume, when the volume changes
+   * meanwhile, or when it has no scale of at most 4096² pixels; rejects when a tile cannot be read.
+   */
+  async readOverview(z: number, maxSize: number, signal?: AbortSignal): Promise<(SliceData & { z: number; level: number }) | null> {
+    const volume = this.#volume;
+    if (!volume) return null;
+    const level = overviewLevel(volume, maxSize);
+    const scale = volume.levels[level]!;
+    if (scale.width * scale.height > MAX_OVERVIEW_PIXELS) return null;
+    const keys = tilesCovering(volume, level, z, { x0: 0, y0: 0, x1: volume.width, y1: volume.height });
+    const tiles: Tile[] = [];
+    let next = 0;
+    const reader = async (): Promise<void> => {
+      while (next < keys.length) {
+        const key = keys[next++]!;
+        tiles.push(this.#entries.get(keyOf(key))?.tile ?? (await this.#source.getTile({ volumeId: volume.id, ...key }, { signal })));
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(MAX_IN_FLIGHT, keys.length) }, reader));
+    if (this.#volume !== volume) return null;
+    return { z, level, ...assembleTiles(scale, volume.tileSize, volume.dtype, tiles) };
   }
 
   /** True when the tile is cached. */

@@ -116,4 +116,71 @@ describe('TileStore', () => {
     store.setVolume(null);
     expect(store.error).toBeNull();
   });
+
+  describe('readOverview', () => {
+    /** A 600 × 300 × 4 uint16 volume in three scales whose voxels are 1000 level + 100 z + x + y at every scale, served tile by tile. */
+    const small: TiledVolumeInfo = {
+      ...volume,
+      width: 600,
+      height: 300,
+      depth: 4,
+      dtype: 'uint16',
+      levels: [
+        { width: 600, height: 300, depth: 4, factor: { x: 1, y: 1, z: 1 } },
+        { width: 300, height: 150, depth: 4, factor: { x: 2, y: 2, z: 1 } },
+        { width: 150, height: 75, depth: 4, factor: { x: 4, y: 4, z: 1 } },
+      ],
+    };
+    const voxel = (level: number, z: number, x: number, y: number): number => 1000 * level + 100 * z + x + y;
+    function servedTiles(): { calls: string[]; source: ConstructorParameters<typeof TileStore>[0] } {
+      const calls: string[] = [];
+      return {
+        calls,
+        source: {
+          getTile: async ({ level, z, tx, ty }) => {
+            calls.push(`${level}/${z}/${tx}/${ty}`);
+            const scale = small.levels[level]!;
+            const width = Math.min(256, scale.width - tx * 256);
+            const height = Math.min(256, scale.height - ty * 256);
+            const data = Uint16Array.from({ length: width * height }, (_, i) => voxel(level, z, tx * 256 + (i % width), ty * 256 + Math.floor(i / width)));
+            return { volumeId: small.id, level, z, tx, ty, width, height, dtype: 'uint16', data: data.buffer } satisfies Tile;
+          },
+        },
+      };
+    }
+
+    it('assembles slice z whole at the finest scale that fits, reading each tile once and using those cached', async () => {
+      const { calls, source } = servedTiles();
+      const store = new TileStore(source);
+      store.setVolume(small);
+      // The slice view already holds one tile of scale 1.
+      store.image({ level: 1, z: 3, tx: 1, ty: 0 }, { low: 0, high: 65535 }, true);
+      store.settle([{ level: 1, z: 3, tx: 1, ty: 0 }]);
+      for (let i = 0; i < 5; i++) await tick();
+      const slice = await store.readOverview(3, 300);
+      expect(slice).toMatchObject({ z: 3, level: 1, width: 300, height: 150, dtype: 'uint16' });
+      const values = new Uint16Array(slice!.data);
+      for (const [x, y] of [[0, 0], [255, 149], [256, 0], [299, 149], [123, 77]] as const) expect(values[y * 300 + x]).toBe(voxel(1, 3, x, y));
+      expect(calls.sort()).toEqual(['1/3/0/0', '1/3/1/0']);
+      expect(store.tileCount).toBe(1);
+      expect((await store.readOverview(2, 100))).toMatchObject({ level: 2, width: 150, height: 75 });
+    });
+
+    it('gives null without a tiled volume or when the volume changes meanwhile, and rejects when a tile cannot be read', async () => {
+      const { source } = servedTiles();
+      const store = new TileStore(source);
+      expect(await store.readOverview(0, 2048)).toBeNull();
+      store.setVolume(small);
+      const reading = store.readOverview(0, 2048);
+      store.setVolume(null);
+      expect(await reading).toBeNull();
+      const failing = new TileStore({
+        getTile: async () => {
+          throw new Error('chunk (0, 0, 0) cannot be read');
+        },
+      });
+      failing.setVolume(small);
+      await expect(failing.readOverview(0, 2048)).rejects.toThrow(/cannot be read/);
+    });
+  });
 });
