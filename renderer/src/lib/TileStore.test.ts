@@ -1,7 +1,7 @@
 // @vitest-environment jsdom
 import { describe, expect, it } from 'vitest';
 import type { Tile, TiledVolumeInfo } from '../../../protocol/contract.js';
-import { levelForZoom, TileStore, tilesCovering } from './TileStore.svelte.js';
+import { levelForZoom, TileStore, tilesCovering, type TileKey } from './TileStore.svelte.js';
 
 const volume: TiledVolumeInfo = {
   kind: 'tiled',
@@ -48,15 +48,17 @@ describe('tilesCovering', () => {
 });
 
 describe('TileStore', () => {
-  function fakeSource(): { calls: string[]; source: ConstructorParameters<typeof TileStore>[0] } {
+  /** A tile source that records each tile asked for ('level/z/tx/ty'); by default every tile is 256² of uint8 tx. */
+  function fakeSource(
+    tile: (key: TileKey) => Tile = ({ level, z, tx, ty }) => ({ volumeId: 'v', level, z, tx, ty, width: 256, height: 256, dtype: 'uint8', data: new Uint8Array(256 * 256).fill(tx).buffer }),
+  ): { calls: string[]; source: ConstructorParameters<typeof TileStore>[0] } {
     const calls: string[] = [];
     return {
       calls,
       source: {
         getTile: async ({ level, z, tx, ty }) => {
           calls.push(`${level}/${z}/${tx}/${ty}`);
-          const data = new Uint8Array(256 * 256).fill(tx).buffer;
-          return { volumeId: 'v', level, z, tx, ty, width: 256, height: 256, dtype: 'uint8', data } satisfies Tile;
+          return tile({ level, z, tx, ty });
         },
       },
     };
@@ -132,22 +134,15 @@ describe('TileStore', () => {
       ],
     };
     const voxel = (level: number, z: number, x: number, y: number): number => 1000 * level + 100 * z + x + y;
-    function servedTiles(): { calls: string[]; source: ConstructorParameters<typeof TileStore>[0] } {
-      const calls: string[] = [];
-      return {
-        calls,
-        source: {
-          getTile: async ({ level, z, tx, ty }) => {
-            calls.push(`${level}/${z}/${tx}/${ty}`);
-            const scale = small.levels[level]!;
-            const width = Math.min(256, scale.width - tx * 256);
-            const height = Math.min(256, scale.height - ty * 256);
-            const data = Uint16Array.from({ length: width * height }, (_, i) => voxel(level, z, tx * 256 + (i % width), ty * 256 + Math.floor(i / width)));
-            return { volumeId: small.id, level, z, tx, ty, width, height, dtype: 'uint16', data: data.buffer } satisfies Tile;
-          },
-        },
-      };
-    }
+    /** The tiles of `small`, edge tiles cut to the scale. */
+    const servedTiles = (): ReturnType<typeof fakeSource> =>
+      fakeSource(({ level, z, tx, ty }) => {
+        const scale = small.levels[level]!;
+        const width = Math.min(256, scale.width - tx * 256);
+        const height = Math.min(256, scale.height - ty * 256);
+        const data = Uint16Array.from({ length: width * height }, (_, i) => voxel(level, z, tx * 256 + (i % width), ty * 256 + Math.floor(i / width)));
+        return { volumeId: small.id, level, z, tx, ty, width, height, dtype: 'uint16', data: data.buffer };
+      });
 
     it('assembles slice z whole at the finest scale that fits, reading each tile once and using those cached', async () => {
       const { calls, source } = servedTiles();
