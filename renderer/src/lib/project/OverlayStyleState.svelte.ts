@@ -1,4 +1,4 @@
-import type { OverlayStyle } from '../paint/renderOverlay.js';
+import type { OverlayStyle } from '../paint/overlayLut.js';
 
 /** How the prediction and corrections are drawn over the image; one key toggles each part. */
 export class OverlayStyleState {
