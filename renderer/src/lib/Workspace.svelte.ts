@@ -7,6 +7,8 @@ import { SliceStore } from './SliceStore.svelte.js';
 import { TileStore } from './TileStore.svelte.js';
 import { describeError, describeOpenError, forBrowser, type UserError } from './userError.js';
 import { Viewport, type Point } from './Viewport.svelte.js';
+import { diagnosticsText, pageFacts } from './diagnosticsText.js';
+import { uiLog } from './uiLog.js';
 
 export type { UserError } from './userError.js';
 
@@ -207,6 +209,8 @@ export class Workspace {
         this.#phase = 'disconnected';
       }),
     );
+    // The engine's warnings and errors, kept for Help › Copy diagnostics when the engine can no longer be asked.
+    this.#disposers.push(this.#connection.engine.on('log', (entry) => uiLog.engine(entry)));
     const bridge = this.#connection.bridge;
     if (bridge) {
       this.#disposers.push(bridge.onOpenPath((path) => void this.openPath(path)));
@@ -227,8 +231,13 @@ export class Workspace {
       .backend({})
       .then(
         (info) => (this.#backend = info),
-        (error: Error) => console.warn(`The engine's compute backend did not start: ${error.message}`),
+        (error: Error) => uiLog.warn(`The engine's compute backend did not start: ${error.message}`),
       );
+  }
+
+  /** Help › Copy diagnostics: the report as text (the engine's own, or why it could not be asked). */
+  diagnostics(): Promise<string> {
+    return diagnosticsText(this.#connection?.engine ?? null, pageFacts(this.#connection?.host ?? null));
   }
 
   /** Opens a stack by its path on the engine's machine; with a project open, once the user agrees to close it. */
@@ -302,7 +311,7 @@ export class Workspace {
     try {
       this.#recent = await this.#engine().recentProjects({});
     } catch (error) {
-      console.warn(`Could not read the recent projects: ${(error as Error).message}`);
+      uiLog.warn(`Could not read the recent projects: ${(error as Error).message}`);
     }
   }
 
@@ -509,7 +518,8 @@ export class Workspace {
   }
 
   #close(volume: VolumeInfo): void {
-    this.#connection?.engine.closeVolume({ volumeId: volume.id }).catch(() => {});
+    // Closing frees the engine's memory; a failure leaves the volume open there, which a warning is enough for.
+    this.#connection?.engine.closeVolume({ volumeId: volume.id }).catch((error: Error) => uiLog.warn(`Could not close ${volume.name} in the engine: ${error.message}`));
   }
 }
 
@@ -520,6 +530,7 @@ function readLastProject(): string | null {
   try {
     return globalThis.localStorage?.getItem(LAST_PROJECT_KEY) ?? null;
   } catch {
+    // Storage may be disabled; then there is no last project to reopen.
     return null;
   }
 }
