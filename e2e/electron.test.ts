@@ -1,7 +1,8 @@
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import os from 'node:os';
 import path from 'node:path';
-import { _electron as electron } from 'playwright-core';
+import { _electron as electron, type Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { ARTIFACTS, ROOT } from './launchServe.js';
 
@@ -24,12 +25,25 @@ if (!binary) {
   );
 }
 
+/** A first run shows the start screen: open the sample as a new user does. */
+async function trySample(window: Page): Promise<void> {
+  await window.getByTestId('start-screen').waitFor({ timeout: 30_000 });
+  await window.getByTestId('try-sample').click();
+  await window.getByTestId('slice-label').waitFor({ timeout: 30_000 });
+}
+
+/** Each launch gets a fresh Membrana folder, so no earlier run's last project or recent list is read. */
+function launch(args: string[]): ReturnType<typeof electron.launch> {
+  const home = mkdtempSync(path.join(os.tmpdir(), 'membrana-electron-'));
+  return electron.launch({ executablePath: binary!, args, cwd: ROOT, env: { ...process.env, MEMBRANA_HOME: home } as Record<string, string> });
+}
+
 describe.skipIf(!binary)('Electron app', () => {
   it('opens a window with the sample, with the engine in a utility process and a locked-down renderer', async () => {
-    const app = await electron.launch({ executablePath: binary!, args: [ROOT], cwd: ROOT });
+    const app = await launch([ROOT]);
     try {
       const window = await app.firstWindow();
-      await window.getByTestId('slice-label').waitFor({ timeout: 30_000 });
+      await trySample(window);
       expect(await window.getByTestId('status').textContent()).toContain('4 × 4 × 50 nm');
       // No Node in the page, and only the contract's bridge.
       expect(await window.evaluate(() => typeof (globalThis as { require?: unknown }).require)).toBe('undefined');
@@ -46,10 +60,10 @@ describe.skipIf(!binary)('Electron app', () => {
   });
 
   it('restarts a killed engine; a reloaded page gets a fresh port to it and works', async () => {
-    const app = await electron.launch({ executablePath: binary!, args: [ROOT], cwd: ROOT });
+    const app = await launch([ROOT]);
     try {
       const window = await app.firstWindow();
-      await window.getByTestId('slice-label').waitFor({ timeout: 30_000 });
+      await trySample(window);
       const enginePids = (): Promise<number[]> =>
         app.evaluate(({ app: electronApp }) => electronApp.getAppMetrics().filter((m) => m.name === 'Membrana engine').map((m) => m.pid));
       const [first] = await enginePids();
@@ -57,6 +71,7 @@ describe.skipIf(!binary)('Electron app', () => {
       process.kill(first!, 'SIGKILL');
       await expect.poll(async () => (await enginePids()).filter((pid) => pid !== first).length, { timeout: 30_000 }).toBe(1);
       await window.reload();
+      // The reloaded page reopens the sample's project, its last one.
       await window.getByTestId('slice-label').waitFor({ timeout: 30_000 });
       expect(await window.getByTestId('status').textContent()).toContain('4 × 4 × 50 nm');
     } finally {
@@ -66,7 +81,7 @@ describe.skipIf(!binary)('Electron app', () => {
 
   it('opens a stack given on the command line', async () => {
     const stack = path.join(ROOT, 'assets', 'sample', 'isbi2012-test-crop.tif');
-    const app = await electron.launch({ executablePath: binary!, args: [ROOT, stack], cwd: ROOT });
+    const app = await launch([ROOT, stack]);
     try {
       const window = await app.firstWindow();
       await expect.poll(async () => window.getByTestId('status').textContent(), { timeout: 30_000 }).toContain('isbi2012-test-crop.tif');

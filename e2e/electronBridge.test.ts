@@ -71,6 +71,9 @@ beforeAll(async () => {
   });
   await page.addInitScript({ content: fakePreloadScript(ROOT) });
   await page.goto(`${ORIGIN}/index.html`);
+  // A first run: the start screen, then the sample as a new user opens it.
+  await page.getByTestId('start-screen').waitFor({ timeout: 60_000 });
+  await page.getByTestId('try-sample').click();
   await page.getByTestId('slice-label').waitFor({ timeout: 60_000 });
 }, 120_000);
 
@@ -101,6 +104,8 @@ describe('the desktop renderer over the Electron bridge (real preload, cloned me
   it('opens a file from the native Open dialog and from main (a desktop file, a second launch)', async () => {
     dialogAnswers.push(SAMPLE);
     await page.getByTestId('open-button').click();
+    // The sample's project is open: Open… asks before closing it.
+    await page.getByTestId('confirm-ok').click();
     await expect.poll(status, { timeout: 30_000 }).toContain('isbi2012-test-crop.tif');
     expect(callsSeen.filter((method) => method === 'openPath')).toHaveLength(1);
     await page.evaluate((file) => (window as unknown as { __shellMain: { send(c: string, p: string): void } }).__shellMain.send('membrana:open-path', file), SAMPLE);

@@ -18,7 +18,8 @@
  * permission handlers; macOS Finder's open-file, Linux's desktop-file registration and %U; the lock
  * across real processes; native dialogs; electron-builder packages.
  */
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -71,7 +72,12 @@ const windows = (): electron.BrowserWindow[] => electron.BrowserWindow.getAllWin
 const firstPage = (): electron.WebContents => electron.BrowserWindow.all[0]!.webContents;
 const forks = (): typeof electron.engines => electron.engines;
 
+let home = '';
+
 beforeAll(async () => {
+  // The engines main forks inherit this: their log, recent list and projects go to a scratch folder.
+  home = mkdtempSync(path.join(os.tmpdir(), 'membrana-main-'));
+  process.env.MEMBRANA_HOME = home;
   await import(pathToFileURL(path.join(ROOT, 'build/electron/main.js')).href);
   // macOS launches an app for a file with open-file before `ready`: that file is the startup path.
   const event = { preventDefault: vi.fn() };
@@ -85,6 +91,7 @@ beforeAll(async () => {
 afterAll(() => {
   electron.app.emit('will-quit');
   for (const { engine } of forks()) engine.kill();
+  if (home) rmSync(home, { recursive: true, force: true });
 });
 
 describe('desktop main process (stand-in electron, real engine process)', () => {
@@ -205,14 +212,23 @@ describe('desktop main process (stand-in electron, real engine process)', () => 
     expect(window.minimized).toBe(false);
   });
 
-  it('item 8: refuses every permission, asked or checked, and serves only the built UI', async () => {
+  it("item 8: refuses every permission but the app pages' clipboard writes, asked or checked, and serves only the built UI", async () => {
     const ses = electron.session.defaultSession;
-    for (const permission of ['media', 'notifications', 'geolocation', 'clipboard-read']) {
+    const asked = (permission: string, url: string): unknown => {
       const callback = vi.fn();
-      (ses.requestHandler as (...a: unknown[]) => void)({}, permission, callback, {});
-      expect(callback).toHaveBeenCalledWith(false);
-      expect((ses.checkHandler as (...a: unknown[]) => boolean)({}, permission, 'app://membrana', {})).toBe(false);
+      (ses.requestHandler as (...a: unknown[]) => void)({}, permission, callback, { requestingUrl: url });
+      return callback.mock.calls[0]?.[0];
+    };
+    const checked = (permission: string, origin: string): unknown => (ses.checkHandler as (...a: unknown[]) => boolean)({}, permission, origin, {});
+    for (const permission of ['media', 'notifications', 'geolocation', 'clipboard-read']) {
+      expect(asked(permission, 'app://membrana/index.html')).toBe(false);
+      expect(checked(permission, 'app://membrana')).toBe(false);
     }
+    // Help › Copy diagnostics writes the report to the clipboard; only the app's own pages may.
+    expect(asked('clipboard-sanitized-write', 'app://membrana/index.html')).toBe(true);
+    expect(checked('clipboard-sanitized-write', 'app://membrana')).toBe(true);
+    expect(asked('clipboard-sanitized-write', 'https://elsewhere.example/')).toBe(false);
+    expect(checked('clipboard-sanitized-write', 'https://elsewhere.example')).toBe(false);
     expect((ses.deviceHandler as (...a: unknown[]) => boolean)({ deviceType: 'usb' })).toBe(false);
     const serve = electron.protocol.handlers.get('app')!;
     expect((await serve(new Request('app://membrana/..%2F..%2Fpackage.json'))).status).toBe(404);
