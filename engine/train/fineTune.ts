@@ -132,9 +132,9 @@ export async function fineTune(options: FineTuneOptions): Promise<FineTuneResult
   const validation = new Set(options.validationSlices);
   for (const z of validation) if (!Number.isInteger(z) || z < 0 || z >= depth) throw new RangeError(`Validation slice ${z} is outside the stack (slices 0-${depth - 1}).`);
   const context = options.reviewedContext === undefined ? REVIEWED_CONTEXT : options.reviewedContext;
-  const labelled = context ? await addReviewedContext(start, images, corrections, context, workers, signal) : corrections;
-  const split = splitHeldOut(labelled, validation, width, height, { seed: settings.seed });
-  const training = correctionSlices(images, split.train);
+  // Held out first, from what the expert painted; the reviewed context then widens the training share only.
+  const split = splitHeldOut(corrections, validation, width, height, { seed: settings.seed });
+  const training = correctionSlices(images, context ? await addReviewedContext(start, images, split, context, workers, { signal }) : split.train);
   if (training.length === 0) {
     throw Object.assign(new Error('There are no corrections to learn from. Paint some corrections on slices that are not marked for validation first.'), { code: 'NO_CORRECTIONS' });
   }

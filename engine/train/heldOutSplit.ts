@@ -16,6 +16,9 @@ export interface HeldOutSplit {
   how: string;
 }
 
+/** Pixels around a held-out tile that training does not learn from (the default guard band). */
+export const HELD_OUT_GUARD = 8;
+
 export interface SplitOptions {
   /** Share of the labelled pixels to set aside when no validation slice has labels (default 0.2). */
   share?: number;
@@ -46,7 +49,7 @@ export function splitHeldOut(corrections: readonly SliceCorrection[], validation
   }
   const share = options.share ?? 0.2;
   const tile = options.tile ?? TALLY_BLOCK;
-  const guard = options.guard ?? 8;
+  const guard = options.guard ?? HELD_OUT_GUARD;
   if (!(share > 0 && share < 1)) throw new RangeError(`The held-out share must be between 0 and 1, not ${share}.`);
   const random = new Random(options.seed ?? 1);
   // Per slice, its tiles with labels, in a seeded random order.

@@ -49,4 +49,16 @@ describe('withReviewedContext', () => {
     labels[0] = 1;
     expect(() => withReviewedContext([{ z: 4, labels }], new Map([[4, new Uint8Array(10)]]), W, H)).toThrow(/slice 4 holds 10 pixels/);
   });
+
+  it('adds no context where keepOut is set (held-out tiles and their guard band)', () => {
+    const labels = new Uint8Array(W * H);
+    labels[10 * W + 10] = CORRECTION_LABEL.cell;
+    const keepOut = new Uint8Array(W * H);
+    for (let y = 0; y < H; y++) for (let x = 12; x < W; x++) keepOut[y * W + x] = 1; // everything right of x = 11
+    const [out] = withReviewedContext([{ z: 1, labels }], new Map([[1, new Uint8Array(W * H)]]), W, H, { radius: 4, confident: 64 }, new Map([[1, keepOut]]));
+    const xs = [...out!.labels.keys()].filter((i) => out!.labels[i] !== 0).map((i) => i % W);
+    expect(Math.min(...xs)).toBe(6);
+    expect(Math.max(...xs)).toBe(11);
+    expect(xs).toHaveLength(9 * 6);
+  });
 });

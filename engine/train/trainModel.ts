@@ -135,19 +135,20 @@ export async function trainModel(options: TrainOptions): Promise<TrainResult> {
   if (options.validation) for (let z = options.validation[0]; z <= options.validation[1]; z++) validation.add(z);
   const corrections = labelsToCorrections({ ...labels, data: labels.data as Uint8Array }, options.mask ? { data: options.mask.data as Uint8Array } : null);
   const context = fromModel ? (options.reviewedContext === undefined ? REVIEWED_CONTEXT : options.reviewedContext) : null;
-  let labelled = corrections;
+  // Held out first, from the labels as given; the reviewed context then widens the training share only.
+  const split = splitHeldOut(corrections, validation, images.width, images.height, { seed: settings.seed });
+  let train = split.train;
   if (context) {
     // The starting model's predictions: a resumed run's model has moved on, so read the start again.
     const resumed = state.step > 0;
     const start = resumed ? await loadModelFolder(options.init!) : { dir: options.init!, model, meta };
     try {
-      labelled = await addReviewedContext(start, images, corrections, context, workers, options.signal);
+      train = await addReviewedContext(start, images, split, context, workers, { signal: options.signal });
     } finally {
       if (resumed) start.model.dispose();
     }
   }
-  const split = splitHeldOut(labelled, validation, images.width, images.height, { seed: settings.seed });
-  const training = correctionSlices(images, split.train);
+  const training = correctionSlices(images, train);
   if (training.length === 0) throw new Error(`${labels.source} has no labelled pixels outside the held-out ones (label membrane 0, cell 255).`);
   if (split.heldOut.length === 0) log(`Held out: ${split.how}; every step is kept, the last one is written.`);
   else log(`Held out: ${split.how}.`);
