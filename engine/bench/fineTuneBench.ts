@@ -13,7 +13,7 @@
  * Nothing is marked for validation: held-out corrections are set aside automatically.
  * Options: --scenario mild|hard|sparse (repeatable; default all), --minutes M (training budget
  * per run, default 2), --steps N (a step budget too), --workers N (default 2 where there are 2 cores), --path cli|app (mild:
- * default both), --replay-share X, --lr X, --context N (override the defaults to compare recipes).
+ * default both), --replay-share X, --lr X, --context N, --trainable all|P1,P2 (layer-name prefixes) (override the defaults to compare recipes).
  */
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -42,6 +42,7 @@ const { values } = parseArgs({
     'replay-share': { type: 'string' },
     lr: { type: 'string' },
     context: { type: 'string' },
+    trainable: { type: 'string' },
   },
 });
 const minutes = Number(values.minutes);
@@ -53,6 +54,8 @@ const replayShare = values['replay-share'] !== undefined ? Number(values['replay
 const learningRate = values.lr !== undefined ? Number(values.lr) : undefined;
 /** --context N: radius of the reviewed context around sparse corrections (0: off); default the recipe's. */
 const reviewedContext = values.context === undefined ? undefined : reviewedContextOfRadius(Number(values.context));
+/** --trainable all|P1,P2: the layers fine-tuning changes, by name prefix (default the recipe's). */
+const trainable = values.trainable === undefined ? undefined : values.trainable === 'all' ? 'all' : values.trainable.split(',');
 
 const dataDir = path.join(findAppRoot(), '..', 'shared', 'data', 'isbi2012');
 const volumeFile = path.join(dataDir, 'train-volume.tif');
@@ -115,7 +118,7 @@ async function runScenario(name: string, images: Stack, labels: Stack, correctio
   let steps: number, bestStep: number, verdict: string, used: boolean, heldBefore: number | null, heldAfter: number | null;
   if (how === 'app') {
     const replay = await replaySetFor(shipped);
-    const result = await fineTune({ model: shipped, images, corrections, validationSlices: [], minutes, steps: stepBudget ?? 10_000, workers, ...(replay ? { replay } : {}), replayShare, learningRate, reviewedContext });
+    const result = await fineTune({ model: shipped, images, corrections, validationSlices: [], minutes, steps: stepBudget ?? 10_000, workers, ...(replay ? { replay } : {}), replayShare, learningRate, reviewedContext, trainable });
     ({ steps, bestStep } = result);
     verdict = result.verdict.reason;
     used = result.verdict.better;
@@ -131,7 +134,7 @@ async function runScenario(name: string, images: Stack, labels: Stack, correctio
     for (const c of corrections) for (let i = 0; i < plane; i++) labelStack[c.z * plane + i] = c.labels[i] === 1 ? 0 : c.labels[i] === 2 ? 255 : 128;
     const outDir = path.join(tmp, `${name}-${how}`);
     const stack = (data: Uint8Array, source: string): Volume => ({ ...images, data, dtype: 'uint8', source, name: source, format: 'bench', voxelSize: pixelVoxelSize() });
-    const result = await trainModel({ images: stack(images.data, 'shifted'), labels: stack(labelStack, 'corrections'), init: shippedModelDir(), outDir, minutes, steps: stepBudget, validation: null, workers, backend: backend.description, replayShare, learningRate, reviewedContext });
+    const result = await trainModel({ images: stack(images.data, 'shifted'), labels: stack(labelStack, 'corrections'), init: shippedModelDir(), outDir, minutes, steps: stepBudget, validation: null, workers, backend: backend.description, replayShare, learningRate, reviewedContext, trainable });
     steps = result.steps;
     bestStep = result.best?.step ?? 0;
     verdict = result.verdict?.reason ?? '';

@@ -6,6 +6,7 @@ import type { Volume } from '../io/Volume.js';
 import { selectBackend } from '../model/selectBackend.js';
 import { reviewedContextOfRadius, type ReviewedContextOptions } from '../train/reviewedContext.js';
 import { describeScores, trainModel } from '../train/trainModel.js';
+import type { TrainableLayers } from '../train/trainableLayers.js';
 import { UsageError } from './CliError.js';
 import { progressPrinter } from './progressPrinter.js';
 
@@ -42,6 +43,8 @@ Prints the verdict, then one JSON line.
   --context N        with --init and sparse labels: pixels within N px of a label where the
                      starting model is confident (p <= 0.25 or >= 0.75) count as confirmed, as
                      in the app (default 32; 0: only the labelled pixels)
+  --trainable L      the layers training changes: all, or layer-name prefixes joined by commas
+                     (down0_ is the first block, which sees the image); the rest keep their weights
   --workers N        worker threads, one core each (default: 2 where there are 2 cores, else 1;
                      1 on a GPU backend);
                      with N > 1 each step's patches are split between them and their gradients
@@ -77,6 +80,7 @@ export async function trainCommand(argv: string[]): Promise<void> {
       warmup: { type: 'string' },
       'replay-share': { type: 'string' },
       context: { type: 'string' },
+      trainable: { type: 'string' },
       workers: { type: 'string' },
     },
   });
@@ -125,6 +129,7 @@ export async function trainCommand(argv: string[]): Promise<void> {
     warmupSteps: wholeOrZero('warmup', values.warmup),
     replayShare: share('replay-share', values['replay-share']),
     ...contextOption(values.context),
+    ...(values.trainable !== undefined ? { trainable: trainableOption(values.trainable) } : {}),
     workers,
     backend: backend.description,
     signal: controller.signal,
@@ -184,6 +189,14 @@ function restrictToSlices(mask: Volume | null, images: Volume, [first, last]: [n
   data.fill(0, 0, first * plane);
   data.fill(0, (last + 1) * plane);
   return { ...(mask ?? images), dtype: 'uint8', data, source: `${mask?.source ?? 'all pixels'}, slices ${first}-${last}` };
+}
+
+/** --trainable all|P1,P2: the layers training changes, by layer-name prefix. */
+function trainableOption(value: string): TrainableLayers {
+  if (value === 'all') return 'all';
+  const prefixes = value.split(',').map((p) => p.trim()).filter((p) => p.length > 0);
+  if (prefixes.length === 0) throw new UsageError(`--trainable must be all or layer-name prefixes joined by commas (e.g. down0_), not "${value}".`);
+  return prefixes;
 }
 
 /** --context N: the radius of the reviewed context (0 turns it off); absent: the default. */

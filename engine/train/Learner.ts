@@ -3,6 +3,7 @@ import { tf } from '../model/tfjs.js';
 import { readAdamState, setAdamLearningRate, writeAdamState, type AdamState } from './adamState.js';
 import type { TrainingBatch } from './makeBatch.js';
 import { membraneLoss } from './membraneLoss.js';
+import { setTrainable, type TrainableLayers } from './trainableLayers.js';
 import { weightNames } from './trainingCheckpoint.js';
 import { loadSnapshotWeights, TrainingPool } from './TrainingPool.js';
 
@@ -19,7 +20,9 @@ export class Learner {
   ) {}
 
   /** `optimizer`: Adam's state to continue from (a resumed run), or null for a fresh Adam. */
-  static async start(model: LayersModel, options: { workers: number; learningRate: number; optimizer?: AdamState | null }): Promise<Learner> {
+  /** `trainable`: the layers the steps change (default all); the model keeps the flags until dispose(). */
+  static async start(model: LayersModel, options: { workers: number; learningRate: number; optimizer?: AdamState | null; trainable?: TrainableLayers }): Promise<Learner> {
+    setTrainable(model, options.trainable ?? 'all');
     if (options.workers > 1) {
       return new Learner(model, null, await TrainingPool.start(model, { workers: options.workers, learningRate: options.learningRate, optimizer: options.optimizer ?? null }));
     }
@@ -61,7 +64,9 @@ export class Learner {
     return readAdamState(this.optimizer!, weightNames(this.model));
   }
 
+  /** Ends the steps; the model trains all its layers again (a saved model carries no frozen layers). */
   async dispose(): Promise<void> {
+    setTrainable(this.model, 'all');
     this.optimizer?.dispose();
     await this.pool?.dispose();
   }

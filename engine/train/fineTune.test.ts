@@ -123,6 +123,25 @@ describe('fineTune', () => {
     expect(result.after!.error).toBeGreaterThanOrEqual(result.before!.error - 2 * (result.verdict.noise ?? 0));
   }, 60_000);
 
+  it('on images with the contrast inverted, starts from the model with its contrast flipped and says so; on the images it knows, does not', async () => {
+    const all = [correction(0), correction(1), correction(2), correction(3)];
+    const decent = await run({ model: start, corrections: all, validationSlices: [2, 3], steps: 30 });
+    const trained: LoadedModel = { dir: '(decent)', model: decent.model, meta: decent.meta };
+    const inverted = { ...images, data: images.data.map((v) => 255 - v) };
+    const flipped = await fineTune({ model: trained, images: inverted, corrections: all, validationSlices: [2, 3], steps: 2, patch: 32, learningRate: 1e-4 });
+    results.push(flipped);
+    // The flipped start scores as the decent model did on the images it knows (exactly: z-scoring makes inversion a sign change).
+    expect(flipped.before!.error).toBeGreaterThan(0.3);
+    expect(flipped.after!.error).toBeLessThan(flipped.before!.error / 2);
+    expect(flipped.verdict.better).toBe(true);
+    expect(flipped.verdict.reason).toMatch(/^These images have the contrast inverted .* training started from the model with its contrast flipped\. Fewer errors/);
+    expect(flipped.meta.training?.fine_tuning).toEqual([expect.anything(), expect.objectContaining({ inverted_contrast: true })]);
+    const plain = await fineTune({ model: trained, images, corrections: all, validationSlices: [2, 3], steps: 2, patch: 32, learningRate: 1e-4 });
+    results.push(plain);
+    expect(plain.meta.training?.fine_tuning).toEqual([expect.anything(), expect.objectContaining({ inverted_contrast: false })]);
+    expect(plain.verdict.reason).not.toMatch(/inverted/);
+  }, 60_000);
+
   it('sets a share of the corrections aside when no validation slice is corrected', async () => {
     const wide = syntheticStack(192, 3);
     const truth = (z: number): SliceCorrection => ({ z, labels: Uint8Array.from((wide.labels.data as Uint8Array).subarray(z * 192 * 192, (z + 1) * 192 * 192), (v) => (v === 0 ? 1 : 2)) });

@@ -12,8 +12,9 @@ import { splitHeldOut } from './heldOutSplit.js';
 import { Random } from '../base/Random.js';
 import { addReviewedContext, REVIEWED_CONTEXT, type ReviewedContextOptions } from './reviewedContext.js';
 import { loopSettings } from './trainingDefaults.js';
+import type { TrainableLayers } from './trainableLayers.js';
 import { trainLoop, type LoopState } from './trainLoop.js';
-import { judgeVerdict, type Verdict } from './verdict.js';
+import { judgeVerdict, withInversion, type Verdict } from './verdict.js';
 
 export interface FineTuneProgress {
   /** Steps done, of `steps`. */
@@ -59,6 +60,8 @@ export interface FineTuneOptions {
   replayShare?: number;
   /** Steps between judgements on the held-out corrections (default: trainingDefaults). */
   evalEvery?: number;
+  /** The layers fine-tuning changes (default: trainingDefaults). */
+  trainable?: TrainableLayers;
   /**
    * Around sparse corrections, the starting model's confident prediction counts as confirmed by
    * the expert (withReviewedContext; default REVIEWED_CONTEXT); null: only the painted pixels.
@@ -127,7 +130,7 @@ export async function fineTune(options: FineTuneOptions): Promise<FineTuneResult
   const fits = Math.floor(Math.min(width, height) / multiple) * multiple;
   const patch = Math.max(Math.min(options.patch ?? DEFAULT_PATCH, fits), Math.ceil(MIN_PATCH / multiple) * multiple);
   const settings = withCallerNames(() =>
-    loopSettings(true, workers, { batch: options.batch, patch, learningRate: options.learningRate, seed: options.seed, replayShare: options.replay?.length ? options.replayShare : 0, evalEvery: options.evalEvery }, multiple),
+    loopSettings(true, workers, { batch: options.batch, patch, learningRate: options.learningRate, seed: options.seed, replayShare: options.replay?.length ? options.replayShare : 0, evalEvery: options.evalEvery, trainable: options.trainable }, multiple),
   );
   const validation = new Set(options.validationSlices);
   for (const z of validation) if (!Number.isInteger(z) || z < 0 || z >= depth) throw new RangeError(`Validation slice ${z} is outside the stack (slices 0-${depth - 1}).`);
@@ -173,7 +176,7 @@ export async function fineTune(options: FineTuneOptions): Promise<FineTuneResult
     model.dispose();
     throw error;
   }
-  const verdict = judgeVerdict(state.start, state.best);
+  const verdict = withInversion(judgeVerdict(state.start, state.best), state.invertedContrast);
   const before = state.start?.scores ?? null;
   const after = state.best?.scores ?? null;
   const trainSlices = training.map((s) => s.z).sort((a, b) => a - b);
@@ -191,6 +194,8 @@ export async function fineTune(options: FineTuneOptions): Promise<FineTuneResult
     learning_rate: settings.learningRate,
     warmup_steps: settings.warmupSteps,
     replay_share: settings.replayShare,
+    trainable: settings.trainable,
+    inverted_contrast: state.invertedContrast ?? false,
     seed: settings.seed,
     workers,
     train_slices: trainSlices,

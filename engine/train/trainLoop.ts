@@ -6,10 +6,13 @@ import type { ModelMeta } from '../model/modelFolder.js';
 import type { AdamState } from './adamState.js';
 import { makeCorrectionBatch, type BatchSources } from './correctionBatches.js';
 import type { HeldOutSlice } from './heldOutSplit.js';
+import { judgeVerdict } from './verdict.js';
+import { canInvertContrast, invertInputContrast } from './invertContrast.js';
 import { copyWeights, Learner, restoreWeights } from './Learner.js';
 import { learningRateAt } from './learningRate.js';
 import { predictSlicesOf } from './predictSlicesOf.js';
 import { Random } from '../base/Random.js';
+import type { TrainableLayers } from './trainableLayers.js';
 
 /** The recipe's knobs; see trainingDefaults for their values with and without a starting model. */
 export interface LoopSettings {
@@ -23,6 +26,13 @@ export interface LoopSettings {
   evalEvery: number;
   /** Chance that a patch comes from the replay set (when there is one). */
   replayShare: number;
+  /** The layers training changes (setTrainable); checkpoints written before this setting train all. */
+  trainable: TrainableLayers;
+  /**
+   * With judgeStart: judge the starting model with its input contrast inverted too
+   * (invertInputContrast), and train from that one when it scores better.
+   */
+  tryInvertedContrast: boolean;
 }
 
 /** A model judged on the held-out labels at one step (0: the starting model). */
@@ -44,6 +54,8 @@ export interface LoopState {
   best: Judged | null;
   history: Record<string, number | null>[];
   settings: LoopSettings;
+  /** The run started from the model with its input contrast inverted (it judged better on the held-out labels). */
+  invertedContrast?: boolean;
 }
 
 export interface LoopProgress {
@@ -131,13 +143,18 @@ export async function trainLoop(options: TrainLoopOptions): Promise<LoopResult> 
     });
   };
   let bestWeights: Float32Array[] | null = null;
-  /** Judges the model's current weights; keeps them when they are the best so far. */
-  const judge = async (loss: number | null): Promise<void> => {
+  /** The model's current weights scored on the held-out labels (null: nothing there to score). */
+  const scoreNow = async (): Promise<Omit<Judged, 'step'> | null> => {
     const t0 = performance.now();
     const predictions = await predictSlicesOf({ dir: '(training)', model, meta }, images, heldOut.map((h) => h.z));
     const scored = scoreHeldOut(heldOut.map((h, k) => ({ ...h, probability: predictions[k]! })), images.width, images.height);
     judgingSeconds += (performance.now() - t0) / 1000;
     judgements++;
+    return scored;
+  };
+  /** Judges the model's current weights; keeps them when they are the best so far. */
+  const judge = async (loss: number | null): Promise<void> => {
+    const scored = await scoreNow();
     if (!scored) return;
     const judged: Judged = { step: state.step, ...scored };
     if (state.step === 0 && options.judgeStart) state.start = judged;
@@ -150,16 +167,34 @@ export async function trainLoop(options: TrainLoopOptions): Promise<LoopResult> 
     await options.onJudged?.(judged, better, loss);
   };
 
-  const learner = await Learner.start(model, { workers: options.workers, learningRate: settings.learningRate, optimizer: options.optimizer ?? null });
   let cancelled = false;
   let judgedAt = -1;
-  try {
-    if (options.judgeStart && state.step === 0 && !state.start && heldOut.length > 0) {
-      stage = 'Scoring the starting model on the held-out corrections';
+  // The start is judged before the learner starts: a pool's replicas copy the weights as they are then.
+  if (options.judgeStart && state.step === 0 && !state.start && heldOut.length > 0) {
+    stage = 'Scoring the starting model on the held-out corrections';
+    report();
+    await judge(null);
+    judgedAt = 0;
+    const start = state.start as Judged | null; // set by judge(null)
+    if (settings.tryInvertedContrast && start && canInvertContrast(model, meta.normalization)) {
+      // Bright membranes (another stain, an inverted export): the same model, its contrast flipped, may already fit.
+      stage = 'Scoring the starting model with the image contrast inverted';
       report();
-      await judge(null);
-      judgedAt = 0;
+      invertInputContrast(model, meta.normalization);
+      const inverted = await scoreNow();
+      // Only when clearly better (beyond the noise, as a verdict): a near tie keeps the model as it was.
+      if (inverted && judgeVerdict(start, { step: 0, ...inverted }).better) {
+        state.invertedContrast = true;
+        state.best = { step: 0, ...inverted };
+        bestWeights = await copyWeights(model);
+        await options.onJudged?.(state.best, true, null);
+      } else {
+        invertInputContrast(model, meta.normalization);
+      }
     }
+  }
+  const learner = await Learner.start(model, { workers: options.workers, learningRate: settings.learningRate, optimizer: options.optimizer ?? null, trainable: settings.trainable });
+  try {
     stage = learner.workers > 1 ? `Training on ${learner.workers} workers` : 'Training';
     report();
     let lastCheckpoint = performance.now();

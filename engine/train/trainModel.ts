@@ -16,8 +16,9 @@ import { addReviewedContext, REVIEWED_CONTEXT, type ReviewedContextOptions } fro
 import { replaySetFor } from './replaySet.js';
 import { hasCheckpoint, loadCheckpoint, saveCheckpoint, weightNames, type TrainingState } from './trainingCheckpoint.js';
 import { loopSettings } from './trainingDefaults.js';
+import type { TrainableLayers } from './trainableLayers.js';
 import { trainLoop, type Judged } from './trainLoop.js';
-import { judgeVerdict, type Verdict } from './verdict.js';
+import { judgeVerdict, withInversion, type Verdict } from './verdict.js';
 
 export { cosineLearningRate } from './learningRate.js';
 
@@ -46,6 +47,8 @@ export interface TrainOptions {
   epochSteps?: number;
   /** Chance that a patch comes from the starting model's replay set (with init; default from trainingDefaults). */
   replayShare?: number;
+  /** The layers training changes (default: trainingDefaults). */
+  trainable?: TrainableLayers;
   /**
    * With init: around sparse labels, the starting model's confident prediction counts as
    * confirmed (withReviewedContext; default REVIEWED_CONTEXT, as the app's fine-tune); null: only the labelled pixels.
@@ -182,7 +185,7 @@ export async function trainModel(options: TrainOptions): Promise<TrainResult> {
       const record = { step: judged.step, seconds: Math.round(state.seconds), loss, error: s.error, cross_entropy: s.cross_entropy, membrane_f1: s.membrane_f1, cell_f1: s.cell_f1, pixel_error: s.pixel_error, v_rand: s.v_rand, v_info: s.v_info };
       state.history.push(record);
       await appendFile(path.join(outDir, 'training-log.jsonl'), `${JSON.stringify(record)}\n`);
-      log(`${judged.step === 0 ? 'starting model' : `step ${judged.step}`}: ${loss !== null ? `loss ${loss.toFixed(4)}, ` : ''}${describeScores(s)}${best ? ' (best so far)' : ''}`);
+      log(`${judged.step === 0 ? (best && state.invertedContrast ? 'starting model, image contrast inverted' : 'starting model') : `step ${judged.step}`}: ${loss !== null ? `loss ${loss.toFixed(4)}, ` : ''}${describeScores(s)}${best ? ' (best so far)' : ''}`);
       if (best) await saveTrained(judged);
     },
     onCheckpoint: async (adam) => {
@@ -197,7 +200,7 @@ export async function trainModel(options: TrainOptions): Promise<TrainResult> {
   });
   // Nothing held out: the last step is the result.
   if (split.heldOut.length === 0) await saveTrained(null);
-  const verdict = fromModel ? judgeVerdict(state.start, state.best) : null;
+  const verdict = fromModel ? withInversion(judgeVerdict(state.start, state.best), state.invertedContrast) : null;
   let written: TrainResult['written'] = 'trained';
   if (verdict && !verdict.better) {
     written = 'start';
@@ -238,6 +241,7 @@ function given(options: TrainOptions): Parameters<typeof loopSettings>[2] {
     warmupSteps: options.warmupSteps,
     evalEvery: options.epochSteps,
     replayShare: options.replayShare,
+    trainable: options.trainable,
   };
 }
 
@@ -249,7 +253,7 @@ export function describeScores(s: HeldOutScores): string {
 
 function withTraining(meta: ModelMeta, state: TrainingState, backend: string, judged: Judged | null): ModelMeta {
   const best = judged ? { step: judged.step, ...judged.scores } : null;
-  return { ...meta, training: { ...meta.training, steps: state.step, seconds: Math.round(state.seconds), backend, best_validation: best, settings: state.settings } };
+  return { ...meta, training: { ...meta.training, steps: state.step, seconds: Math.round(state.seconds), backend, best_validation: best, settings: state.settings, ...(state.invertedContrast ? { inverted_contrast: true } : {}) } };
 }
 
 function checkInputs(images: Volume, labels: Volume, mask: Volume | null, validation: [number, number] | null): void {

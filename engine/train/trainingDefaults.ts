@@ -22,6 +22,8 @@ export function trainingDefaults(fromModel: boolean, workers: number): LoopSetti
     warmupSteps: fromModel ? 10 : 0,
     evalEvery: fromModel ? 20 : 100,
     replayShare: 0,
+    trainable: 'all',
+    tryInvertedContrast: fromModel,
   };
 }
 
@@ -39,6 +41,9 @@ export function loopSettings(fromModel: boolean, workers: number, given: Setting
   if (!Number.isInteger(settings.patch) || settings.patch < multiple || settings.patch % multiple !== 0) throw new RangeError(`The patch (${settings.patch}) must be a positive multiple of ${multiple} for this model.`);
   if (!(settings.learningRate > 0)) throw new RangeError(`The learning rate must be above 0, not ${settings.learningRate}.`);
   if (settings.lrDecay !== 'none' && settings.lrDecay !== 'cosine') throw new RangeError(`The learning-rate decay must be none or cosine, not ${String(settings.lrDecay)}.`);
+  if (settings.trainable !== 'all' && !(Array.isArray(settings.trainable) && settings.trainable.length > 0 && settings.trainable.every((p) => typeof p === 'string' && p.length > 0))) {
+    throw new RangeError(`The trainable layers must be all or a list of layer-name prefixes, not ${JSON.stringify(settings.trainable)}.`);
+  }
   if (!(settings.replayShare >= 0 && settings.replayShare < 1)) throw new RangeError(`The replay share must be at least 0 and below 1, not ${settings.replayShare}.`);
   return settings;
 }

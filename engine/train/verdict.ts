@@ -12,6 +12,12 @@ export interface Verdict {
   reason: string;
 }
 
+/** The verdict of a run that started from the model with its input contrast inverted says so first. */
+export function withInversion(verdict: Verdict, inverted: boolean | undefined): Verdict {
+  if (!inverted) return verdict;
+  return { ...verdict, reason: `These images have the contrast inverted from what the model knew (bright membranes), so training started from the model with its contrast flipped. ${verdict.reason}` };
+}
+
 /** How many standard errors an improvement must exceed to count. */
 export const NOISE_MULTIPLE = 2;
 
