@@ -119,7 +119,7 @@ export class ProjectJobs {
       try {
         const { verdict } = result;
         const ran = result.cancelled ? `fine-tuned, cancelled after ${result.steps} of ${steps} steps` : `fine-tuned for ${result.steps} steps`;
-        const note = `${ran}, best at step ${result.bestStep}${verdict.better ? '' : `; not used: ${verdict.improvement !== null && verdict.improvement < 0 ? 'worse' : 'not clearly better'} than ${parent}`}`;
+        const note = `${ran}${result.invertedContrast ? ' from the model with its contrast inverted' : ''}, best at step ${result.bestStep}${verdict.better ? '' : `; not used: ${verdict.improvement !== null && verdict.improvement < 0 ? 'worse' : 'not clearly better'} than ${parent}`}`;
         const said = { better: verdict.better, improvement: verdict.improvement, noise: verdict.noise, reason: verdict.reason };
         const version: ModelVersionInfo = await project.addModelVersion((dir) => saveModelFolder(dir, result.model, result.meta), {
           parent,

@@ -31,9 +31,13 @@ function correction(z: number, keep: (x: number, y: number) => boolean = () => t
 const weightsOf = (model: LayersModel): number[] => model.getWeights().flatMap((w) => Array.from(w.dataSync()));
 
 const results: FineTuneResult[] = [];
-/** fineTune, keeping the result to dispose its model after the tests. */
+/**
+ * fineTune, keeping the result to dispose its model after the tests. The starting models here are
+ * untrained, so every layer is trained (the default from a model trains the first block only),
+ * and they are not tried with the contrast inverted (an untrained model may do better so by chance).
+ */
 async function run(options: Partial<FineTuneOptions> & Pick<FineTuneOptions, 'model'>): Promise<FineTuneResult> {
-  const result = await fineTune({ images, corrections: [correction(0)], validationSlices: [], steps: 3, patch: 32, learningRate: 3e-3, ...options });
+  const result = await fineTune({ images, corrections: [correction(0)], validationSlices: [], steps: 3, patch: 32, learningRate: 3e-3, trainable: 'all', tryInvertedContrast: false, ...options });
   results.push(result);
   return result;
 }
@@ -101,7 +105,7 @@ describe('fineTune', () => {
     // Slice 1's image, slice 2's correction and the values under slice 0's unlabelled pixels differ.
     const otherImages = { ...images, data: images.data.map((v, i) => (i >= plane && i < 2 * plane ? 255 - v : v)) };
     const otherValidation = { z: 2, labels: correction(2).labels.map((v) => 3 - v) };
-    const b = await fineTune({ images: otherImages, corrections: [correction(0, stroke), otherValidation], validationSlices: [2], model: start, steps: 3, patch: 32, learningRate: 3e-3, reviewedContext: null });
+    const b = await fineTune({ images: otherImages, corrections: [correction(0, stroke), otherValidation], validationSlices: [2], model: start, steps: 3, patch: 32, learningRate: 3e-3, trainable: 'all', tryInvertedContrast: false, reviewedContext: null });
     results.push(b);
     expect(weightsOf(b.model)).toEqual(weightsOf(a.model));
     expect(b.losses).toEqual(a.losses);
@@ -131,8 +135,8 @@ describe('fineTune', () => {
     const flipped = await fineTune({ model: trained, images: inverted, corrections: all, validationSlices: [2, 3], steps: 2, patch: 32, learningRate: 1e-4 });
     results.push(flipped);
     // The flipped start scores as the decent model did on the images it knows (exactly: z-scoring makes inversion a sign change).
-    expect(flipped.before!.error).toBeGreaterThan(0.3);
-    expect(flipped.after!.error).toBeLessThan(flipped.before!.error / 2);
+    expect(flipped.before!.error).toBeGreaterThan(decent.after!.error + 0.1);
+    expect(flipped.after!.error).toBeLessThanOrEqual(decent.after!.error + 1e-4);
     expect(flipped.verdict.better).toBe(true);
     expect(flipped.verdict.reason).toMatch(/^These images have the contrast inverted .* training started from the model with its contrast flipped\. Fewer errors/);
     expect(flipped.meta.training?.fine_tuning).toEqual([expect.anything(), expect.objectContaining({ inverted_contrast: true })]);
@@ -140,6 +144,10 @@ describe('fineTune', () => {
     results.push(plain);
     expect(plain.meta.training?.fine_tuning).toEqual([expect.anything(), expect.objectContaining({ inverted_contrast: false })]);
     expect(plain.verdict.reason).not.toMatch(/inverted/);
+    // By default a fine-tune from a model changes the first block only.
+    const layerWeights = (model: LayersModel, name: string): number[] => model.getLayer(name).getWeights().flatMap((w) => Array.from(w.dataSync()));
+    const moved = plain.model.layers.filter((l) => l.weights.length > 0).map((l) => l.name).filter((name) => layerWeights(plain.model, name).some((v, i) => v !== layerWeights(trained.model, name)[i]));
+    expect(moved).toEqual(['down0_conv1', 'down0_conv2']);
   }, 60_000);
 
   it('sets a share of the corrections aside when no validation slice is corrected', async () => {

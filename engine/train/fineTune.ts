@@ -62,6 +62,8 @@ export interface FineTuneOptions {
   evalEvery?: number;
   /** The layers fine-tuning changes (default: trainingDefaults). */
   trainable?: TrainableLayers;
+  /** Also judge the start with its contrast inverted, and start from it when clearly better (default: trainingDefaults). */
+  tryInvertedContrast?: boolean;
   /**
    * Around sparse corrections, the starting model's confident prediction counts as confirmed by
    * the expert (withReviewedContext; default REVIEWED_CONTEXT); null: only the painted pixels.
@@ -80,6 +82,8 @@ export interface FineTuneResult {
   steps: number;
   /** The step whose weights `model` holds (the best judged; the last when nothing was held out). */
   bestStep: number;
+  /** Training started from the model with its input contrast inverted (it fit these images clearly better). */
+  invertedContrast: boolean;
   /** Wall time of the whole call, judging included. */
   seconds: number;
   train_px_per_s: number;
@@ -130,7 +134,7 @@ export async function fineTune(options: FineTuneOptions): Promise<FineTuneResult
   const fits = Math.floor(Math.min(width, height) / multiple) * multiple;
   const patch = Math.max(Math.min(options.patch ?? DEFAULT_PATCH, fits), Math.ceil(MIN_PATCH / multiple) * multiple);
   const settings = withCallerNames(() =>
-    loopSettings(true, workers, { batch: options.batch, patch, learningRate: options.learningRate, seed: options.seed, replayShare: options.replay?.length ? options.replayShare : 0, evalEvery: options.evalEvery, trainable: options.trainable }, multiple),
+    loopSettings(true, workers, { batch: options.batch, patch, learningRate: options.learningRate, seed: options.seed, replayShare: options.replay?.length ? options.replayShare : 0, evalEvery: options.evalEvery, trainable: options.trainable, tryInvertedContrast: options.tryInvertedContrast }, multiple),
   );
   const validation = new Set(options.validationSlices);
   for (const z of validation) if (!Number.isInteger(z) || z < 0 || z >= depth) throw new RangeError(`Validation slice ${z} is outside the stack (slices 0-${depth - 1}).`);
@@ -212,6 +216,7 @@ export async function fineTune(options: FineTuneOptions): Promise<FineTuneResult
     meta: { ...start.meta, training: { ...start.meta.training, fine_tuning: [...previous, record] } },
     steps: loop.losses.length,
     bestStep: record.best_step,
+    invertedContrast: record.inverted_contrast,
     seconds,
     train_px_per_s: loop.train_px_per_s,
     losses: loop.losses,
