@@ -6,6 +6,9 @@ import type { ChunkCache } from '../zarr/ChunkCache.js';
 import { openOmeZarr, type OmeZarr } from '../zarr/omeZarr.js';
 import { readSlice } from '../zarr/readRegion.js';
 import { CallError } from './CallError.js';
+import { logger } from '../base/log.js';
+
+const log = logger('volumes');
 
 /** Tiles are this many pixels square at every scale. */
 export const TILE_SIZE = 256;
@@ -42,7 +45,13 @@ export async function openLazyVolume(id: string, target: string, chunks: ChunkCa
   // The display window from one coarse slice; a damaged chunk there must not keep the volume
   // closed (its tiles say so when shown), so fall back to the voxel type's full range.
   // Labels have no display window: skip the read (a single-level label image's slice is full size).
-  const sample = zarr.kind === 'label' ? null : await readSlice(coarsest, Math.floor(coarsest.shape[0] / 2)).catch(() => null);
+  const sample =
+    zarr.kind === 'label'
+      ? null
+      : await readSlice(coarsest, Math.floor(coarsest.shape[0] / 2)).catch((error: Error) => {
+          log.warn('Could not read a coarse slice for the display window; using the full range of the voxel type', { file: coarsest.file, error: error.message });
+          return null;
+        });
   // Opening a folder again (a segmentation still being written, a pyramid just built) reads it afresh.
   for (const level of zarr.levels) chunks.forget(level.file);
   const { range, window } = sample ? intensityStats({ dtype: zarr.dtype, data: sample, width: coarsest.shape[2] }) : fullRangeStats(zarr.dtype);

@@ -5,6 +5,9 @@ import { readVolume } from '../io/readVolume.js';
 import { META_JSON, shippedModelDir, type LoadedModel, type ModelMeta } from '../model/modelFolder.js';
 import { correctionSlices, type CorrectionSlice } from './correctionBatches.js';
 import { labelsToCorrections } from './labelsToCorrections.js';
+import { logger } from '../base/log.js';
+
+const log = logger('train');
 
 /** A model folder's replay set: a few labelled slices of the data it was trained on. */
 export const REPLAY_DIR = 'replay';
@@ -39,7 +42,16 @@ export async function replaySetFor(model: LoadedModel): Promise<CorrectionSlice[
 }
 
 async function shippedMeta(dir: string): Promise<ModelMeta | null> {
-  return JSON.parse(await readFile(path.join(dir, META_JSON), 'utf8').catch(() => 'null')) as ModelMeta | null;
+  // A missing or unreadable membrana.json means no shipped model to compare with: no replay set, logged.
+  const text = await readFile(path.join(dir, META_JSON), 'utf8').catch((error: Error) => {
+    log.warn('Could not read the shipped model metadata; fine-tuning goes without its replay set', { file: path.join(dir, META_JSON), error: error.message });
+    return 'null';
+  });
+  try {
+    return JSON.parse(text) as ModelMeta | null;
+  } catch (error) {
+    throw new Error(`${path.join(dir, META_JSON)} is not valid JSON (${(error as Error).message}); reinstall Membrana to restore the shipped model.`, { cause: error });
+  }
 }
 
 function sameKind(a: ModelMeta, b: ModelMeta | null): boolean {
