@@ -1,4 +1,5 @@
 import type { LayersModel } from '@tensorflow/tfjs-layers';
+import type { BlockTally } from '../metrics/pixelTallies.js';
 import type { Normalization } from '../model/modelFolder.js';
 import { tf } from '../model/tfjs.js';
 
@@ -18,6 +19,32 @@ export function invertInputContrast(model: LayersModel, normalization: Normaliza
   const negated = tf.tidy(() => tf.neg(kernel.read()));
   kernel.write(negated);
   negated.dispose();
+}
+
+/** The least share of the held-out labels each class must have before inversion is considered. */
+const LEAST_CLASS_SHARE = 0.1;
+
+/**
+ * Whether the model's predictions look anti-correlated with the labels, the sign of inverted
+ * contrast: both membrane and cell are labelled (each at least a tenth of the labelled pixels),
+ * and the error with the classes weighed equally is above 0.5, worse than guessing. A model
+ * that is merely poor, or labels of one class only (a region painted membrane, rightly or
+ * wrongly), never make a run try the inverted model.
+ */
+export function looksInverted(tallies: readonly BlockTally[]): boolean {
+  let membrane = 0;
+  let membraneWrong = 0;
+  let cell = 0;
+  let cellWrong = 0;
+  for (const t of tallies) {
+    membrane += t.membrane;
+    membraneWrong += t.membraneWrong;
+    cell += t.cell;
+    cellWrong += t.cellWrong;
+  }
+  const labelled = membrane + cell;
+  if (labelled === 0 || membrane < LEAST_CLASS_SHARE * labelled || cell < LEAST_CLASS_SHARE * labelled) return false;
+  return (membraneWrong / membrane + cellWrong / cell) / 2 > 0.5;
 }
 
 /** Whether the model's input contrast can be inverted this way (invertInputContrast would not throw). */

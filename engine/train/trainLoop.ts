@@ -7,7 +7,7 @@ import type { AdamState } from './adamState.js';
 import { makeCorrectionBatch, type BatchSources } from './correctionBatches.js';
 import type { HeldOutSlice } from './heldOutSplit.js';
 import { judgeVerdict } from './verdict.js';
-import { canInvertContrast, invertInputContrast } from './invertContrast.js';
+import { canInvertContrast, invertInputContrast, looksInverted } from './invertContrast.js';
 import { copyWeights, Learner, restoreWeights } from './Learner.js';
 import { learningRateAt } from './learningRate.js';
 import { predictSlicesOf } from './predictSlicesOf.js';
@@ -29,8 +29,9 @@ export interface LoopSettings {
   /** The layers training changes (setTrainable); checkpoints written before this setting train all. */
   trainable: TrainableLayers;
   /**
-   * With judgeStart: judge the starting model with its input contrast inverted too
-   * (invertInputContrast), and train from that one when it scores better.
+   * With judgeStart, when the start looks anti-correlated with the held-out labels (looksInverted:
+   * both classes labelled, worse than guessing): judge it with its input contrast inverted too
+   * (invertInputContrast), and train from that one when it is clearly better.
    */
   tryInvertedContrast: boolean;
 }
@@ -176,7 +177,7 @@ export async function trainLoop(options: TrainLoopOptions): Promise<LoopResult> 
     await judge(null);
     judgedAt = 0;
     const start = state.start as Judged | null; // set by judge(null)
-    if (settings.tryInvertedContrast && start && canInvertContrast(model, meta.normalization)) {
+    if (settings.tryInvertedContrast && start && looksInverted(start.tallies) && canInvertContrast(model, meta.normalization)) {
       // Bright membranes (another stain, an inverted export): the same model, its contrast flipped, may already fit.
       stage = 'Scoring the starting model with the image contrast inverted';
       report();
