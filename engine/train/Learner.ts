@@ -1,4 +1,5 @@
 import type { LayersModel } from '@tensorflow/tfjs-layers';
+import { selectBackend } from '../model/selectBackend.js';
 import { tf } from '../model/tfjs.js';
 import { readAdamState, setAdamLearningRate, writeAdamState, type AdamState } from './adamState.js';
 import type { TrainingBatch } from './makeBatch.js';
@@ -33,6 +34,11 @@ export class Learner {
 
   get workers(): number {
     return this.pool?.size ?? 1;
+  }
+
+  /** The compute backend the steps run on, as the UI and logs describe it ('WebAssembly (SIMD)'). */
+  async backend(): Promise<string> {
+    return this.pool ? this.pool.backend.description : (await selectBackend()).description;
   }
 
   /** One step at this learning rate; resolves to its loss. */

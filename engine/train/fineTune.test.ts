@@ -92,7 +92,7 @@ describe('fineTune', () => {
     expect(progress.at(-1)).toMatchObject({ step: 30, stage: expect.stringMatching(/Scoring step 30/), etaSeconds: expect.any(Number) });
     expect(result.bestStep === 20 || result.bestStep === 30).toBe(true);
     // The run is recorded in the metadata, after what the model's training recorded.
-    expect(result.meta.training?.fine_tuning).toEqual([expect.objectContaining({ steps: 30, best_step: result.bestStep, train_slices: [0, 1], validation_slices: [2, 3], before: result.before, after: result.after, verdict: expect.objectContaining({ better: true }) })]);
+    expect(result.meta.training?.fine_tuning).toEqual([expect.objectContaining({ steps: 30, best_step: result.bestStep, backend: expect.stringMatching(/^WebAssembly/), train_slices: [0, 1], validation_slices: [2, 3], before: result.before, after: result.after, verdict: expect.objectContaining({ better: true }) })]);
   }, 60_000);
 
   it('trains only on labelled pixels of training slices: unlabelled labels, other slices and validation corrections change nothing', async () => {

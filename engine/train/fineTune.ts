@@ -202,6 +202,7 @@ export async function fineTune(options: FineTuneOptions): Promise<FineTuneResult
     inverted_contrast: state.invertedContrast ?? false,
     seed: settings.seed,
     workers,
+    backend: loop.backend,
     train_slices: trainSlices,
     validation_slices: [...validation].sort((a, b) => a - b),
     held_out: split.how,

@@ -104,6 +104,8 @@ export interface LoopResult {
   cancelled: boolean;
   losses: number[];
   train_px_per_s: number;
+  /** The compute backend the steps ran on ('WebAssembly (SIMD)'; with workers, theirs). */
+  backend: string;
 }
 
 /**
@@ -195,6 +197,7 @@ export async function trainLoop(options: TrainLoopOptions): Promise<LoopResult> 
     }
   }
   const learner = await Learner.start(model, { workers: options.workers, learningRate: settings.learningRate, optimizer: options.optimizer ?? null, trainable: settings.trainable });
+  const backend = await learner.backend();
   try {
     stage = learner.workers > 1 ? `Training on ${learner.workers} workers` : 'Training';
     report();
@@ -253,7 +256,7 @@ export async function trainLoop(options: TrainLoopOptions): Promise<LoopResult> 
   }
   // Early stopping: the best step judged in this sitting goes back into the model.
   if (bestWeights) restoreWeights(model, bestWeights);
-  return { cancelled, losses, train_px_per_s: trainingSeconds > 0 ? Math.round((losses.length * settings.batch * settings.patch ** 2) / trainingSeconds) : 0 };
+  return { cancelled, losses, backend, train_px_per_s: trainingSeconds > 0 ? Math.round((losses.length * settings.batch * settings.patch ** 2) / trainingSeconds) : 0 };
 }
 
 /**
