@@ -168,6 +168,8 @@ describe('edits land on the slice the user moved to', () => {
     );
     expect(problems, problems.join('\n')).toEqual([]);
     expect(edits).toHaveLength(ROUNDS);
+    // The race was met: some edits were made while their slice was still loading, and waited for it.
+    expect(waited, 'no edit was made before its slice loaded, so the rounds did not test the race').toBeGreaterThan(0);
     expect(await page.getByTestId('error').count()).toBe(0);
     expect(sample.pageErrors, sample.pageErrors.join('\n')).toEqual([]);
   }, 240_000);

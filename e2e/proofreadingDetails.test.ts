@@ -36,8 +36,22 @@ describe('proofreading details at 1366 × 768', () => {
   it('counts predicted slices as they come, and says what a cancelled prediction left', async () => {
     await page.getByTestId('predict-all').click();
     await page.getByTestId('job').waitFor({ timeout: 10_000 });
-    // The count moves during the run, with the progress box.
-    await expect.poll(predictedCount, { timeout: 60_000 }).toBeGreaterThanOrEqual(1);
+    // The count moves during the run, with the progress box, and the two agree while it runs (they
+    // once read "1 of 16" and "13 of 16"): each poll reads both at once, a slice apart at most.
+    const both = (): Promise<{ box: number; panel: number } | null> =>
+      page.evaluate(() => {
+        const box = /\((\d+) of 16\)/.exec((document.querySelector('[data-testid="job-stage"]') as HTMLElement | null)?.innerText ?? '');
+        const panel = /(\d+) of 16 predicted/.exec((document.querySelector('[data-testid="project-panel"]') as HTMLElement | null)?.innerText ?? '');
+        return box && panel ? { box: Number(box[1]), panel: Number(panel[1]) } : null;
+      });
+    const samples: { box: number; panel: number }[] = [];
+    const sampled = async (): Promise<number> => {
+      const sample = await both();
+      if (sample) samples.push(sample);
+      return sample?.panel ?? -1;
+    };
+    await expect.poll(sampled, { timeout: 60_000, intervals: [50] }).toBeGreaterThanOrEqual(1);
+    for (const { box, panel } of samples) expect(Math.abs(box - panel), JSON.stringify(samples)).toBeLessThanOrEqual(1);
     await page.getByTestId('cancel-job').click();
     await page.getByTestId('job').waitFor({ state: 'detached', timeout: 30_000 });
     const notice = await page.getByTestId('job-notice').innerText();
