@@ -50,7 +50,7 @@ describe('proofreading details at 1366 × 768', () => {
       if (sample) samples.push(sample);
       return sample?.panel ?? -1;
     };
-    await expect.poll(sampled, { timeout: 60_000, intervals: [50] }).toBeGreaterThanOrEqual(1);
+    await expect.poll(sampled, { timeout: 60_000, interval: 50 }).toBeGreaterThanOrEqual(1);
     for (const { box, panel } of samples) expect(Math.abs(box - panel), JSON.stringify(samples)).toBeLessThanOrEqual(1);
     await page.getByTestId('cancel-job').click();
     await page.getByTestId('job').waitFor({ state: 'detached', timeout: 30_000 });

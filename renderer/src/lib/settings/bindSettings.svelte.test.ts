@@ -11,6 +11,12 @@ import { Settings, type SettingsStorage } from './Settings.svelte.js';
 class Host implements SettingsHost {
   project = $state.raw<ProjectSession | null>(null);
   labelsOpacity = $state(0.45);
+  readonly tiles = new (class {
+    budgetBytes = $state(512 * 2 ** 20);
+    setBudget(megabytes: number): void {
+      this.budgetBytes = megabytes * 2 ** 20;
+    }
+  })();
 }
 
 function openProject(): ProjectSession {
@@ -53,6 +59,7 @@ describe('bindSettings', () => {
     first.tools.setRadius(11);
     first.tta = true;
     host.labelsOpacity = 0.7;
+    host.tiles.setBudget(2048);
     flushSync();
 
     // A reload: new settings read from the same storage, a new host and project.
@@ -60,6 +67,8 @@ describe('bindSettings', () => {
     const next = new Host();
     bind(settings, next);
     expect(next.labelsOpacity).toBe(0.7);
+    // The memory budget chosen in the status bar is the next window's too.
+    expect(next.tiles.budgetBytes).toBe(2048 * 2 ** 20);
     const second = openProject();
     next.project = second;
     flushSync();

@@ -1,11 +1,14 @@
 import { untrack } from 'svelte';
 import { applySettings, readSettings, type SettingsTarget } from './projectSettings.js';
 import type { Settings } from './Settings.svelte.js';
+import { MEMORY_BUDGETS_MB } from './settingsSchema.js';
 
 /** What bindSettings keeps in step with the settings: the Workspace, in the app. */
 export interface SettingsHost {
   readonly project: SettingsTarget | null;
   labelsOpacity: number;
+  /** The tile cache, whose budget is the memory budget setting. */
+  readonly tiles: { readonly budgetBytes: number; setBudget(megabytes: number): void };
 }
 
 /**
@@ -15,7 +18,10 @@ export interface SettingsHost {
  */
 export function bindSettings(settings: Settings, host: SettingsHost): void {
   let applied: SettingsTarget | null = null;
-  untrack(() => (host.labelsOpacity = settings.display.labelsOpacity));
+  untrack(() => {
+    host.labelsOpacity = settings.display.labelsOpacity;
+    host.tiles.setBudget(settings.compute.memoryBudgetMb);
+  });
   $effect(() => {
     const project = host.project;
     if (!project) {
@@ -32,6 +38,11 @@ export function bindSettings(settings: Settings, host: SettingsHost): void {
       settings.update('tools', now.tools);
       settings.update('compute', now.compute);
     });
+  });
+  $effect(() => {
+    const megabytes = Math.round(host.tiles.budgetBytes / 2 ** 20);
+    const [least, most] = [MEMORY_BUDGETS_MB[0], MEMORY_BUDGETS_MB[MEMORY_BUDGETS_MB.length - 1]!];
+    untrack(() => settings.update('compute', { memoryBudgetMb: Math.min(most, Math.max(least, megabytes)) }));
   });
   $effect(() => {
     const opacity = Math.min(1, Math.max(0.05, host.labelsOpacity));

@@ -5,7 +5,7 @@ const changed: SettingsValue = {
   display: { ...DEFAULT_SETTINGS.display, predictionOpacity: 0.3, colormap: 'magma', predictionMode: 'threshold', threshold: 90, correctionsOpacity: 0.5, segmentsOutline: true },
   tools: { tool: 'lasso', label: 'cell', brushRadius: 12.5 },
   panels: { ...DEFAULT_SETTINGS.panels, tab: 'neurons', leftWidth: 340, rightOpen: false, contrastOpen: true },
-  compute: { testTimeAugmentation: true, fineTuneSteps: 200, linkThreshold: 0.35 },
+  compute: { testTimeAugmentation: true, fineTuneSteps: 200, linkThreshold: 0.35, memoryBudgetMb: 2048 },
   export: { meshFormat: 'precomputed', meshUnits: 'nm', meshOneFile: false },
 };
 

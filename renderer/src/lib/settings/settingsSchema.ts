@@ -1,6 +1,7 @@
 import type { MeshFormat } from '../../../../protocol/contract.js';
 import { COLORMAP_NAMES, type ColormapName } from '../paint/overlayColors.js';
 import { MAX_BRUSH, MIN_BRUSH, type ToolName } from '../project/ToolState.svelte.js';
+import { DEFAULT_BUDGET_MB } from '../TileStore.svelte.js';
 
 /**
  * The user's settings: what is kept between sessions, by section. Each field has a rule; a stored
@@ -58,6 +59,8 @@ export interface ComputeSettings {
   fineTuneSteps: number;
   /** Link 2D segments across slices when they overlap at least this much. */
   linkThreshold: number;
+  /** The memory budget (MB) for the tiles of a volume read by tiles (the status bar's cache). */
+  memoryBudgetMb: number;
 }
 
 export interface ExportSettings {
@@ -76,6 +79,9 @@ export interface SettingsValue {
 }
 
 export type SettingsSection = keyof SettingsValue;
+
+/** The memory budgets the status bar offers for a tiled volume's cache (MB). */
+export const MEMORY_BUDGETS_MB = [128, 256, 512, 1024, 2048, 4096] as const;
 
 /** How wide the side panels may be dragged (CSS pixels): narrower, their controls no longer fit. */
 export const PANEL_WIDTHS = { left: { min: 240, max: 480 }, right: { min: 200, max: 400 } } as const;
@@ -110,7 +116,7 @@ const RULES: { [S in SettingsSection]: { [K in keyof SettingsValue[S]]: Rule } }
     rightWidth: range(PANEL_WIDTHS.right.min, PANEL_WIDTHS.right.max, true),
     contrastOpen: flag,
   },
-  compute: { testTimeAugmentation: flag, fineTuneSteps: range(1, 5000, true), linkThreshold: range(0.05, 1) },
+  compute: { testTimeAugmentation: flag, fineTuneSteps: range(1, 5000, true), linkThreshold: range(0.05, 1), memoryBudgetMb: range(MEMORY_BUDGETS_MB[0], MEMORY_BUDGETS_MB[MEMORY_BUDGETS_MB.length - 1]!, true) },
   export: { meshFormat: choice(MESH_FORMATS), meshUnits: choice(['um', 'nm']), meshOneFile: flag },
 };
 
@@ -130,7 +136,7 @@ export const DEFAULT_SETTINGS: SettingsValue = {
   },
   tools: { tool: 'navigate', label: 'membrane', brushRadius: 3 },
   panels: { tab: 'predict', leftOpen: true, leftWidth: 280, rightOpen: true, rightWidth: 250, contrastOpen: false },
-  compute: { testTimeAugmentation: false, fineTuneSteps: 60, linkThreshold: 0.5 },
+  compute: { testTimeAugmentation: false, fineTuneSteps: 60, linkThreshold: 0.5, memoryBudgetMb: DEFAULT_BUDGET_MB },
   export: { meshFormat: 'glb', meshUnits: 'um', meshOneFile: true },
 };
 
