@@ -31,15 +31,23 @@ export function tempPathFor(file: string): string {
 export async function writeFileAtomic(file: string, data: Uint8Array | string, options: AtomicWriteOptions = {}): Promise<void> {
   const durable = options.durable ?? true;
   if (options.createFolder) await mkdir(path.dirname(file), { recursive: true });
+  await replaceViaTemp(file, data, durable ? writeFileSynced : writeFile);
+  if (durable) await syncDirectory(path.dirname(file));
+}
+
+/**
+ * Writes `data` with `write` to a temp file beside `file` and renames it over `file`; a failure
+ * removes the temp file and leaves the old `file`. The folder is not synced.
+ */
+export async function replaceViaTemp(file: string, data: Uint8Array | string, write: (file: string, data: Uint8Array | string) => Promise<void>): Promise<void> {
   const temp = tempPathFor(file);
   try {
-    await (durable ? writeFileSynced(temp, data) : writeFile(temp, data));
+    await write(temp, data);
     await rename(temp, file);
   } catch (error) {
     await rm(temp, { force: true }).catch(() => undefined); // best effort: the write's own error is what matters
     throw error;
   }
-  if (durable) await syncDirectory(path.dirname(file));
 }
 
 /** Writes `file` in place and fsyncs it: once this resolves its bytes are on disk (its name is not, until its folder is synced). */
@@ -54,8 +62,8 @@ export async function writeFileSynced(file: string, data: Uint8Array | string): 
 }
 
 /** writeFileAtomic of pretty JSON with a final newline (people read and diff these files). */
-export async function writeJsonAtomic(file: string, value: unknown): Promise<void> {
-  await writeFileAtomic(file, `${JSON.stringify(value, null, 2)}\n`);
+export async function writeJsonAtomic(file: string, value: unknown, options: AtomicWriteOptions = {}): Promise<void> {
+  await writeFileAtomic(file, `${JSON.stringify(value, null, 2)}\n`, options);
 }
 
 /**
