@@ -1,9 +1,11 @@
 import { existsSync } from 'node:fs';
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import type { io } from '@tensorflow/tfjs-core';
 import { findAppRoot } from '../base/appRoot.js';
+import { syncDirectory } from '../base/atomicWrite.js';
+import { writeFilesDurable } from '../base/writeFilesDurable.js';
 import type { UnetArchitecture } from './buildUnet.js';
 import { ModelError } from './ModelError.js';
 import { validateModelSpec } from './validateModelSpec.js';
@@ -52,10 +54,11 @@ export function shippedModelDir(): string {
 
 /**
  * Writes a model folder: the tfjs model (model.json, weights.bin), its ONNX form for ONNX
- * Runtime (model.onnx, exportOnnx), then membrana.json. Each file goes to a temp name and is
- * renamed into place, so a kill mid-save never leaves a half-written file (and a model.onnx left
- * older than the weights by one is found stale and remade by ensureOnnx). Other files in the
- * folder (a training log, checkpoint/) are left alone.
+ * Runtime (model.onnx, exportOnnx), then membrana.json, fsynced (base/writeFilesDurable). A new
+ * folder is written beside its place and renamed in whole; into an existing one each file goes to
+ * a temp name and is renamed into place, so a kill mid-save never leaves a half-written file (and
+ * a model.onnx left older than the weights by one is found stale and remade by ensureOnnx). Other
+ * files in the folder (a training log, checkpoint/) are left alone.
  */
 export async function saveModelFolder(dir: string, model: LayersModel, meta: ModelMeta): Promise<void> {
   const { tf, tfl } = await loadTfjs();
@@ -80,17 +83,13 @@ export async function saveModelFolder(dir: string, model: LayersModel, meta: Mod
     }),
   );
   files.push([META_JSON, `${JSON.stringify(meta, null, 2)}\n`]);
-  await mkdir(writeTo, { recursive: true });
   try {
-    for (const [name, data] of files) {
-      const temp = path.join(writeTo, `.${name}.saving-${process.pid}`);
-      await writeFile(temp, data).catch(async (error: unknown) => {
-        await rm(temp, { force: true });
-        throw error;
-      });
-      await rename(temp, path.join(writeTo, name));
+    // One at a time, in this order: a kill mid-save leaves model.onnx at most one save older than the weights.
+    await writeFilesDurable(new Map(files.map(([name, data]) => [path.join(writeTo, name), data])), { atomic: !fresh, concurrency: 1 });
+    if (fresh) {
+      await rename(writeTo, target);
+      await syncDirectory(path.dirname(target));
     }
-    if (fresh) await rename(writeTo, target);
   } catch (error) {
     if (fresh) await rm(writeTo, { recursive: true, force: true });
     throw error;

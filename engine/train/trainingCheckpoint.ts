@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs';
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
+import { writeFilesDurable } from '../base/writeFilesDurable.js';
 import { loadModelFolder, saveModelFolder, type ModelMeta } from '../model/modelFolder.js';
 import { tf } from '../model/tfjs.js';
 import type { LoopState } from './trainLoop.js';
@@ -22,7 +23,8 @@ export function weightNames(model: LayersModel): string[] {
 }
 
 /**
- * Saves weights, optimizer moments and state; the model folder is swapped in atomically first.
+ * Saves weights, optimizer moments and state, each file replaced whole (a kill leaves the old one
+ * or the new, never half) and fsynced; the model folder first.
  * Adam keeps its moments by position in the variable list, and a model loaded from JSON may list
  * its weights in another order than the one built in code, so the names are stored alongside.
  */
@@ -39,8 +41,9 @@ export async function saveCheckpoint(outDir: string, model: LayersModel, meta: M
     at += a.byteLength;
   }
   await saveModelFolder(dir, model, meta);
-  await writeFile(path.join(dir, OPTIMIZER), bytes);
-  await writeFile(path.join(dir, STATE), `${JSON.stringify({ ...state, optimizer: shapes, variables: weightNames(model) }, null, 1)}\n`);
+  // Each file whole and fsynced (temp + rename), the state last: hasCheckpoint looks for it.
+  const stateText = `${JSON.stringify({ ...state, optimizer: shapes, variables: weightNames(model) }, null, 1)}\n`;
+  await writeFilesDurable(new Map<string, Uint8Array | string>([[path.join(dir, OPTIMIZER), bytes], [path.join(dir, STATE), stateText]]), { atomic: true, concurrency: 1 });
 }
 
 export function hasCheckpoint(outDir: string): boolean {
