@@ -1,5 +1,7 @@
-import { mkdir, readdir, rename, rm, rmdir, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, rename, rm, rmdir, stat } from 'node:fs/promises';
 import path from 'node:path';
+import { syncDirectory } from '../base/atomicWrite.js';
+import { writeFilesDurable } from '../base/writeFilesDurable.js';
 import { MeshExportError } from './MeshExportError.js';
 
 export interface WriteFolderOptions {
@@ -13,9 +15,10 @@ export interface WriteFolderOptions {
 
 /**
  * Writes files (relative '/'-separated paths to bytes) under `folder` so that a failure leaves
- * no half export: everything goes to a hidden temporary folder beside it first, which then
- * becomes `folder` by one rename (or, when merging into an existing folder, its files are moved
- * in by one rename each). Returns the paths written.
+ * no half export: everything goes to a hidden temporary folder beside it first, fsynced
+ * (base/writeFilesDurable), which then becomes `folder` by one rename (or, when merging into an
+ * existing folder, its files are moved in by one rename each), and the renamed-into folder is
+ * fsynced. Returns the paths written.
  */
 export async function writeFolderAtomic(folder: string, files: ReadonlyMap<string, Uint8Array>, options: WriteFolderOptions = {}): Promise<string[]> {
   const target = path.resolve(folder);
@@ -24,16 +27,8 @@ export async function writeFolderAtomic(folder: string, files: ReadonlyMap<strin
   const temp = path.join(path.dirname(target), `.${path.basename(target)}.partial-${process.pid}-${Date.now()}`);
   try {
     await mkdir(temp);
-    const made = new Set<string>();
-    for (const [relative, data] of files) {
-      const file = path.join(temp, safeRelative(relative));
-      const parent = path.dirname(file);
-      if (!made.has(parent)) {
-        await mkdir(parent, { recursive: true });
-        made.add(parent);
-      }
-      await writeFile(file, data);
-    }
+    // In place and fsynced: nothing reads the temporary folder before it is renamed in.
+    await writeFilesDurable(new Map([...files].map(([relative, data]) => [path.join(temp, safeRelative(relative)), data])));
     if (!existing) {
       await rename(temp, target);
     } else if (options.mode === 'whole') {
@@ -43,6 +38,7 @@ export async function writeFolderAtomic(folder: string, files: ReadonlyMap<strin
       for (const entry of await readdir(temp)) await rename(path.join(temp, entry), path.join(target, entry));
       await rmdir(temp);
     }
+    await syncDirectory(existing && options.mode !== 'whole' ? target : path.dirname(target));
   } catch (error) {
     await rm(temp, { recursive: true, force: true });
     if (error instanceof MeshExportError) throw error;
