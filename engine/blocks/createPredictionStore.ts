@@ -1,9 +1,10 @@
 import { existsSync } from 'node:fs';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import * as zarr from 'zarrita';
 import { ngffProblems, SPACE_UNITS } from '../zarr/ngffSchema.js';
 import { registerNodeCodecs } from '../zarr/zarrCodecs.js';
+import { writeJsonAtomic } from '../base/atomicWrite.js';
 import { writeArrayNode } from '../zarr/zarrNodes.js';
 import { defaultLevelCount, levelDatasets, levelShapes, type Triple } from '../zarr/omeMetadata.js';
 import { createFolderOnce } from './createFolderOnce.js';
@@ -54,14 +55,14 @@ export async function createPredictionStore(store: string, given: PredictionSett
 async function createOnce(folder: string, settings: PredictionSettings, like: Multiscale | null, description: string): Promise<void> {
   await createFolderOnce(folder, async (temp) => {
     await mkdir(path.join(temp, LEDGER_FOLDER));
-    await writeJson(path.join(temp, '.zgroup'), { zarr_format: 2 });
-    await writeJson(path.join(temp, '.zattrs'), { multiscales: [multiscale(settings, like, description)] });
+    await writeJsonAtomic(path.join(temp, '.zgroup'), { zarr_format: 2 });
+    await writeJsonAtomic(path.join(temp, '.zattrs'), { multiscales: [multiscale(settings, like, description)] });
     for (const [level, shape] of levelShapes(settings.shape as Triple, settings.levels ?? 1).entries()) {
       // Level 0 keeps the chunks blocks are made of; coarser ones are clipped to their size.
       const chunks = level === 0 ? settings.chunks : settings.chunks.map((c, a) => Math.min(c, shape[a]!));
       await writeArrayNode(path.join(temp, String(level)), 2, { shape, chunks, dtype: 'uint8', compression: 'gzip', dimensionNames: ['z', 'y', 'x'] });
     }
-    await writeJson(path.join(temp, LEDGER_FOLDER, SETTINGS_FILE), settings);
+    await writeJsonAtomic(path.join(temp, LEDGER_FOLDER, SETTINGS_FILE), settings);
   });
 }
 
@@ -90,8 +91,4 @@ function multiscale(settings: PredictionSettings, like: Multiscale | null, descr
 async function checkSettings(folder: string, settings: PredictionSettings): Promise<void> {
   const recorded = await readRecordedSettings<PredictionSettings>(folder, path.join(folder, LEDGER_FOLDER, SETTINGS_FILE), 'a Membrana block prediction');
   checkSameSettings(folder, recorded, settings, 'rerun with the same input, model and options');
-}
-
-async function writeJson(file: string, value: unknown): Promise<void> {
-  await writeFile(file, `${JSON.stringify(value, null, 2)}\n`);
 }

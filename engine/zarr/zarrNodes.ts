@@ -1,5 +1,5 @@
-import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { writeJsonAtomic } from '../base/atomicWrite.js';
 import type FileSystemStore from '@zarrita/storage/fs';
 import { AtomicFileStore } from './AtomicFileStore.js';
 import * as zarr from 'zarrita';
@@ -32,9 +32,9 @@ export function metadataFile(dir: string, version: ZarrVersion): string {
   return path.join(dir, version === 2 ? '.zattrs' : 'zarr.json');
 }
 
+/** Metadata is replaced whole and fsynced: labels' .zattrs is rewritten in place when a label image is added. */
 async function writeJson(file: string, value: unknown): Promise<void> {
-  await mkdir(path.dirname(file), { recursive: true });
-  await writeFile(file, `${JSON.stringify(value, null, 2)}\n`);
+  await writeJsonAtomic(file, value, { createFolder: true });
 }
 
 /**
