@@ -22,6 +22,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { minimatch } from 'minimatch';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Configuration } from 'electron-builder';
 import type { RpcMessage, VolumeInfo } from '../protocol/contract.js';
@@ -235,7 +236,7 @@ describe('desktop main process (stand-in electron, real engine process)', () => 
     expect((await serve(new Request('app://elsewhere/index.html'))).status).toBe(404);
   });
 
-  it('items 4 and 5: one dist script per platform; no native rebuild; tfjs-node and Dawn only for their platform', async () => {
+  it('items 4 and 5: one dist script per platform; no native rebuild; tfjs-node, Dawn and ONNX Runtime only for their platform, without CUDA', async () => {
     const scripts = (JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
     expect(scripts['dist:linux']).toMatch(/--linux$/);
     expect(scripts['dist:win']).toMatch(/--win$/);
@@ -250,6 +251,19 @@ describe('desktop main process (stand-in electron, real engine process)', () => 
       expect(tfjsExcluded).toBe(platform !== process.platform);
       expect(excluded).not.toContain(`!node_modules/webgpu/dist/${platform}-*/**`);
       expect(excluded.filter((pattern) => pattern.startsWith('!node_modules/webgpu/dist/'))).toHaveLength(2);
+      // onnxruntime-node: only this platform's binaries, only the built architecture (a universal
+      // macOS build keeps both), never the CUDA or TensorRT providers. Matched as electron-builder
+      // does (minimatch, dot: true, after it expands ${arch}); x64 is the architecture built.
+      const onnx = 'node_modules/onnxruntime-node/bin/napi-v6';
+      const patterns = excluded.filter((pattern) => pattern.startsWith(`!${onnx}/`)).map((pattern) => pattern.slice(1).replaceAll('${arch}', 'x64'));
+      const packed = (file: string): boolean => !patterns.some((pattern) => minimatch(`${onnx}/${file}`, pattern, { dot: true }));
+      expect(packed(`${platform}/x64/onnxruntime_binding.node`)).toBe(true);
+      expect(packed(`${platform}/arm64/onnxruntime_binding.node`)).toBe(platform === 'darwin');
+      for (const other of ['linux', 'win32', 'darwin'].filter((name) => name !== platform)) expect(packed(`${other}/x64/onnxruntime_binding.node`)).toBe(false);
+      for (const provider of ['libonnxruntime_providers_cuda.so', 'libonnxruntime_providers_tensorrt.so', 'libonnxruntime_providers_shared.so', 'onnxruntime_providers_cuda.dll']) {
+        expect(packed(`${platform}/x64/${provider}`)).toBe(false);
+      }
+      expect(packed(`${platform}/x64/${{ linux: 'libonnxruntime.so.1', win32: 'onnxruntime.dll', darwin: 'libonnxruntime.1.dylib' }[platform]}`)).toBe(true);
     }
   });
 });
