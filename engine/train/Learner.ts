@@ -20,8 +20,10 @@ export class Learner {
     readonly pool: TrainingPool | null,
   ) {}
 
-  /** `optimizer`: Adam's state to continue from (a resumed run), or null for a fresh Adam. */
-  /** `trainable`: the layers the steps change (default all); the model keeps the flags until dispose(). */
+  /**
+   * `optimizer`: Adam's state to continue from (a resumed run), or null for a fresh Adam.
+   * `trainable`: the layers the steps change (default all); the model keeps the flags until dispose().
+   */
   static async start(model: LayersModel, options: { workers: number; learningRate: number; optimizer?: AdamState | null; trainable?: TrainableLayers }): Promise<Learner> {
     setTrainable(model, options.trainable ?? 'all');
     if (options.workers > 1) {

@@ -13,9 +13,8 @@ import { tf } from '../model/tfjs.js';
  */
 export function invertInputContrast(model: LayersModel, normalization: Normalization): void {
   if (normalization.kind !== 'slice-zscore') throw new Error(`Inverting the contrast needs per-slice z-scoring, not ${String(normalization.kind)}.`);
-  const first = model.layers.find((layer) => layer.weights.length > 0);
-  const kernel = first?.weights.find((w) => w.originalName.endsWith('/kernel'));
-  if (!first || !kernel || first.getClassName() !== 'Conv2D') throw new Error('Inverting the contrast needs a model whose first weighted layer is a convolution of the image.');
+  const kernel = firstConvolution(model)?.weights.find((w) => w.originalName.endsWith('/kernel'));
+  if (!kernel) throw new Error('Inverting the contrast needs a model whose first weighted layer is a convolution of the image.');
   const negated = tf.tidy(() => tf.neg(kernel.read()));
   kernel.write(negated);
   negated.dispose();
@@ -49,6 +48,11 @@ export function looksInverted(tallies: readonly BlockTally[]): boolean {
 
 /** Whether the model's input contrast can be inverted this way (invertInputContrast would not throw). */
 export function canInvertContrast(model: LayersModel, normalization: Normalization): boolean {
+  return normalization.kind === 'slice-zscore' && firstConvolution(model) !== null;
+}
+
+/** The model's first layer with weights, when it is a 2D convolution (of the image); else null. */
+function firstConvolution(model: LayersModel): LayersModel['layers'][number] | null {
   const first = model.layers.find((layer) => layer.weights.length > 0);
-  return normalization.kind === 'slice-zscore' && first?.getClassName() === 'Conv2D';
+  return first?.getClassName() === 'Conv2D' ? first : null;
 }

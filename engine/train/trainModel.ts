@@ -16,7 +16,7 @@ import { addReviewedContext, REVIEWED_CONTEXT, type ReviewedContextOptions } fro
 import { replaySetFor } from './replaySet.js';
 import { hasCheckpoint, loadCheckpoint, saveCheckpoint, weightNames, type TrainingState } from './trainingCheckpoint.js';
 import { loopSettings } from './trainingDefaults.js';
-import type { TrainableLayers } from './trainableLayers.js';
+import { describeTrainable, type TrainableLayers } from './trainableLayers.js';
 import { trainLoop, type Judged } from './trainLoop.js';
 import { judgeVerdict, withInversion, type Verdict } from './verdict.js';
 
@@ -155,6 +155,7 @@ export async function trainModel(options: TrainOptions): Promise<TrainResult> {
   if (training.length === 0) throw new Error(`${labels.source} has no labelled pixels outside the held-out ones (label membrane 0, cell 255).`);
   if (split.heldOut.length === 0) log(`Held out: ${split.how}; every step is kept, the last one is written.`);
   else log(`Held out: ${split.how}.`);
+  log(`Training ${describeTrainable(settings.trainable)}.`);
   const replay = fromModel && settings.replayShare > 0 ? await replaySetFor({ dir: options.init!, model, meta }) : null;
   if (replay) log(`Replay: ${replay.length} labelled slices of the starting model's training data, ${Math.round(settings.replayShare * 100)}% of patches.`);
 

@@ -1,7 +1,7 @@
 import { untrack } from 'svelte';
 import { applySettings, readSettings, type SettingsTarget } from './projectSettings.js';
 import type { Settings } from './Settings.svelte.js';
-import { MEMORY_BUDGETS_MB } from './settingsSchema.js';
+import { MEMORY_BUDGET_LIMITS } from './settingsSchema.js';
 
 /** What bindSettings keeps in step with the settings: the Workspace, in the app. */
 export interface SettingsHost {
@@ -41,7 +41,7 @@ export function bindSettings(settings: Settings, host: SettingsHost): void {
   });
   $effect(() => {
     const megabytes = Math.round(host.tiles.budgetBytes / 2 ** 20);
-    const [least, most] = [MEMORY_BUDGETS_MB[0], MEMORY_BUDGETS_MB[MEMORY_BUDGETS_MB.length - 1]!];
+    const { least, most } = MEMORY_BUDGET_LIMITS;
     untrack(() => settings.update('compute', { memoryBudgetMb: Math.min(most, Math.max(least, megabytes)) }));
   });
   $effect(() => {

@@ -82,6 +82,8 @@ export type SettingsSection = keyof SettingsValue;
 
 /** The memory budgets the status bar offers for a tiled volume's cache (MB). */
 export const MEMORY_BUDGETS_MB = [128, 256, 512, 1024, 2048, 4096] as const;
+/** The least and most memory budget a setting may hold (MB): the list's ends. */
+export const MEMORY_BUDGET_LIMITS = { least: MEMORY_BUDGETS_MB[0], most: MEMORY_BUDGETS_MB[MEMORY_BUDGETS_MB.length - 1]! } as const;
 
 /** How wide the side panels may be dragged (CSS pixels): narrower, their controls no longer fit. */
 export const PANEL_WIDTHS = { left: { min: 240, max: 480 }, right: { min: 200, max: 400 } } as const;
@@ -116,7 +118,7 @@ const RULES: { [S in SettingsSection]: { [K in keyof SettingsValue[S]]: Rule } }
     rightWidth: range(PANEL_WIDTHS.right.min, PANEL_WIDTHS.right.max, true),
     contrastOpen: flag,
   },
-  compute: { testTimeAugmentation: flag, fineTuneSteps: range(1, 5000, true), linkThreshold: range(0.05, 1), memoryBudgetMb: range(MEMORY_BUDGETS_MB[0], MEMORY_BUDGETS_MB[MEMORY_BUDGETS_MB.length - 1]!, true) },
+  compute: { testTimeAugmentation: flag, fineTuneSteps: range(1, 5000, true), linkThreshold: range(0.05, 1), memoryBudgetMb: range(MEMORY_BUDGET_LIMITS.least, MEMORY_BUDGET_LIMITS.most, true) },
   export: { meshFormat: choice(MESH_FORMATS), meshUnits: choice(['um', 'nm']), meshOneFile: flag },
 };
 
