@@ -1,20 +1,19 @@
 import type { Worker } from 'node:worker_threads';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { buildUnet } from '../model/buildUnet.js';
-import { selectBackend } from '../model/selectBackend.js';
 import { tf } from '../model/tfjs.js';
 import { TRAINING_WORKER_SOURCES, workerBuild } from '../workers/testing/workerBuild.js';
 import { makeBatch, scaleToUnit, sliceBatch, type TrainingBatch } from './makeBatch.js';
 import { membraneLoss } from './membraneLoss.js';
 import { Random } from '../base/Random.js';
 import { syntheticStack } from './testing/syntheticStack.js';
+import { useWasmBackend } from './testing/useWasmBackend.js';
 import { loadSnapshotWeights, TrainingPool } from './TrainingPool.js';
 
 const build = workerBuild('train/trainingWorker.js', TRAINING_WORKER_SOURCES);
 if (build && 'missing' in build) console.warn(`Skipping TrainingPool tests: ${build.missing} is missing; run \`npm run build:node\` first.`);
 
 const architecture = { kind: 'unet' as const, levels: 2, base: 2 };
-let saved: string | undefined;
 
 function batchOf(count: number, size: number, seed = 1): TrainingBatch {
   const { images, labels } = syntheticStack();
@@ -29,17 +28,11 @@ function tensors(batch: TrainingBatch): [tf.Tensor4D, tf.Tensor4D, tf.Tensor4D] 
   return [tf.tensor4d(batch.x, shape), tf.tensor4d(batch.target, shape), tf.tensor4d(batch.weight, shape)];
 }
 
-beforeAll(async () => {
+beforeAll(() => {
   if (build && 'stale' in build) throw new Error(`build/ is older than ${build.stale}: run \`npm run build:node\` so the training workers run the current code.`);
-  // The same backend here and in the workers, so the figures can be compared closely.
-  saved = process.env.MEMBRANA_BACKEND;
-  process.env.MEMBRANA_BACKEND = 'wasm';
-  await selectBackend('wasm');
-}, 60_000);
-afterAll(() => {
-  if (saved === undefined) delete process.env.MEMBRANA_BACKEND;
-  else process.env.MEMBRANA_BACKEND = saved;
 });
+// The same backend here and in the workers, so the figures can be compared closely.
+useWasmBackend();
 
 describe.skipIf(build !== null && 'missing' in build)('TrainingPool', () => {
   it('averages the workers’ gradients to the one-thread gradient of the mean of the halves’ losses, and applies them as Adam does', async () => {

@@ -2,12 +2,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { buildUnet, type UnetArchitecture } from '../model/buildUnet.js';
 import { DEFAULT_NORMALIZATION, type LoadedModel } from '../model/modelFolder.js';
-import { selectBackend } from '../model/selectBackend.js';
 import { tf } from '../model/tfjs.js';
 import type { SliceCorrection } from '../review/SliceCorrection.js';
 import { TRAINING_WORKER_SOURCES, workerBuild } from '../workers/testing/workerBuild.js';
 import { fineTune, type FineTuneOptions, type FineTuneResult } from './fineTune.js';
 import { syntheticStack } from './testing/syntheticStack.js';
+import { useWasmBackend } from './testing/useWasmBackend.js';
 
 const SIZE = 64;
 const architecture: UnetArchitecture = { kind: 'unet', levels: 2, base: 4 };
@@ -41,18 +41,8 @@ async function run(options: Partial<FineTuneOptions> & Pick<FineTuneOptions, 'mo
   results.push(result);
   return result;
 }
-let savedBackend: string | undefined;
-beforeAll(async () => {
-  // The app's backend (and many times faster than plain JavaScript), here and in any workers.
-  savedBackend = process.env.MEMBRANA_BACKEND;
-  process.env.MEMBRANA_BACKEND = 'wasm';
-  await selectBackend('wasm');
-}, 60_000);
-afterAll(() => {
-  results.forEach((r) => r.model.dispose());
-  if (savedBackend === undefined) delete process.env.MEMBRANA_BACKEND;
-  else process.env.MEMBRANA_BACKEND = savedBackend;
-});
+useWasmBackend();
+afterAll(() => results.forEach((r) => r.model.dispose()));
 
 describe('fineTune', () => {
   const start = startingModel();

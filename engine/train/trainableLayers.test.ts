@@ -1,26 +1,16 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { buildUnet } from '../model/buildUnet.js';
-import { selectBackend } from '../model/selectBackend.js';
 import { TRAINING_WORKER_SOURCES, workerBuild } from '../workers/testing/workerBuild.js';
 import { Random } from '../base/Random.js';
 import { Learner } from './Learner.js';
 import { makeBatch, scaleToUnit } from './makeBatch.js';
 import { syntheticStack } from './testing/syntheticStack.js';
+import { useWasmBackend } from './testing/useWasmBackend.js';
 import { describeTrainable, setTrainable } from './trainableLayers.js';
 
 const build = workerBuild('train/trainingWorker.js', TRAINING_WORKER_SOURCES);
 const architecture = { kind: 'unet' as const, levels: 2, base: 2 };
-let saved: string | undefined;
-
-beforeAll(async () => {
-  saved = process.env.MEMBRANA_BACKEND;
-  process.env.MEMBRANA_BACKEND = 'wasm';
-  await selectBackend('wasm');
-}, 60_000);
-afterAll(() => {
-  if (saved === undefined) delete process.env.MEMBRANA_BACKEND;
-  else process.env.MEMBRANA_BACKEND = saved;
-});
+useWasmBackend();
 
 function batch() {
   const { images, labels } = syntheticStack();
